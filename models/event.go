@@ -1,0 +1,75 @@
+package models
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// EventType names what happened. The list is defined here once and served by
+// the API; later features add their own.
+type EventType string
+
+// Event types.
+const (
+	EventUserCreated               EventType = "user.created"
+	EventLogin                     EventType = "auth.login"
+	EventLogout                    EventType = "auth.logout"
+	EventTokenCreated              EventType = "token.created"
+	EventTokenRevoked              EventType = "token.revoked"
+	EventOrganizationCreated       EventType = "organization.created"
+	EventOrganizationMemberAdded   EventType = "organization.member_added"
+	EventDeveloperAccountCreated   EventType = "developer_account.created"
+	EventDeveloperAccountMemberAdd EventType = "developer_account.member_added"
+	EventRetentionPurged           EventType = "retention.purged"
+)
+
+// EventTypes lists every event type, for filters in the API and the UI.
+var EventTypes = []EventType{
+	EventUserCreated, EventLogin, EventLogout, EventTokenCreated, EventTokenRevoked,
+	EventOrganizationCreated, EventOrganizationMemberAdded,
+	EventDeveloperAccountCreated, EventDeveloperAccountMemberAdd, EventRetentionPurged,
+}
+
+// Event is one row of the append-only event log.
+type Event struct {
+	ID                 uuid.UUID  `gorm:"type:uuid;primaryKey" json:"id"`
+	CreatedAt          time.Time  `json:"created_at"`
+	Type               EventType  `json:"type"`
+	ActorID            *uuid.UUID `gorm:"type:uuid" json:"actor_id"`
+	DeveloperAccountID *uuid.UUID `gorm:"type:uuid" json:"developer_account_id"`
+	AppID              *uuid.UUID `gorm:"type:uuid" json:"app_id"`
+	OrganizationID     *uuid.UUID `gorm:"type:uuid" json:"organization_id"`
+	DeploymentID       *uuid.UUID `gorm:"type:uuid" json:"deployment_id"`
+	Data               JSONMap    `gorm:"type:jsonb" json:"data"`
+	RequestID          string     `json:"request_id"`
+	RequestMethod      string     `json:"request_method"`
+	RequestPath        string     `json:"request_path"`
+}
+
+// TableName is event_logs, as in the design.
+func (Event) TableName() string { return "event_logs" }
+
+// EventFilter selects events. Zero fields do not filter.
+type EventFilter struct {
+	Types              []EventType
+	Query              string // full-text, websearch syntax
+	AppID              *uuid.UUID
+	OrganizationID     *uuid.UUID
+	DeveloperAccountID *uuid.UUID
+	From, To           *time.Time // From inclusive, To exclusive
+	Cursor             string
+	Limit              int
+}
+
+// EventPage is one page of events, newest first, and the cursor of the next.
+type EventPage struct {
+	Events     []Event `json:"events"`
+	NextCursor string  `json:"next_cursor,omitempty"`
+}
+
+// Event page sizes.
+const (
+	DefaultEventLimit = 50
+	MaxEventLimit     = 200
+)
