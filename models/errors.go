@@ -13,7 +13,8 @@ type Kind string
 
 // Error kinds. Every error a store or service returns to a caller is one of these.
 const (
-	KindInvalid       Kind = "invalid"      // the request is malformed or breaks a rule
+	KindMalformed     Kind = "malformed"    // the request cannot be parsed
+	KindInvalid       Kind = "invalid"      // the request parses but breaks a rule
 	KindUnauthorized  Kind = "unauthorized" // no or bad credentials
 	KindForbidden     Kind = "forbidden"    // authenticated but not allowed
 	KindNotFound      Kind = "not_found"    // no such thing (or not visible to the caller)
@@ -23,6 +24,7 @@ const (
 	KindUnavailable   Kind = "unavailable"  // a dependency is down
 	KindInternal      Kind = "internal"     // anything else; details never leave the server
 	KindUnsupportedMT Kind = "unsupported_media_type"
+	KindMethod        Kind = "method_not_allowed"
 )
 
 // Sentinel errors for errors.Is checks. Stores wrap them with context.

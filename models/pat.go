@@ -18,7 +18,7 @@ type PersonalAccessToken struct {
 	ID          uuid.UUID  `gorm:"type:uuid;primaryKey" json:"id"`
 	UserID      uuid.UUID  `gorm:"type:uuid" json:"user_id"`
 	Name        string     `json:"name"`
-	TokenHash   []byte     `json:"-"`
+	TokenHash   TokenHash  `json:"-"`
 	TokenPrefix string     `json:"token_prefix"`
 	ExpiresAt   *time.Time `json:"expires_at"`
 	LastUsedAt  *time.Time `json:"last_used_at"`

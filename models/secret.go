@@ -3,6 +3,7 @@ package models
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql/driver"
 	"encoding/base32"
 	"strings"
 )
@@ -25,7 +26,14 @@ func NewToken(prefix string) string {
 // HashToken is how high-entropy tokens are stored and looked up. A
 // slow hash adds nothing for 256-bit random values; lookup by hash is an
 // index probe, so no timing comparison on the secret takes place in Go.
-func HashToken(token string) []byte {
+func HashToken(token string) TokenHash {
 	sum := sha256.Sum256([]byte(token))
 	return sum[:]
 }
+
+// TokenHash is a stored token digest (bytea). It is a driver.Valuer so that
+// GORM binds it as one value instead of expanding the byte slice as a list.
+type TokenHash []byte
+
+// Value returns the digest bytes.
+func (h TokenHash) Value() (driver.Value, error) { return []byte(h), nil }

@@ -110,3 +110,22 @@ func (s *Store) seedOrganization(ctx context.Context, name string, owner uuid.UU
 	}
 	return o.ID, true, nil
 }
+
+// DemoPasswordsInUse lists demo accounts whose password is still the demo
+// password. Production refuses to serve while any exist.
+func (s *Store) DemoPasswordsInUse(ctx context.Context) ([]string, error) {
+	var found []string
+	for _, d := range DemoUsers {
+		u, err := s.GetUserByEmail(ctx, d.Email)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if CheckPassword(u.PasswordHash, DemoPassword) {
+			found = append(found, d.Email)
+		}
+	}
+	return found, nil
+}

@@ -3,15 +3,14 @@
 package devserver
 
 import (
-	"bytes"
 	"context"
+	"debug/buildinfo"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 
 	"appstore/workflows"
 )
@@ -52,17 +51,23 @@ func ModuleRoot() (string, error) {
 	}
 }
 
-// Installed reports whether the CLI at path exists and is the pinned version.
-func Installed(ctx context.Context, path string) bool {
-	out, err := exec.CommandContext(ctx, path, "--version").Output()
-	return err == nil && bytes.Contains(out, []byte(strings.TrimPrefix(CLIVersion, "v")))
+// Installed reports whether the binary at path was built from the pinned
+// CLI module version. A `go install` build calls itself 0.0.0-DEV (releases
+// stamp the version with linker flags), so the module version recorded in
+// the binary's build info is what counts.
+func Installed(path string) bool {
+	info, err := buildinfo.ReadFile(path)
+	return err == nil && info.Main.Path == cliMainModule && info.Main.Version == CLIVersion
 }
+
+// cliMainModule is the module that CLIModule's package belongs to.
+const cliMainModule = "github.com/temporalio/cli"
 
 // EnsureCLI installs the pinned CLI into <root>/bin unless it is already
 // there, telling progress what is happening (the first build takes minutes).
 func EnsureCLI(ctx context.Context, root string, progress io.Writer) (string, error) {
 	path := CLIPath(root)
-	if Installed(ctx, path) {
+	if Installed(path) {
 		return path, nil
 	}
 	if os.Getenv("TEMPORAL_CLI") != "" {
@@ -76,7 +81,7 @@ func EnsureCLI(ctx context.Context, root string, progress io.Writer) (string, er
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("devserver: go install %s@%s: %w", CLIModule, CLIVersion, err)
 	}
-	if !Installed(ctx, path) {
+	if !Installed(path) {
 		return "", fmt.Errorf("devserver: %s was installed but does not report version %s", path, CLIVersion)
 	}
 	fmt.Fprintf(progress, "Temporal CLI %s installed.\n", CLIVersion)

@@ -1,0 +1,13 @@
+// Package activities holds Appstore's Temporal activities: the side effects
+// (database writes, mail, webhooks) that workflows in package workflows
+// orchestrate. Each activity is idempotent, because Temporal may run it again
+// after a failure it cannot see the end of.
+package activities
+
+import "appstore/models"
+
+// Activities is the receiver of every activity. Its fields are the
+// dependencies activities need; a worker registers one value of it.
+type Activities struct {
+	Store *models.Store
+}

@@ -1,0 +1,37 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"appstore/models"
+)
+
+type meResponse struct {
+	User              *models.User                        `json:"user"`
+	PlatformRole      models.PlatformRole                 `json:"platform_role"`
+	Organizations     []models.OrganizationMembership     `json:"organizations"`
+	DeveloperAccounts []models.DeveloperAccountMembership `json:"developer_accounts"`
+	AuthenticatedVia  string                              `json:"authenticated_via"`
+}
+
+// me answers who the caller is and where they belong.
+func (s *Server) me(c *gin.Context) error {
+	p := principal(c)
+	u, err := s.store.GetUser(c.Request.Context(), p.UserID)
+	if errors.Is(err, models.ErrNotFound) {
+		return models.Errorf(models.KindUnauthorized, "account_gone", "This account no longer exists.")
+	}
+	if err != nil {
+		return err
+	}
+	orgs, accounts, err := s.store.Memberships(c.Request.Context(), p.UserID)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, meResponse{User: u, PlatformRole: u.PlatformRole, Organizations: orgs,
+		DeveloperAccounts: accounts, AuthenticatedVia: p.Via})
+	return nil
+}

@@ -1,0 +1,80 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"appstore/models"
+	"appstore/web"
+)
+
+func (s *Server) routes(deps Deps) (*gin.Engine, error) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
+	metrics := newHTTPMetrics(deps.Registry)
+	r.Use(requestContext(s.log), metrics.middleware(), recovery(), securityHeaders)
+
+	r.GET("/healthz", healthz)
+	r.GET("/readyz", readyz(deps.Checks))
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(deps.Registry, promhttp.HandlerOpts{})))
+	r.StaticFS("/static", http.FS(web.Static()))
+
+	auth := authenticate(s.sessions, s.store)
+	csrf := csrfProtect(origin(s.cfg.BaseURL))
+
+	v1 := r.Group("/api/v1", noStore, auth, csrf)
+	v1.POST("/auth/login", handler(s.login))
+	v1.POST("/auth/exchange", handler(s.exchange))
+	v1.POST("/auth/logout", handler(s.logout))
+
+	me := v1.Group("", requireAuth)
+	me.GET("/me", handler(s.me))
+	me.GET("/tokens", handler(s.listTokens))
+	me.POST("/tokens", handler(s.createToken))
+	me.DELETE("/tokens/:id", handler(s.revokeToken))
+	me.GET("/events", handler(s.listEvents))
+	me.GET("/event-types", s.eventTypes)
+
+	pages := r.Group("", auth, csrf)
+	pages.GET("/", s.homePage)
+	pages.GET("/login", s.loginPage)
+	pages.POST("/login", s.loginSubmit)
+	pages.POST("/logout", s.logoutSubmit)
+
+	r.NoRoute(func(c *gin.Context) {
+		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+			writeError(c, models.Errorf(models.KindNotFound, "route_not_found", "No such endpoint: %s %s.", c.Request.Method, c.Request.URL.Path))
+			return
+		}
+		s.renderPage(c, http.StatusNotFound, "notfound", pageData{Title: "Not found"})
+	})
+	r.NoMethod(func(c *gin.Context) {
+		writeError(c, &models.Error{Kind: models.KindMethod, Code: "method_not_allowed", Message: "This endpoint does not accept " + c.Request.Method + "."})
+	})
+	return r, nil
+}
+
+// noStore keeps API answers (which may hold personal data) out of caches.
+func noStore(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.Next()
+}
+
+// securityHeaders applies to every response: no framing of the platform, no
+// MIME sniffing, no referrer leaks, scripts only from our own origin.
+func securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+	c.Next()
+}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"appstore/api"
+)
+
+// devJWTKey signs sessions in development only; production refuses it.
+const devJWTKey = "appstore-development-jwt-key-never-use-in-production"
+
+// Config is every setting, read from the environment once at start. A
+// secret NAME may instead be given as NAME_FILE, the path of a file holding it.
+type Config struct {
+	Env               string // development | production
+	DatabaseURL       string
+	HTTPAddr          string
+	WorkerHTTPAddr    string
+	BaseURL           *url.URL
+	JWTSecret         []byte
+	TemporalAddress   string
+	TemporalNamespace string
+	TaskQueue         string
+	LogLevel          slog.Level
+	LogFormat         string // text | json
+	EventRetention    time.Duration
+	RetentionInterval time.Duration
+	LoginRatePerIP    api.RateLimit
+	LoginRatePerEmail api.RateLimit
+	MaxBodyBytes      int64
+	TrustedProxies    []string
+	DataDir           string
+}
+
+// Production reports whether the platform runs in production mode.
+func (c *Config) Production() bool { return c.Env == "production" }
+
+// setting documents one environment variable, for validation and the README.
+type setting struct {
+	name, def, help string
+}
+
+var settings = []setting{
+	{"APPSTORE_ENV", "development", "development or production; production refuses dev keys, demo data and demo passwords"},
+	{"DATABASE_URL", "postgres://postgres@127.0.0.1:5432/appstore?sslmode=disable", "PostgreSQL connection URL (also DATABASE_URL_FILE)"},
+	{"HTTP_ADDR", ":8080", "listen address of `serve` (API, web pages, /metrics)"},
+	{"WORKER_HTTP_ADDR", ":8081", "listen address of `worker` for /healthz, /readyz, /metrics"},
+	{"BASE_URL", "http://localhost:8080", "public origin of the platform; CSRF checks compare Origin with it; https makes cookies Secure"},
+	{"JWT_SECRET", "(development key)", "HMAC key for session JWTs, at least 32 bytes (also JWT_SECRET_FILE); required in production"},
+	{"TEMPORAL_ADDRESS", "127.0.0.1:7233", "Temporal frontend host:port"},
+	{"TEMPORAL_NAMESPACE", "default", "Temporal namespace"},
+	{"TEMPORAL_TASK_QUEUE", "appstore", "task queue of the worker"},
+	{"LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"LOG_FORMAT", "text", "text or json"},
+	{"EVENT_RETENTION", "2160h", "how long event log rows are kept (90 days)"},
+	{"RETENTION_INTERVAL", "24h", "how often the retention Schedule runs"},
+	{"LOGIN_RATE_PER_IP", "20/1m", "sign-in attempts allowed per client IP, as count/period"},
+	{"LOGIN_RATE_PER_EMAIL", "5/1m", "sign-in attempts allowed per email, as count/period"},
+	{"MAX_BODY_BYTES", "1048576", "largest JSON request body accepted"},
+	{"TRUSTED_PROXIES", "", "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed"},
+	{"DATA_DIR", "./data", "where `appstore dev` keeps the Temporal dev server's state"},
+}
+
+// env looks a setting up: NAME, else the contents of NAME_FILE, else the default.
+type env struct {
+	lookup func(string) (string, bool)
+	errs   []string
+}
+
+func (e *env) get(name string) string {
+	v, ok := e.lookup(name)
+	file, fileOK := e.lookup(name + "_FILE")
+	switch {
+	case ok && fileOK:
+		e.errs = append(e.errs, fmt.Sprintf("%s and %s_FILE are both set; set one", name, name))
+	case ok:
+		return v
+	case fileOK:
+		b, err := os.ReadFile(file)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Sprintf("%s_FILE: cannot read %s: %v", name, file, err))
+			return ""
+		}
+		return strings.TrimRight(string(b), "\r\n")
+	}
+	for _, s := range settings {
+		if s.name == name && !strings.HasPrefix(s.def, "(") {
+			return s.def
+		}
+	}
+	return ""
+}
+
+func (e *env) fail(name, format string, args ...any) {
+	e.errs = append(e.errs, name+": "+fmt.Sprintf(format, args...))
+}
+
+func (e *env) duration(name string) time.Duration {
+	v := e.get(name)
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		e.fail(name, "%q is not a positive duration such as 24h or 90m", v)
+	}
+	return d
+}
+
+func (e *env) rate(name string) api.RateLimit {
+	v := e.get(name)
+	count, period, ok := strings.Cut(v, "/")
+	n, err1 := strconv.Atoi(count)
+	d, err2 := time.ParseDuration(period)
+	if !ok || err1 != nil || err2 != nil || n <= 0 || d <= 0 {
+		e.fail(name, "%q is not count/period such as 20/1m", v)
+		return api.RateLimit{Count: 1, Period: time.Minute}
+	}
+	return api.RateLimit{Count: n, Period: d}
+}
+
+// LoadConfig reads and validates the configuration. The error lists every
+// bad value with what is wrong with it.
+func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
+	e := &env{lookup: lookup}
+	c := &Config{
+		Env:               e.get("APPSTORE_ENV"),
+		DatabaseURL:       e.get("DATABASE_URL"),
+		HTTPAddr:          e.get("HTTP_ADDR"),
+		WorkerHTTPAddr:    e.get("WORKER_HTTP_ADDR"),
+		TemporalAddress:   e.get("TEMPORAL_ADDRESS"),
+		TemporalNamespace: e.get("TEMPORAL_NAMESPACE"),
+		TaskQueue:         e.get("TEMPORAL_TASK_QUEUE"),
+		LogFormat:         e.get("LOG_FORMAT"),
+		EventRetention:    e.duration("EVENT_RETENTION"),
+		RetentionInterval: e.duration("RETENTION_INTERVAL"),
+		LoginRatePerIP:    e.rate("LOGIN_RATE_PER_IP"),
+		LoginRatePerEmail: e.rate("LOGIN_RATE_PER_EMAIL"),
+		DataDir:           e.get("DATA_DIR"),
+	}
+	if c.Env != "development" && c.Env != "production" {
+		e.fail("APPSTORE_ENV", "%q must be development or production", c.Env)
+	}
+	if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		e.fail("DATABASE_URL", "must be a postgres:// URL")
+	}
+	base := e.get("BASE_URL")
+	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		e.fail("BASE_URL", "%q must be an origin such as https://appstore.example.com", base)
+	} else {
+		c.BaseURL = &url.URL{Scheme: u.Scheme, Host: u.Host}
+		if c.Env == "production" && u.Scheme != "https" {
+			e.fail("BASE_URL", "must be https in production")
+		}
+	}
+	secret := e.get("JWT_SECRET")
+	switch {
+	case secret == "" && c.Env == "production":
+		e.fail("JWT_SECRET", "is required in production (at least 32 random bytes; or JWT_SECRET_FILE)")
+	case secret == "":
+		secret = devJWTKey
+	case secret == devJWTKey && c.Env == "production":
+		e.fail("JWT_SECRET", "is the development key; production needs its own secret")
+	case len(secret) < 32:
+		e.fail("JWT_SECRET", "must be at least 32 bytes")
+	}
+	c.JWTSecret = []byte(secret)
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(e.get("LOG_LEVEL"))); err != nil {
+		e.fail("LOG_LEVEL", "must be debug, info, warn or error")
+	}
+	c.LogLevel = lvl
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		e.fail("LOG_FORMAT", "%q must be text or json", c.LogFormat)
+	}
+	if n, err := strconv.ParseInt(e.get("MAX_BODY_BYTES"), 10, 64); err != nil || n < 1024 {
+		e.fail("MAX_BODY_BYTES", "must be a whole number of at least 1024")
+	} else {
+		c.MaxBodyBytes = n
+	}
+	for _, p := range strings.Split(e.get("TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+	}
+	for name, v := range map[string]string{"HTTP_ADDR": c.HTTPAddr, "WORKER_HTTP_ADDR": c.WorkerHTTPAddr, "TEMPORAL_ADDRESS": c.TemporalAddress} {
+		if !strings.Contains(v, ":") {
+			e.fail(name, "%q must be host:port or :port", v)
+		}
+	}
+	if c.TemporalNamespace == "" || c.TaskQueue == "" {
+		e.fail("TEMPORAL_NAMESPACE/TEMPORAL_TASK_QUEUE", "must not be empty")
+	}
+	if len(e.errs) > 0 {
+		return nil, errors.New("invalid configuration:\n  " + strings.Join(e.errs, "\n  "))
+	}
+	return c, nil
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"appstore/api"
+)
+
+func serveCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the API, web pages, /healthz, /readyz and /metrics",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			log := newLogger(cfg)
+			p, err := openPlatform(cmd.Context(), cfg, log)
+			if err != nil {
+				return err
+			}
+			defer p.close()
+			if err := p.refuseDemoPasswords(cmd.Context()); err != nil {
+				return err
+			}
+			return p.serve(cmd.Context())
+		},
+	}
+}
+
+// serve runs the HTTP server until ctx ends.
+func (p *platform) serve(ctx context.Context) error {
+	srv, err := api.New(api.Config{
+		BaseURL:           p.cfg.BaseURL,
+		JWTKey:            p.cfg.JWTSecret,
+		MaxBodyBytes:      p.cfg.MaxBodyBytes,
+		LoginRatePerIP:    p.cfg.LoginRatePerIP,
+		LoginRatePerEmail: p.cfg.LoginRatePerEmail,
+		TrustedProxies:    p.cfg.TrustedProxies,
+		DevMode:           !p.cfg.Production(),
+	}, api.Deps{Store: p.store, Logger: p.log, Registry: p.registry, Checks: p.checks()})
+	if err != nil {
+		return err
+	}
+	return listen(ctx, p.log, "http", p.cfg.HTTPAddr, srv)
+}
+
+// refuseDemoPasswords stops a production server whose database still has a
+// demo login with the published demo password.
+func (p *platform) refuseDemoPasswords(ctx context.Context) error {
+	if !p.cfg.Production() {
+		return nil
+	}
+	emails, err := p.store.DemoPasswordsInUse(ctx)
+	if err != nil {
+		return err
+	}
+	if len(emails) > 0 {
+		return fmt.Errorf("refusing to serve in production: these accounts still use the demo password: %s; change their passwords or delete them",
+			strings.Join(emails, ", "))
+	}
+	return nil
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/spf13/cobra"
+	"go.temporal.io/sdk/worker"
+	"golang.org/x/sync/errgroup"
+
+	"appstore/activities"
+	"appstore/workflows"
+)
+
+func workerCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "worker",
+		Short: "Run the Temporal worker (workflows and activities) with /healthz, /readyz, /metrics",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			log := newLogger(cfg)
+			p, err := openPlatform(cmd.Context(), cfg, log)
+			if err != nil {
+				return err
+			}
+			defer p.close()
+			g, ctx := errgroup.WithContext(cmd.Context())
+			g.Go(func() error { return listen(ctx, log, "worker-http", cfg.WorkerHTTPAddr, p.opsHandler()) })
+			g.Go(func() error { return p.work(ctx) })
+			return g.Wait()
+		},
+	}
+}
+
+// opsHandler serves the worker's /healthz, /readyz and /metrics.
+func (p *platform) opsHandler() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", func(c *gin.Context) {
+		for _, ch := range p.checks() {
+			if err := ch.Run(c.Request.Context()); err != nil {
+				p.log.Warn("readiness check failed", "check", ch.Name, "err", err)
+				c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "failed": ch.Name})
+				return
+			}
+		}
+		c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	})
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(p.registry, promhttp.HandlerOpts{})))
+	return r
+}
+
+// work runs the Temporal worker until ctx ends. It first makes sure the
+// platform's Schedules exist (idempotent, so every worker may do it).
+func (p *platform) work(ctx context.Context) error {
+	if err := waitForTemporal(ctx, p.log, p.temporal); err != nil {
+		return err
+	}
+	err := workflows.EnsureRetentionSchedule(ctx, p.temporal, p.cfg.TaskQueue, p.cfg.RetentionInterval,
+		workflows.RetentionInput{EventRetention: p.cfg.EventRetention})
+	if err != nil {
+		return fmt.Errorf("retention schedule: %w", err)
+	}
+	w := worker.New(p.temporal, p.cfg.TaskQueue, worker.Options{})
+	workflows.Register(w, &activities.Activities{Store: p.store})
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	p.log.Info("worker started", "task_queue", p.cfg.TaskQueue, "namespace", p.cfg.TemporalNamespace)
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}

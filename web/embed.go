@@ -1,0 +1,26 @@
+// Package web holds Appstore's server-rendered templates and static assets,
+// embedded into the binary so one file serves everything.
+package web
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+//go:embed static
+var static embed.FS
+
+// Templates returns the page templates.
+func Templates() fs.FS { return templates }
+
+// Static returns the static assets (CSS, vendored scripts, images).
+func Static() fs.FS {
+	sub, err := fs.Sub(static, "static")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the folder exists
+	}
+	return sub
+}

@@ -1,0 +1,99 @@
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"appstore/activities"
+)
+
+// Retention defaults, used when RetentionInput leaves a field zero.
+const (
+	DefaultEventRetention = 90 * 24 * time.Hour
+	DefaultRetentionBatch = 5000
+)
+
+// The retry policy is bounded because the Schedule is the outer retry: a run
+// that keeps failing shows as failed in the Temporal UI, and the next
+// scheduled run starts over.
+var retentionRetry = &temporal.RetryPolicy{
+	InitialInterval:    time.Second,
+	BackoffCoefficient: 2,
+	MaximumInterval:    time.Minute,
+	MaximumAttempts:    5,
+}
+
+// retentionOptions suit the single-statement activities.
+var retentionOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: 5 * time.Minute,
+	RetryPolicy:         retentionRetry,
+}
+
+// purgeEventsOptions allow a long purge but expect a heartbeat per batch, so
+// a worker that dies mid-purge is noticed within a minute, not an hour.
+var purgeEventsOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: time.Hour,
+	HeartbeatTimeout:    time.Minute,
+	RetryPolicy:         retentionRetry,
+}
+
+var a *activities.Activities
+
+// RetentionInput configures one retention run. Zero fields take the defaults.
+type RetentionInput struct {
+	EventRetention time.Duration // events older than this are deleted
+	BatchSize      int           // events deleted per statement
+}
+
+// RetentionResult is what one retention run deleted. It is the activities'
+// type, so the workflow can hand it to RecordRetentionRun unchanged.
+type RetentionResult = activities.RetentionResult
+
+// withDefaults fills zero fields and rejects negative ones.
+func (in RetentionInput) withDefaults() (RetentionInput, error) {
+	if in.EventRetention < 0 || in.BatchSize < 0 {
+		return in, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("retention: negative input %+v", in), "InvalidRetentionInput", nil)
+	}
+	if in.EventRetention == 0 {
+		in.EventRetention = DefaultEventRetention
+	}
+	if in.BatchSize == 0 {
+		in.BatchSize = DefaultRetentionBatch
+	}
+	return in, nil
+}
+
+// Retention deletes login tokens that have expired and events older than
+// in.EventRetention, then records a retention.purged event with the counts.
+// A Schedule (EnsureRetentionSchedule) starts it. It returns an
+// InvalidRetentionInput application error for negative input, and the
+// activity error of the first step whose retries run out.
+func Retention(ctx workflow.Context, in RetentionInput) (RetentionResult, error) {
+	in, err := in.withDefaults()
+	if err != nil {
+		return RetentionResult{}, err
+	}
+	now := workflow.Now(ctx)
+	res := RetentionResult{Cutoff: now.Add(-in.EventRetention)}
+
+	err = workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, retentionOptions),
+		a.PurgeLoginTokens, now).Get(ctx, &res.LoginTokensDeleted)
+	if err != nil {
+		return RetentionResult{}, fmt.Errorf("retention: purge login tokens: %w", err)
+	}
+	err = workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, purgeEventsOptions),
+		a.PurgeEvents, activities.PurgeEventsInput{Cutoff: res.Cutoff, BatchSize: in.BatchSize}).Get(ctx, &res.EventsDeleted)
+	if err != nil {
+		return RetentionResult{}, fmt.Errorf("retention: purge events: %w", err)
+	}
+	err = workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, retentionOptions),
+		a.RecordRetentionRun, res).Get(ctx, nil)
+	if err != nil {
+		return RetentionResult{}, fmt.Errorf("retention: record run: %w", err)
+	}
+	return res, nil
+}
