@@ -83,7 +83,7 @@ func (a *Activities) PurgeEvents(ctx context.Context, in PurgeEventsInput) (int6
 // error, which Temporal retries.
 func (a *Activities) RecordRetentionRun(ctx context.Context, res RetentionResult) error {
 	info := activity.GetInfo(ctx)
-	id := uuid.NewSHA1(uuid.NameSpaceURL, []byte("temporal:retention:"+info.WorkflowNamespace+"/"+
+	id := uuid.NewSHA1(uuid.NameSpaceURL, []byte("temporal:retention:"+info.Namespace+"/"+
 		info.WorkflowExecution.ID+"/"+info.WorkflowExecution.RunID))
 	err := a.Store.RecordEventOnce(ctx, models.Event{
 		ID:   id,

@@ -154,8 +154,7 @@ func TestPurgeLoginTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Rows are written directly to control expiry. The leading space in
-	// "( ?" stops GORM from expanding the []byte hash into a list.
+	// Rows are written directly: IssueLoginToken cannot backdate expiry.
 	insert := func(token string, expiresIn time.Duration, used bool) {
 		t.Helper()
 		var usedAt *time.Time
@@ -163,7 +162,7 @@ func TestPurgeLoginTokens(t *testing.T) {
 			now := time.Now()
 			usedAt = &now
 		}
-		err := store.Gorm().Exec(`INSERT INTO login_tokens (token_hash, user_id, expires_at, used_at) VALUES ( ?, ?, ?, ?)`,
+		err := store.Gorm().Exec(`INSERT INTO login_tokens (token_hash, user_id, expires_at, used_at) VALUES (?, ?, ?, ?)`,
 			models.HashToken(token), u.ID, time.Now().Add(expiresIn), usedAt).Error
 		if err != nil {
 			t.Fatal(err)

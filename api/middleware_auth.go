@@ -117,3 +117,9 @@ func (s *Server) setSessionCookie(c *gin.Context, token string, maxAge int) {
 func (s *Server) secureCookies(c *gin.Context) bool {
 	return s.cfg.BaseURL.Scheme == "https" || c.Request.TLS != nil
 }
+
+// AuthMiddleware is the chain that authenticates and requires a caller, as
+// mounted on protected routes; exported for benchmarks and embedding.
+func AuthMiddleware(sessions *Sessions, pats PATAuthenticator) []gin.HandlerFunc {
+	return []gin.HandlerFunc{authenticate(sessions, pats), requireAuth}
+}

@@ -54,9 +54,9 @@ func queryLimit(c *gin.Context, def int) (int, error) {
 		return def, nil
 	}
 	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, models.Invalid("invalid_limit", "limit must be a whole number.",
-			models.FieldError{Field: "limit", Message: "must be a whole number"})
+	if err != nil || n < 1 {
+		return 0, models.Invalid("invalid_limit", "limit must be a whole number of at least 1.",
+			models.FieldError{Field: "limit", Message: "must be a whole number of at least 1"})
 	}
 	return n, nil
 }

@@ -63,9 +63,11 @@ func (s *Store) ListEvents(ctx context.Context, viewer EventViewer, f EventFilte
 	}
 	q := s.db.WithContext(ctx).Model(&Event{})
 	if viewer.Role != PlatformRoleStaffAdmin {
-		q = q.Where(`organization_id IN (SELECT organization_id FROM organization_members WHERE user_id = @u)
+		// Parenthesised explicitly: GORM only wraps ORs it recognises, and
+		// an unwrapped OR would escape the filters ANDed after it.
+		q = q.Where(`(organization_id IN (SELECT organization_id FROM organization_members WHERE user_id = @u)
 			OR developer_account_id IN (SELECT developer_account_id FROM developer_account_members WHERE user_id = @u)
-			OR (actor_id = @u AND organization_id IS NULL AND developer_account_id IS NULL)`,
+			OR (actor_id = @u AND organization_id IS NULL AND developer_account_id IS NULL))`,
 			map[string]any{"u": viewer.UserID})
 	}
 	if len(f.Types) > 0 {

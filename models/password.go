@@ -45,7 +45,8 @@ func CheckPassword(encoded, password string) bool {
 	}
 	var mem, iters uint32
 	var threads uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &iters, &threads); err != nil {
+	// argon2.IDKey panics on zero passes or threads.
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &iters, &threads); err != nil || iters == 0 || threads == 0 {
 		return false
 	}
 	b64 := base64.RawStdEncoding

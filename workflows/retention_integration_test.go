@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -36,7 +37,7 @@ func TestRetentionScheduleIntegration(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = store.Gorm().Exec(`INSERT INTO login_tokens (token_hash, user_id, expires_at) VALUES
-		( ?, ?, now() - interval '1 day'), ( ?, ?, now() + interval '1 hour')`,
+		(?, ?, now() - interval '1 day'), (?, ?, now() + interval '1 hour')`,
 		models.HashToken("expired"), user.ID, models.HashToken("valid"), user.ID).Error
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +114,7 @@ func TestRetentionScheduleIntegration(t *testing.T) {
 	if err := store.Gorm().Raw(`SELECT id FROM event_logs WHERE id IN ? ORDER BY created_at`, append(oldIDs, keptIDs...)).Scan(&left).Error; err != nil {
 		t.Fatal(err)
 	}
-	if len(left) != len(keptIDs) || left[0] != keptIDs[0] || left[1] != keptIDs[1] {
+	if !slices.Equal(left, keptIDs) {
 		t.Errorf("events left = %v, want exactly %v", left, keptIDs)
 	}
 	var tokens int64

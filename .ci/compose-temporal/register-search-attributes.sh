@@ -52,17 +52,24 @@ else
 		esac
 fi
 
-# A namespace that was just created takes a few seconds to reach every
-# service's cache, so "not found" is retried rather than fatal.
+# register NAME: add NAME as a Keyword. Re-adding an existing Keyword succeeds
+# (or reports "already exists", depending on the CLI version); the same name
+# with another type is a conflict that no retry can fix.
 register() {
 	out=$(temporal operator search-attribute create --namespace "$NAMESPACE" --name "$1" --type Keyword 2>&1) && return 0
 	case "$out" in
-	*"already exists"* | *"already registered"*) return 0 ;;
+	*"different type"*)
+		echo "search-attributes: $1 exists with another type: $out" >&2
+		exit 1
+		;;
+	*"already exists"*) return 0 ;;
 	esac
 	echo "search-attributes: $1: $out" >&2
 	return 1
 }
 
+# A namespace that was just created takes a few seconds to reach every
+# service's cache, so "namespace not found" is retried rather than fatal.
 for name in "$@"; do
 	if ! retry 30 register "$name"; then
 		echo "search-attributes: could not register $name" >&2
@@ -71,11 +78,11 @@ for name in "$@"; do
 	echo "search-attributes: $name (Keyword) registered"
 done
 
-# Fail loudly if the namespace does not list every attribute now.
+# Fail loudly unless the namespace now lists every attribute as a Keyword.
 list=$(temporal operator search-attribute list --namespace "$NAMESPACE")
 for name in "$@"; do
-	if ! printf '%s\n' "$list" | grep -Eq "(^|[[:space:]])$name([[:space:]]|$)"; then
-		echo "search-attributes: $name missing from the namespace's list:" >&2
+	if ! printf '%s\n' "$list" | grep -Eq "^[[:space:]]*$name[[:space:]]+Keyword[[:space:]]*$"; then
+		echo "search-attributes: $name is not a Keyword on namespace $NAMESPACE:" >&2
 		printf '%s\n' "$list" >&2
 		exit 1
 	fi

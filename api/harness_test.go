@@ -1,0 +1,152 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"appstore/api"
+	"appstore/models"
+	"appstore/models/dbtest"
+)
+
+const testOrigin = "http://appstore.test"
+
+// testKey signs sessions in tests.
+var testKey = []byte("0123456789abcdef0123456789abcdef-test-key")
+
+type harness struct {
+	t      *testing.T
+	db     *models.DB
+	store  *models.Store
+	server *api.Server
+}
+
+// newHarness serves a fresh, seeded database through the real router.
+func newHarness(t *testing.T, opts ...func(*api.Config)) *harness {
+	t.Helper()
+	db := dbtest.New(t)
+	store := models.NewStore(db)
+	if _, err := store.SeedDemo(context.Background()); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	base, _ := url.Parse(testOrigin)
+	cfg := api.Config{
+		BaseURL:           base,
+		JWTKey:            testKey,
+		MaxBodyBytes:      4096,
+		LoginRatePerIP:    api.RateLimit{Count: 1000, Period: time.Minute},
+		LoginRatePerEmail: api.RateLimit{Count: 1000, Period: time.Minute},
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	srv, err := api.New(cfg, api.Deps{Store: store, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), Checks: []api.Check{{Name: "database", Run: db.Ping}}})
+	if err != nil {
+		t.Fatalf("api.New: %v", err)
+	}
+	return &harness{t: t, db: db, store: store, server: srv}
+}
+
+// req is one request to send.
+type req struct {
+	method, path string
+	body         any               // marshalled as JSON unless a string
+	headers      map[string]string // extra headers
+	cookie       string            // session cookie value
+	bearer       string            // Authorization: Bearer value
+}
+
+func (h *harness) do(r req) *httptest.ResponseRecorder {
+	h.t.Helper()
+	var body io.Reader
+	switch b := r.body.(type) {
+	case nil:
+	case string:
+		body = strings.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		body = bytes.NewReader(raw)
+	}
+	hr := httptest.NewRequest(r.method, r.path, body)
+	if body != nil {
+		hr.Header.Set("Content-Type", "application/json")
+	}
+	if r.cookie != "" {
+		hr.AddCookie(&http.Cookie{Name: api.SessionCookie, Value: r.cookie})
+		if r.method != http.MethodGet {
+			hr.Header.Set("Origin", testOrigin)
+		}
+	}
+	if r.bearer != "" {
+		hr.Header.Set("Authorization", "Bearer "+r.bearer)
+	}
+	for k, v := range r.headers {
+		if v == "" {
+			hr.Header.Del(k)
+		} else {
+			hr.Header.Set(k, v)
+		}
+	}
+	rec := httptest.NewRecorder()
+	h.server.ServeHTTP(rec, hr)
+	return rec
+}
+
+// login signs in through /auth/login and /auth/exchange and returns the
+// session JWT (also the cookie's value).
+func (h *harness) login(email string) string {
+	h.t.Helper()
+	rec := h.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": email, "password": models.DemoPassword}})
+	wantStatus(h.t, rec, http.StatusOK)
+	var lr struct{ LoginToken string `json:"login_token"` }
+	decode(h.t, rec, &lr)
+	rec = h.do(req{method: "POST", path: "/api/v1/auth/exchange", body: map[string]string{"login_token": lr.LoginToken}})
+	wantStatus(h.t, rec, http.StatusOK)
+	var er struct{ AccessToken string `json:"access_token"` }
+	decode(h.t, rec, &er)
+	return er.AccessToken
+}
+
+func wantStatus(t *testing.T, rec *httptest.ResponseRecorder, want int) {
+	t.Helper()
+	if rec.Code != want {
+		t.Fatalf("status %d, want %d; body: %s", rec.Code, want, rec.Body.String())
+	}
+}
+
+// wantProblem asserts a problem+json answer with status and code.
+func wantProblem(t *testing.T, rec *httptest.ResponseRecorder, status int, code string) api.Problem {
+	t.Helper()
+	wantStatus(t, rec, status)
+	if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("content type %q, want application/problem+json", ct)
+	}
+	var p api.Problem
+	decode(t, rec, &p)
+	if p.Code != code {
+		t.Fatalf("problem code %q, want %q (detail %q)", p.Code, code, p.Detail)
+	}
+	if p.Status != status {
+		t.Fatalf("problem status %d, want %d", p.Status, status)
+	}
+	return p
+}
+
+func decode(t *testing.T, rec *httptest.ResponseRecorder, v any) {
+	t.Helper()
+	if err := json.Unmarshal(rec.Body.Bytes(), v); err != nil {
+		t.Fatalf("decode %s: %v", rec.Body.String(), err)
+	}
+}

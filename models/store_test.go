@@ -1,0 +1,70 @@
+package models_test
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+
+	"appstore/models"
+	"appstore/models/dbtest"
+)
+
+// newStore returns a Store over a fresh migrated database.
+func newStore(t *testing.T) *models.Store {
+	t.Helper()
+	return models.NewStore(dbtest.New(t))
+}
+
+var userSeq atomic.Int64
+
+// createUser creates a user with a unique email and the password "correct horse".
+func createUser(t *testing.T, s *models.Store, role models.PlatformRole) *models.User {
+	t.Helper()
+	n := userSeq.Add(1)
+	u, err := s.CreateUser(context.Background(), models.NewUser{
+		Email: fmt.Sprintf("user%d@example.test", n), Name: fmt.Sprintf("User %d", n),
+		Password: "correct horse", PlatformRole: role,
+	})
+	if err != nil {
+		t.Fatalf("CreateUser: %v", err)
+	}
+	return u
+}
+
+// countRows returns the number of rows in table.
+func countRows(t *testing.T, s *models.Store, table string) int64 {
+	t.Helper()
+	var n int64
+	if err := s.Gorm().Table(table).Count(&n).Error; err != nil {
+		t.Fatalf("count %s: %v", table, err)
+	}
+	return n
+}
+
+// countEvents returns the number of events of type typ.
+func countEvents(t *testing.T, s *models.Store, typ models.EventType) int64 {
+	t.Helper()
+	var n int64
+	if err := s.Gorm().Table("event_logs").Where("type = ?", typ).Count(&n).Error; err != nil {
+		t.Fatalf("count %s events: %v", typ, err)
+	}
+	return n
+}
+
+// wantError fails unless err is a domain error of kind and, when code is
+// not empty, of code.
+func wantError(t *testing.T, err error, kind models.Kind, code string) *models.Error {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("got no error, want %s/%s", kind, code)
+	}
+	de, ok := models.AsError(err)
+	if !ok {
+		t.Fatalf("error %v is not a *models.Error, want %s/%s", err, kind, code)
+	}
+	if de.Kind != kind || (code != "" && de.Code != code) {
+		t.Fatalf("error %v has kind %s code %s, want %s/%s", err, de.Kind, de.Code, kind, code)
+	}
+	return de
+}
