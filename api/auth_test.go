@@ -50,7 +50,7 @@ func TestLoginExchangeAndReplay(t *testing.T) {
 			Name string `json:"name"`
 			Role string `json:"role"`
 		} `json:"organizations"`
-		DeveloperAccounts []any `json:"developer_accounts"`
+		DeveloperAccounts []any  `json:"developer_accounts"`
 		Via               string `json:"authenticated_via"`
 	}
 	decode(t, me, &body)

@@ -11,10 +11,10 @@ func TestBadRequestsGetProblems(t *testing.T) {
 	session := h.login("dev@acme.test")
 	huge := `{"name":"` + strings.Repeat("x", 5000) + `"}`
 	cases := []struct {
-		name    string
-		r       req
-		status  int
-		code    string
+		name   string
+		r      req
+		status int
+		code   string
 	}{
 		{"malformed JSON", req{method: "POST", path: "/api/v1/tokens", cookie: session, body: `{"name":`}, 400, "malformed_json"},
 		{"not JSON at all", req{method: "POST", path: "/api/v1/tokens", cookie: session, body: `name=x`}, 400, "malformed_json"},

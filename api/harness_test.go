@@ -110,11 +110,15 @@ func (h *harness) login(email string) string {
 	h.t.Helper()
 	rec := h.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": email, "password": models.DemoPassword}})
 	wantStatus(h.t, rec, http.StatusOK)
-	var lr struct{ LoginToken string `json:"login_token"` }
+	var lr struct {
+		LoginToken string `json:"login_token"`
+	}
 	decode(h.t, rec, &lr)
 	rec = h.do(req{method: "POST", path: "/api/v1/auth/exchange", body: map[string]string{"login_token": lr.LoginToken}})
 	wantStatus(h.t, rec, http.StatusOK)
-	var er struct{ AccessToken string `json:"access_token"` }
+	var er struct {
+		AccessToken string `json:"access_token"`
+	}
 	decode(h.t, rec, &er)
 	return er.AccessToken
 }

@@ -116,4 +116,3 @@ func flip(sig string) string {
 	}
 	return string(b)
 }
-

@@ -10,10 +10,10 @@ import (
 )
 
 type tokenJSON struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	Token       string `json:"token"`
-	TokenPrefix string `json:"token_prefix"`
+	ID          string     `json:"id"`
+	Name        string     `json:"name"`
+	Token       string     `json:"token"`
+	TokenPrefix string     `json:"token_prefix"`
 	RevokedAt   *time.Time `json:"revoked_at"`
 }
 
@@ -35,7 +35,9 @@ func TestPersonalAccessTokenLifecycle(t *testing.T) {
 	if strings.Contains(list.Body.String(), created.Token) {
 		t.Fatal("token list reveals the secret")
 	}
-	var page struct{ Tokens []tokenJSON `json:"tokens"` }
+	var page struct {
+		Tokens []tokenJSON `json:"tokens"`
+	}
 	decode(t, list, &page)
 	if len(page.Tokens) != 1 || page.Tokens[0].ID != created.ID || page.Tokens[0].Token != "" {
 		t.Fatalf("list = %+v", page)
