@@ -72,7 +72,7 @@ func dev(ctx context.Context, cfg *Config, out io.Writer) error {
 		return err
 	}
 	defer func() {
-		fmt.Fprintln(out, "Stopping the Temporal dev server...")
+		fmt.Fprintln(out, "Stopping the Temporal dev server (it takes a few seconds)...")
 		if err := temporal.Stop(); err != nil {
 			log.Warn("stop temporal dev server", "err", err)
 		}

@@ -1,0 +1,33 @@
+# Appstore developer commands. The Temporal CLI version is pinned in one
+# place, workflows/devserver/devserver.go; `install-tools` installs it.
+
+.PHONY: dev test test-short tools browser bench lint
+
+# Everything on this machine: Temporal dev server + UI, migrations, demo data, API, web, worker.
+dev:
+	go run ./cmd/appstore dev
+
+# The full suite: unit, PostgreSQL, Temporal dev server and browser tests.
+test: tools browser
+	go test -count=1 -timeout 30m ./...
+
+# Fast feedback: skips the dev-server and browser tests.
+test-short:
+	go test -short ./...
+
+# The pinned Temporal CLI in ./bin (first run builds it: about 5 minutes).
+tools:
+	go run ./cmd/appstore install-tools
+
+# Debian's Chromium for the browser tests.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian's chromium for the browser tests..."; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+bench:
+	go test -run '^$$' -bench AuthMiddleware -benchmem -count 5 ./api
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+	go vet ./...
+	go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
