@@ -25,7 +25,7 @@ browser:
 		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
 bench:
-	go test -run '^$$' -bench AuthMiddleware -benchmem -count 5 ./api
+	go test -run '^$$' -bench 'AuthMiddleware|SessionVerify' -benchmem -count 5 ./api
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }

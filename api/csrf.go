@@ -30,7 +30,7 @@ func csrfProtect(platformOrigin string) gin.HandlerFunc {
 		}
 		origin := c.GetHeader("Origin")
 		fetchSite := c.GetHeader("Sec-Fetch-Site")
-		_, cookieErr := c.Cookie(SessionCookie)
+		_, cookieErr := c.Request.Cookie(SessionCookie)
 		hasCookie := cookieErr == nil
 		switch {
 		case origin != "":

@@ -58,8 +58,9 @@ func authenticate(sessions *Sessions, pats PATAuthenticator) gin.HandlerFunc {
 			default:
 				p, err = principalFromJWT(sessions, token, "bearer")
 			}
-		} else if cookie, cerr := c.Cookie(SessionCookie); cerr == nil && cookie != "" {
-			p, err = principalFromJWT(sessions, cookie, "cookie")
+		} else if cookie, cerr := c.Request.Cookie(SessionCookie); cerr == nil && cookie.Value != "" {
+			// The raw value: a JWT is URL-safe, so gin's unescaping is wasted work.
+			p, err = principalFromJWT(sessions, cookie.Value, "cookie")
 		}
 		if err != nil {
 			c.Set(ctxAuthErr, err)

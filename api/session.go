@@ -7,6 +7,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"appstore/models"
 )
@@ -22,6 +23,9 @@ type SessionClaims struct {
 	Role  models.PlatformRole `json:"platform_role"`
 }
 
+// verifiedCacheSize bounds the cache of verified tokens (a few MB at most).
+const verifiedCacheSize = 10_000
+
 // Sessions issues and verifies session JWTs (HS256) with one key.
 type Sessions struct {
 	key    []byte
@@ -29,11 +33,18 @@ type Sessions struct {
 	ttl    time.Duration
 	now    func() time.Time
 	parser *jwt.Parser
+	// verified remembers tokens whose signature and claims already checked
+	// out, keyed by the whole token string: a browser sends the same cookie
+	// for an hour, and re-decoding its JSON is most of the cost of a request's
+	// authentication. Any altered token is a different key and is verified
+	// in full; expiry is checked again on every hit.
+	verified *lru.Cache[string, *SessionClaims]
 }
 
 // NewSessions returns a Sessions signing with key, naming issuer in every token.
 func NewSessions(key []byte, issuer string, ttl time.Duration) *Sessions {
-	s := &Sessions{key: key, issuer: issuer, ttl: ttl, now: time.Now}
+	verified, _ := lru.New[string, *SessionClaims](verifiedCacheSize) // errors only for size <= 0
+	s := &Sessions{key: key, issuer: issuer, ttl: ttl, now: time.Now, verified: verified}
 	s.parser = jwt.NewParser(
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), // refuses alg:none and every other alg
 		jwt.WithIssuer(issuer),
@@ -77,6 +88,14 @@ var (
 // Verify checks a token's signature, algorithm, issuer, audience and times,
 // locally: no database, no network.
 func (s *Sessions) Verify(token string) (*SessionClaims, error) {
+	if c, ok := s.verified.Get(token); ok {
+		now := s.now()
+		if !now.Before(c.ExpiresAt.Time) {
+			s.verified.Remove(token)
+			return nil, errSessionExpired
+		}
+		return c, nil
+	}
 	var claims SessionClaims
 	_, err := s.parser.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return s.key, nil })
 	if errors.Is(err, jwt.ErrTokenExpired) {
@@ -88,5 +107,6 @@ func (s *Sessions) Verify(token string) (*SessionClaims, error) {
 	if _, err := uuid.Parse(claims.Subject); err != nil {
 		return nil, errSessionInvalid
 	}
+	s.verified.Add(token, &claims)
 	return &claims, nil
 }
