@@ -91,24 +91,14 @@ func (s *Store) ListEvents(ctx context.Context, viewer EventViewer, f EventFilte
 	if f.To != nil {
 		q = q.Where("created_at < ?", *f.To)
 	}
-	if f.Cursor != "" {
-		c, err := DecodeCursor(f.Cursor)
-		if err != nil {
+	events, next, err := keysetPage(q, f.Cursor, limit, func(e *Event) Cursor { return Cursor{CreatedAt: e.CreatedAt, ID: e.ID} })
+	if err != nil {
+		if _, ok := AsError(err); ok {
 			return nil, err
 		}
-		q = q.Where("(created_at, id) < (?, ?)", c.CreatedAt, c.ID)
-	}
-	var events []Event
-	if err := q.Order("created_at DESC, id DESC").Limit(limit + 1).Find(&events).Error; err != nil {
 		return nil, fmt.Errorf("store: list events: %w", err)
 	}
-	page := &EventPage{Events: events}
-	if len(events) > limit {
-		page.Events = events[:limit]
-		last := page.Events[limit-1]
-		page.NextCursor = Cursor{CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
-	}
-	return page, nil
+	return &EventPage{Events: events, NextCursor: next}, nil
 }
 
 // DeleteEventsBefore deletes at most batch event rows created before cutoff,

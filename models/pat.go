@@ -73,27 +73,14 @@ func (s *Store) ListPATs(ctx context.Context, userID uuid.UUID, cursor string, l
 			FieldError{Field: "limit", Message: "must be between 1 and 100"})
 	}
 	q := s.db.WithContext(ctx).Where("user_id = ?", userID)
-	if cursor != "" {
-		c, err := DecodeCursor(cursor)
-		if err != nil {
+	tokens, next, err := keysetPage(q, cursor, limit, func(t *PersonalAccessToken) Cursor { return Cursor{CreatedAt: t.CreatedAt, ID: t.ID} })
+	if err != nil {
+		if _, ok := AsError(err); ok {
 			return nil, err
 		}
-		q = q.Where("(created_at, id) < (?, ?)", c.CreatedAt, c.ID)
-	}
-	var tokens []PersonalAccessToken
-	if err := q.Order("created_at DESC, id DESC").Limit(limit + 1).Find(&tokens).Error; err != nil {
 		return nil, fmt.Errorf("store: list tokens: %w", err)
 	}
-	page := &PATPage{Tokens: tokens}
-	if len(tokens) > limit {
-		page.Tokens = tokens[:limit]
-		last := page.Tokens[limit-1]
-		page.NextCursor = Cursor{CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
-	}
-	if page.Tokens == nil {
-		page.Tokens = []PersonalAccessToken{}
-	}
-	return page, nil
+	return &PATPage{Tokens: tokens, NextCursor: next}, nil
 }
 
 // RevokePAT revokes userID's token id. Revoking another user's token, or one

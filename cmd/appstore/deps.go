@@ -90,3 +90,17 @@ func newTemporalClient(cfg *Config, log *slog.Logger, reg *prometheus.Registry) 
 	}
 	return c, nil
 }
+
+// withDB runs fn with the validated configuration and an open database.
+func withDB(ctx context.Context, fn func(cfg *Config, db *models.DB) error) error {
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	db, err := openDatabase(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(cfg, db)
+}

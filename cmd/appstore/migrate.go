@@ -16,43 +16,29 @@ func migrateCommand() *cobra.Command {
 		Use:   "up",
 		Short: "Apply every pending migration",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
+			return withDB(cmd.Context(), func(_ *Config, db *models.DB) error {
+				res, err := models.MigrateUp(cmd.Context(), db.SQL)
+				for _, r := range res {
+					fmt.Fprintf(cmd.OutOrStdout(), "applied %s (%s)\n", r.Source.Path, r.Duration.Round(1e6))
+				}
+				if err == nil && len(res) == 0 {
+					fmt.Fprintln(cmd.OutOrStdout(), "database is up to date")
+				}
 				return err
-			}
-			db, err := openDatabase(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			res, err := models.MigrateUp(cmd.Context(), db.SQL)
-			for _, r := range res {
-				fmt.Fprintf(cmd.OutOrStdout(), "applied %s (%s)\n", r.Source.Path, r.Duration.Round(1e6))
-			}
-			if err == nil && len(res) == 0 {
-				fmt.Fprintln(cmd.OutOrStdout(), "database is up to date")
-			}
-			return err
+			})
 		},
 	}
 	down := &cobra.Command{
 		Use:   "down",
 		Short: "Roll back the latest migration (--all: every migration)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
+			return withDB(cmd.Context(), func(_ *Config, db *models.DB) error {
+				res, err := models.MigrateDown(cmd.Context(), db.SQL, all)
+				for _, r := range res {
+					fmt.Fprintf(cmd.OutOrStdout(), "rolled back %s\n", r.Source.Path)
+				}
 				return err
-			}
-			db, err := openDatabase(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			res, err := models.MigrateDown(cmd.Context(), db.SQL, all)
-			for _, r := range res {
-				fmt.Fprintf(cmd.OutOrStdout(), "rolled back %s\n", r.Source.Path)
-			}
-			return err
+			})
 		},
 	}
 	down.Flags().BoolVar(&all, "all", false, "roll back every migration")
@@ -60,29 +46,22 @@ func migrateCommand() *cobra.Command {
 		Use:   "status",
 		Short: "List migrations and whether each is applied",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			db, err := openDatabase(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			list, err := models.MigrationStatus(cmd.Context(), db.SQL)
-			if err != nil {
-				return err
-			}
-			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "VERSION\tSTATE\tAPPLIED AT\tFILE")
-			for _, s := range list {
-				at := "-"
-				if !s.AppliedAt.IsZero() {
-					at = s.AppliedAt.Format("2006-01-02 15:04:05")
+			return withDB(cmd.Context(), func(_ *Config, db *models.DB) error {
+				list, err := models.MigrationStatus(cmd.Context(), db.SQL)
+				if err != nil {
+					return err
 				}
-				fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", s.Source.Version, s.State, at, s.Source.Path)
-			}
-			return w.Flush()
+				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+				fmt.Fprintln(w, "VERSION\tSTATE\tAPPLIED AT\tFILE")
+				for _, s := range list {
+					at := "-"
+					if !s.AppliedAt.IsZero() {
+						at = s.AppliedAt.Format("2006-01-02 15:04:05")
+					}
+					fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", s.Source.Version, s.State, at, s.Source.Path)
+				}
+				return w.Flush()
+			})
 		},
 	}
 	cmd.AddCommand(up, down, status)

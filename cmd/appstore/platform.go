@@ -104,3 +104,18 @@ func waitForTemporal(ctx context.Context, log *slog.Logger, c client.Client) err
 		delay = min(delay*2, 5*time.Second)
 	}
 }
+
+// withPlatform runs fn with the configuration, logger, database and
+// Temporal client of a production role.
+func withPlatform(ctx context.Context, fn func(p *platform) error) error {
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	p, err := openPlatform(ctx, cfg, newLogger(cfg))
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	return fn(p)
+}

@@ -16,16 +16,9 @@ func seedCommand() *cobra.Command {
 		Use:   "seed",
 		Short: "Create the demo users, organizations and developer account (development only)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			db, err := openDatabase(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			return seed(cmd.Context(), cfg, models.NewStore(db), cmd.OutOrStdout())
+			return withDB(cmd.Context(), func(cfg *Config, db *models.DB) error {
+				return seed(cmd.Context(), cfg, models.NewStore(db), cmd.OutOrStdout())
+			})
 		},
 	}
 }

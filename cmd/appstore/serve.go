@@ -15,20 +15,12 @@ func serveCommand() *cobra.Command {
 		Use:   "serve",
 		Short: "Serve the API, web pages, /healthz, /readyz and /metrics",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			log := newLogger(cfg)
-			p, err := openPlatform(cmd.Context(), cfg, log)
-			if err != nil {
-				return err
-			}
-			defer p.close()
-			if err := p.refuseDemoPasswords(cmd.Context()); err != nil {
-				return err
-			}
-			return p.serve(cmd.Context())
+			return withPlatform(cmd.Context(), func(p *platform) error {
+				if err := p.refuseDemoPasswords(cmd.Context()); err != nil {
+					return err
+				}
+				return p.serve(cmd.Context())
+			})
 		},
 	}
 }

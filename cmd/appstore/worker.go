@@ -20,20 +20,12 @@ func workerCommand() *cobra.Command {
 		Use:   "worker",
 		Short: "Run the Temporal worker (workflows and activities) with /healthz, /readyz, /metrics",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig()
-			if err != nil {
-				return err
-			}
-			log := newLogger(cfg)
-			p, err := openPlatform(cmd.Context(), cfg, log)
-			if err != nil {
-				return err
-			}
-			defer p.close()
-			g, ctx := errgroup.WithContext(cmd.Context())
-			g.Go(func() error { return listen(ctx, log, "worker-http", cfg.WorkerHTTPAddr, p.opsHandler()) })
-			g.Go(func() error { return p.work(ctx) })
-			return g.Wait()
+			return withPlatform(cmd.Context(), func(p *platform) error {
+				g, ctx := errgroup.WithContext(cmd.Context())
+				g.Go(func() error { return listen(ctx, p.log, "worker-http", p.cfg.WorkerHTTPAddr, p.opsHandler()) })
+				g.Go(func() error { return p.work(ctx) })
+				return g.Wait()
+			})
 		},
 	}
 }

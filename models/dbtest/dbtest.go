@@ -52,14 +52,7 @@ func New(t testing.TB) *models.DB {
 func NewURL(t testing.TB) string {
 	t.Helper()
 	ctx := context.Background()
-	admin, err := sql.Open("pgx", AdminURL())
-	if err != nil {
-		t.Fatalf("dbtest: %v", err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	if err := admin.PingContext(ctx); err != nil {
-		t.Fatalf("dbtest: PostgreSQL unreachable at %s (set TEST_DATABASE_URL): %v", AdminURL(), err)
-	}
+	admin := openAdmin(t)
 	template, err := ensureTemplate(ctx, admin)
 	if err != nil {
 		t.Fatalf("dbtest: template: %v", err)
@@ -80,11 +73,7 @@ func NewURL(t testing.TB) string {
 func NewEmptyURL(t testing.TB) string {
 	t.Helper()
 	ctx := context.Background()
-	admin, err := sql.Open("pgx", AdminURL())
-	if err != nil {
-		t.Fatalf("dbtest: %v", err)
-	}
-	t.Cleanup(func() { admin.Close() })
+	admin := openAdmin(t)
 	name := fmt.Sprintf("appstore_empty_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1_000_000, counter.Add(1))
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		t.Fatalf("dbtest: create %s: %v", name, err)
@@ -93,6 +82,20 @@ func NewEmptyURL(t testing.TB) string {
 		admin.ExecContext(ctx, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
 	})
 	return withDatabase(AdminURL(), name)
+}
+
+// openAdmin connects to the admin database for the length of the test.
+func openAdmin(t testing.TB) *sql.DB {
+	t.Helper()
+	admin, err := sql.Open("pgx", AdminURL())
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	if err := admin.PingContext(context.Background()); err != nil {
+		t.Fatalf("dbtest: PostgreSQL unreachable at %s (set TEST_DATABASE_URL): %v", AdminURL(), err)
+	}
+	return admin
 }
 
 func ensureTemplate(ctx context.Context, admin *sql.DB) (string, error) {
