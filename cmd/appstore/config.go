@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -153,8 +154,10 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 		e.fail("BASE_URL", "%q must be an origin such as https://appstore.example.com", base)
 	} else {
 		c.BaseURL = &url.URL{Scheme: u.Scheme, Host: u.Host}
-		if c.Env == "production" && u.Scheme != "https" {
-			e.fail("BASE_URL", "must be https in production")
+		// Browsers treat loopback as a secure context, so a production-mode
+		// stack tried out on one machine (docker compose) may use plain http there.
+		if c.Env == "production" && u.Scheme != "https" && !isLoopbackHost(u.Hostname()) {
+			e.fail("BASE_URL", "must be https in production (plain http only for localhost)")
 		}
 	}
 	secret := e.get("JWT_SECRET")
@@ -199,4 +202,13 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 		return nil, errors.New("invalid configuration:\n  " + strings.Join(e.errs, "\n  "))
 	}
 	return c, nil
+}
+
+// isLoopbackHost reports whether host names this machine.
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
