@@ -9,5 +9,7 @@ import "appstore/models"
 // Activities is the receiver of every activity. Its fields are the
 // dependencies activities need; a worker registers one value of it.
 type Activities struct {
-	Store *models.Store
+	Store   *models.Store
+	Mailer  Mailer // OutboxMailer in development, SMTPMailer in production
+	BaseURL string // the platform origin, for links in mail, e.g. https://appstore.example.com
 }

@@ -53,12 +53,17 @@ func newBrowser(t *testing.T) context.Context {
 // serveOnLoopback serves a harness on a real port whose origin is its BaseURL.
 func serveOnLoopback(t *testing.T) (*harness, string) {
 	t.Helper()
+	return serveHarnessOnLoopback(t, newHarness)
+}
+
+func serveHarnessOnLoopback(t *testing.T, build func(*testing.T, ...func(*api.Config)) *harness) (*harness, string) {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	origin := "http://" + l.Addr().String()
-	h := newHarness(t, func(c *api.Config) { c.BaseURL, _ = url.Parse(origin) })
+	h := build(t, func(c *api.Config) { c.BaseURL, _ = url.Parse(origin); c.DevMode = true })
 	srv := &httptest.Server{Listener: l, Config: &http.Server{Handler: h.server}}
 	srv.Start()
 	t.Cleanup(srv.Close)

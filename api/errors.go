@@ -19,6 +19,7 @@ var statusByKind = map[models.Kind]int{
 	models.KindForbidden:     http.StatusForbidden,
 	models.KindNotFound:      http.StatusNotFound,
 	models.KindConflict:      http.StatusConflict,
+	models.KindGone:          http.StatusGone,
 	models.KindRateLimited:   http.StatusTooManyRequests,
 	models.KindTooLarge:      http.StatusRequestEntityTooLarge,
 	models.KindUnsupportedMT: http.StatusUnsupportedMediaType,

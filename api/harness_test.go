@@ -13,9 +13,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/worker"
+
+	"appstore/activities"
 	"appstore/api"
 	"appstore/models"
 	"appstore/models/dbtest"
+	"appstore/workflows"
+	"appstore/workflows/temporaltest"
 )
 
 const testOrigin = "http://appstore.test"
@@ -30,8 +36,35 @@ type harness struct {
 	server *api.Server
 }
 
-// newHarness serves a fresh, seeded database through the real router.
+// newHarness serves a fresh, seeded database through the real router,
+// without Temporal (the team routes that start workflows need
+// newTeamHarness).
 func newHarness(t *testing.T, opts ...func(*api.Config)) *harness {
+	t.Helper()
+	return newHarnessWith(t, nil, opts...)
+}
+
+// newTeamHarness also runs a worker with the real workflows and activities
+// on the test binary's Temporal dev server, on a task queue of its own.
+func newTeamHarness(t *testing.T, opts ...func(*api.Config)) *harness {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs the Temporal dev server: skipped with -short")
+	}
+	return newHarnessWith(t, func(store *models.Store, baseURL string) api.Invitations {
+		c := temporaltest.DevServer(t).Client()
+		queue := "api-test-" + uuid.NewString()
+		w := worker.New(c, queue, worker.Options{})
+		workflows.Register(w, &activities.Activities{Store: store, Mailer: &activities.OutboxMailer{Store: store}, BaseURL: baseURL})
+		if err := w.Start(); err != nil {
+			t.Fatalf("worker: %v", err)
+		}
+		t.Cleanup(w.Stop)
+		return &api.TemporalInvitations{Client: c, TaskQueue: queue}
+	}, opts...)
+}
+
+func newHarnessWith(t *testing.T, invitations func(store *models.Store, baseURL string) api.Invitations, opts ...func(*api.Config)) *harness {
 	t.Helper()
 	db := dbtest.New(t)
 	store := models.NewStore(db)
@@ -49,7 +82,11 @@ func newHarness(t *testing.T, opts ...func(*api.Config)) *harness {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	srv, err := api.New(cfg, api.Deps{Store: store, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), Checks: []api.Check{{Name: "database", Run: db.Ping}}})
+	deps := api.Deps{Store: store, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), Checks: []api.Check{{Name: "database", Run: db.Ping}}}
+	if invitations != nil {
+		deps.Invitations = invitations(store, cfg.BaseURL.String())
+	}
+	srv, err := api.New(cfg, deps)
 	if err != nil {
 		t.Fatalf("api.New: %v", err)
 	}
@@ -154,3 +191,5 @@ func decode(t *testing.T, rec *httptest.ResponseRecorder, v any) {
 		t.Fatalf("decode %s: %v", rec.Body.String(), err)
 	}
 }
+
+func urlEscape(s string) string { return url.QueryEscape(s) }

@@ -2,12 +2,15 @@ package api
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -15,18 +18,41 @@ import (
 	"appstore/web"
 )
 
-// pageData is what every page template receives.
+// pageData is what every page template receives. Portal is the signed-in
+// user's dehydrated state (from the cache), which the layout renders.
 type pageData struct {
-	Title             string
-	User              *models.User
-	Flash             string
-	Error             string
-	Email             string
-	Next              string
-	DevMode           bool
-	Organizations     []models.OrganizationMembership
-	DeveloperAccounts []models.DeveloperAccountMembership
+	Title   string
+	User    *models.User
+	Portal  *models.PortalState
+	Flash   string
+	Error   string
+	Email   string
+	Next    string
+	DevMode bool
+	// Page holds the page's own data.
+	Page any
 }
+
+// pageFuncs are the helpers templates may call.
+var pageFuncs = template.FuncMap{
+	"date": func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
+	// linkify escapes text and makes its http(s) URLs clickable, for the
+	// development mail outbox.
+	"linkify": func(text string) template.HTML {
+		var b strings.Builder
+		last := 0
+		for _, loc := range urlPattern.FindAllStringIndex(text, -1) {
+			b.WriteString(template.HTMLEscapeString(text[last:loc[0]]))
+			u := template.HTMLEscapeString(text[loc[0]:loc[1]])
+			b.WriteString(`<a href="` + u + `">` + u + `</a>`)
+			last = loc[1]
+		}
+		b.WriteString(template.HTMLEscapeString(text[last:]))
+		return template.HTML(b.String())
+	},
+}
+
+var urlPattern = regexp.MustCompile(`https?://[^\s<>"']+`)
 
 // parsePages builds one template set per page: the layout plus that page's
 // "content" block.
@@ -41,7 +67,7 @@ func parsePages() (map[string]*template.Template, error) {
 		if name == "layout" {
 			continue
 		}
-		t, err := template.ParseFS(web.Templates(), "templates/layout.html", n)
+		t, err := template.New(name).Funcs(pageFuncs).ParseFS(web.Templates(), "templates/layout.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", n, err)
 		}
@@ -64,34 +90,48 @@ func (s *Server) renderPage(c *gin.Context, status int, name string, data pageDa
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
-// pageUser loads the signed-in browser user, or redirects to the login page.
-func (s *Server) pageUser(c *gin.Context) (*models.User, bool) {
+// pageUser returns the signed-in browser user's portal state from the
+// cache (no database query on a hit), or redirects to the login page.
+func (s *Server) pageUser(c *gin.Context) (*models.PortalState, bool) {
 	p := principal(c)
 	if p == nil || p.Via != "cookie" {
 		c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
 		return nil, false
 	}
-	u, err := s.store.GetUser(c.Request.Context(), p.UserID)
+	state, err := s.portal.Get(c.Request.Context(), p.UserID)
 	if err != nil {
+		if !errors.Is(err, models.ErrNotFound) {
+			logger(c).Error("portal state", "err", err)
+		}
 		s.setSessionCookie(c, "", -1)
 		c.Redirect(http.StatusSeeOther, "/login")
 		return nil, false
 	}
-	return u, true
+	return state, true
+}
+
+// userPage is pageData for a signed-in page.
+func userPage(title string, state *models.PortalState, page any) pageData {
+	return pageData{Title: title, User: state.User, Portal: state, Page: page}
+}
+
+// pageError renders an error for a signed-in page, with the problem's status.
+func (s *Server) pageError(c *gin.Context, state *models.PortalState, err error) {
+	p := problemFor(err)
+	if p.Status >= 500 {
+		logger(c).Error("page failed", "err", err)
+	}
+	d := userPage(http.StatusText(p.Status), state, nil)
+	d.Error = p.Detail
+	s.renderPage(c, p.Status, "error", d)
 }
 
 func (s *Server) homePage(c *gin.Context) {
-	u, ok := s.pageUser(c)
+	state, ok := s.pageUser(c)
 	if !ok {
 		return
 	}
-	orgs, accounts, err := s.store.Memberships(c.Request.Context(), u.ID)
-	if err != nil {
-		logger(c).Error("home memberships", "err", err)
-		s.renderPage(c, http.StatusInternalServerError, "notfound", pageData{Title: "Error", User: u, Error: "Something went wrong on our side."})
-		return
-	}
-	s.renderPage(c, http.StatusOK, "home", pageData{Title: "Home", User: u, Organizations: orgs, DeveloperAccounts: accounts})
+	s.renderPage(c, http.StatusOK, "home", userPage("Home", state, nil))
 }
 
 func (s *Server) loginPage(c *gin.Context) {

@@ -43,11 +43,33 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 	me.GET("/events", handler(s.listEvents))
 	me.GET("/event-types", s.eventTypes)
 
+	me.GET("/developer-accounts", handler(s.listDeveloperAccounts))
+	me.POST("/developer-accounts", handler(s.createDeveloperAccount))
+	me.GET("/developer-accounts/slug-availability", handler(s.slugAvailability))
+	me.GET("/developer-accounts/:id", handler(s.getDeveloperAccount))
+	me.PATCH("/developer-accounts/:id", handler(s.updateDeveloperAccount))
+	me.GET("/developer-accounts/:id/members", handler(s.listMembers))
+	me.PATCH("/developer-accounts/:id/members/:user", handler(s.changeMemberRole))
+	me.DELETE("/developer-accounts/:id/members/:user", handler(s.removeMember))
+	me.POST("/developer-accounts/:id/leave", handler(s.leaveAccount))
+	me.GET("/developer-accounts/:id/invitations", handler(s.listInvitations))
+	me.POST("/developer-accounts/:id/invitations", handler(s.invite))
+	me.POST("/developer-accounts/:id/invitations/:inv/resend", handler(s.resendInvitation))
+	me.POST("/developer-accounts/:id/invitations/:inv/cancel", handler(s.cancelInvitation))
+	me.POST("/invitations/accept", handler(s.acceptInvitation))
+
 	pages := r.Group("", auth, csrf)
 	pages.GET("/", s.homePage)
 	pages.GET("/login", s.loginPage)
 	pages.POST("/login", s.loginSubmit)
 	pages.POST("/logout", s.logoutSubmit)
+	pages.GET("/developer-accounts", s.developerAccountsPage)
+	pages.GET("/developer-accounts/:id", s.teamPage)
+	pages.GET("/invitations/accept", s.acceptInvitationPage)
+	if s.cfg.DevMode {
+		pages.GET("/dev/mail", s.devMailPage)
+		pages.GET("/dev/mail/:id", s.devMailMessagePage)
+	}
 
 	r.NoRoute(func(c *gin.Context) {
 		if strings.HasPrefix(c.Request.URL.Path, "/api/") {

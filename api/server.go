@@ -43,6 +43,27 @@ type Store interface {
 	RevokePAT(ctx context.Context, userID, id uuid.UUID) error
 	RecordEvent(ctx context.Context, e models.Event) error
 	ListEvents(ctx context.Context, viewer models.EventViewer, f models.EventFilter) (*models.EventPage, error)
+	TeamStore
+}
+
+// TeamStore is what the developer-account, member and invitation handlers use.
+type TeamStore interface {
+	PortalState(ctx context.Context, userID uuid.UUID) (*models.PortalState, error)
+	CheckDeveloperAccountSlug(ctx context.Context, raw string) (*models.SlugCheck, error)
+	CreateDeveloperAccount(ctx context.Context, rawSlug, title string, admin uuid.UUID) (*models.DeveloperAccount, error)
+	GetDeveloperAccount(ctx context.Context, id uuid.UUID) (*models.DeveloperAccount, error)
+	UpdateDeveloperAccount(ctx context.Context, id uuid.UUID, in models.DeveloperAccountUpdate) (*models.DeveloperAccount, error)
+	DeveloperAccountRole(ctx context.Context, accountID, userID uuid.UUID) (models.DeveloperRole, error)
+	ListDeveloperAccountMembers(ctx context.Context, accountID uuid.UUID) ([]models.DeveloperAccountMemberView, error)
+	ChangeDeveloperAccountRole(ctx context.Context, accountID, userID uuid.UUID, role models.DeveloperRole) error
+	RemoveDeveloperAccountMember(ctx context.Context, accountID, userID uuid.UUID) error
+	CreateInvitations(ctx context.Context, accountID, invitedBy uuid.UUID, emails []string, role models.DeveloperRole) ([]models.InviteOutcome, error)
+	GetInvitation(ctx context.Context, id uuid.UUID) (*models.Invitation, error)
+	ListPendingInvitations(ctx context.Context, accountID uuid.UUID) ([]models.Invitation, error)
+	FindInvitationByToken(ctx context.Context, token string) (*models.Invitation, error)
+	CancelInvitation(ctx context.Context, id uuid.UUID) (*models.Invitation, error)
+	ListDevMails(ctx context.Context, limit int) ([]models.DevMail, error)
+	GetDevMail(ctx context.Context, id uuid.UUID) (*models.DevMail, error)
 }
 
 // Deps are the collaborators of a Server.
@@ -51,7 +72,12 @@ type Deps struct {
 	Logger   *slog.Logger
 	Registry *prometheus.Registry // /metrics serves it; HTTP metrics register in it
 	Checks   []Check              // readiness checks for /readyz
+	// Invitations drives Invitation workflows; required for the team routes.
+	Invitations Invitations
 }
+
+// portalCacheSize bounds the per-user portal state cache.
+const portalCacheSize = 10_000
 
 // Server holds the handlers' dependencies.
 type Server struct {
@@ -62,6 +88,10 @@ type Server struct {
 	logins   *loginLimiter
 	pages    map[string]*template.Template
 	handler  http.Handler
+	// portal caches each user's dehydrated portal state (memberships) so
+	// page layouts render without a database query.
+	portal      *PortalCache
+	invitations Invitations
 }
 
 // New validates cfg and builds a Server with every route mounted.
@@ -86,12 +116,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, fmt.Errorf("api: templates: %w", err)
 	}
 	s := &Server{
-		cfg:      cfg,
-		store:    deps.Store,
-		log:      deps.Logger,
-		sessions: NewSessions(cfg.JWTKey, origin(cfg.BaseURL), SessionTTL),
-		logins:   newLoginLimiter(cfg.LoginRatePerIP, cfg.LoginRatePerEmail),
-		pages:    pages,
+		cfg:         cfg,
+		store:       deps.Store,
+		log:         deps.Logger,
+		sessions:    NewSessions(cfg.JWTKey, origin(cfg.BaseURL), SessionTTL),
+		logins:      newLoginLimiter(cfg.LoginRatePerIP, cfg.LoginRatePerEmail),
+		pages:       pages,
+		portal:      NewPortalCache(deps.Store.PortalState, portalCacheSize),
+		invitations: deps.Invitations,
 	}
 	engine, err := s.routes(deps)
 	if err != nil {
@@ -107,5 +139,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // Sessions exposes the JWT issuer, for tools and tests that mint sessions.
 func (s *Server) Sessions() *Sessions { return s.sessions }
 
+// Portal is the server's portal state cache; a PostgreSQL listener feeds
+// it invalidations from every process.
+func (s *Server) Portal() *PortalCache { return s.portal }
+
 // origin is scheme://host[:port] of u, as browsers send it in Origin.
 func origin(u *url.URL) string { return u.Scheme + "://" + u.Host }
+
+// Invitations is the workflow driver the team handlers use.
+func (s *Server) Invitations() Invitations { return s.invitations }

@@ -18,6 +18,7 @@ const (
 	KindUnauthorized  Kind = "unauthorized" // no or bad credentials
 	KindForbidden     Kind = "forbidden"    // authenticated but not allowed
 	KindNotFound      Kind = "not_found"    // no such thing (or not visible to the caller)
+	KindGone          Kind = "gone"         // existed, but is over (an expired link)
 	KindConflict      Kind = "conflict"     // uniqueness or state conflict
 	KindRateLimited   Kind = "rate_limited" // too many attempts
 	KindTooLarge      Kind = "too_large"    // body or quota exceeded

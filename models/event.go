@@ -22,6 +22,16 @@ const (
 	EventDeveloperAccountCreated   EventType = "developer_account.created"
 	EventDeveloperAccountMemberAdd EventType = "developer_account.member_added"
 	EventRetentionPurged           EventType = "retention.purged"
+
+	EventDeveloperAccountUpdated           EventType = "developer_account.updated"
+	EventDeveloperAccountMemberRoleChanged EventType = "developer_account.member_role_changed"
+	EventDeveloperAccountMemberRemoved     EventType = "developer_account.member_removed"
+	EventDeveloperAccountMemberLeft        EventType = "developer_account.member_left"
+	EventInvitationCreated                 EventType = "invitation.created"
+	EventInvitationResent                  EventType = "invitation.resent"
+	EventInvitationCancelled               EventType = "invitation.cancelled"
+	EventInvitationAccepted                EventType = "invitation.accepted"
+	EventInvitationExpired                 EventType = "invitation.expired"
 )
 
 // EventTypes lists every event type, for filters in the API and the UI.
@@ -29,6 +39,10 @@ var EventTypes = []EventType{
 	EventUserCreated, EventLogin, EventLogout, EventTokenCreated, EventTokenRevoked,
 	EventOrganizationCreated, EventOrganizationMemberAdded,
 	EventDeveloperAccountCreated, EventDeveloperAccountMemberAdd, EventRetentionPurged,
+	EventDeveloperAccountUpdated, EventDeveloperAccountMemberRoleChanged,
+	EventDeveloperAccountMemberRemoved, EventDeveloperAccountMemberLeft,
+	EventInvitationCreated, EventInvitationResent, EventInvitationCancelled,
+	EventInvitationAccepted, EventInvitationExpired,
 }
 
 // Event is one row of the append-only event log.

@@ -16,8 +16,9 @@ import (
 // appTables are tables the migrations create (later migrations may add more);
 // goose's own version table is not one of them.
 var appTables = []string{
-	"developer_account_members", "developer_accounts", "event_logs", "login_tokens",
-	"organization_members", "organizations", "personal_access_tokens", "users",
+	"dev_mail_outbox", "developer_account_invitations", "developer_account_members", "developer_accounts",
+	"event_logs", "login_tokens", "organization_members", "organizations", "personal_access_tokens",
+	"reserved_slugs", "users",
 }
 
 func openEmpty(t *testing.T) *sql.DB {

@@ -15,5 +15,6 @@ const TaskQueue = "appstore"
 // worker or a test environment. It panics, as the SDK does, on a duplicate.
 func Register(r worker.Registry, act *activities.Activities) {
 	r.RegisterWorkflow(Retention)
+	r.RegisterWorkflow(Invitation)
 	r.RegisterActivity(act)
 }

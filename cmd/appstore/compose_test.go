@@ -46,6 +46,7 @@ var composeWantDeps = map[string]map[string]string{
 	"temporal":                   {"postgres": composeHealthy, "temporal-schema": composeCompleted},
 	"temporal-search-attributes": {"temporal": composeHealthy},
 	"temporal-ui":                {"temporal": composeHealthy},
+	"mailpit":                    {},
 	"migrate":                    {"postgres": composeHealthy},
 	"appstore-serve": {
 		"postgres":                   composeHealthy,

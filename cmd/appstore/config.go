@@ -38,6 +38,17 @@ type Config struct {
 	MaxBodyBytes      int64
 	TrustedProxies    []string
 	DataDir           string
+	SMTP              SMTPConfig // production mail; development uses the /dev/mail outbox
+}
+
+// SMTPConfig is the mail relay of production.
+type SMTPConfig struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	From     string
+	TLS      string // starttls | tls | none
 }
 
 // Production reports whether the platform runs in production mode.
@@ -67,6 +78,12 @@ var settings = []setting{
 	{"MAX_BODY_BYTES", "1048576", "largest JSON request body accepted"},
 	{"TRUSTED_PROXIES", "", "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed"},
 	{"DATA_DIR", "./data", "where `appstore dev` keeps the Temporal dev server's state"},
+	{"SMTP_HOST", "", "mail relay host; required in production (development mail goes to the /dev/mail outbox)"},
+	{"SMTP_PORT", "587", "mail relay port"},
+	{"SMTP_USERNAME", "", "mail relay user (optional)"},
+	{"SMTP_PASSWORD", "", "mail relay password (also SMTP_PASSWORD_FILE)"},
+	{"SMTP_FROM", "Appstore <no-reply@appstore.localhost>", "sender of every mail"},
+	{"SMTP_TLS", "starttls", "starttls, tls or none"},
 }
 
 // env looks a setting up: NAME, else the contents of NAME_FILE, else the default.
@@ -194,6 +211,19 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 		if !strings.Contains(v, ":") {
 			e.fail(name, "%q must be host:port or :port", v)
 		}
+	}
+	c.SMTP = SMTPConfig{Host: e.get("SMTP_HOST"), Username: e.get("SMTP_USERNAME"), Password: e.get("SMTP_PASSWORD"),
+		From: e.get("SMTP_FROM"), TLS: e.get("SMTP_TLS")}
+	if port, err := strconv.Atoi(e.get("SMTP_PORT")); err != nil || port < 1 || port > 65535 {
+		e.fail("SMTP_PORT", "must be a port number")
+	} else {
+		c.SMTP.Port = port
+	}
+	if c.SMTP.TLS != "starttls" && c.SMTP.TLS != "tls" && c.SMTP.TLS != "none" {
+		e.fail("SMTP_TLS", "%q must be starttls, tls or none", c.SMTP.TLS)
+	}
+	if c.Env == "production" && c.SMTP.Host == "" {
+		e.fail("SMTP_HOST", "is required in production: invitations and account mail must be delivered")
 	}
 	if c.TemporalNamespace == "" || c.TaskQueue == "" {
 		e.fail("TEMPORAL_NAMESPACE/TEMPORAL_TASK_QUEUE", "must not be empty")

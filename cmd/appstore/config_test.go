@@ -85,7 +85,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 func TestLoadConfig(t *testing.T) {
 	t.Parallel()
 	prod := func(extra map[string]string) map[string]string {
-		env := map[string]string{"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com", "JWT_SECRET": goodSecret}
+		env := map[string]string{"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com", "JWT_SECRET": goodSecret, "SMTP_HOST": "smtp.example.com"}
 		for k, v := range extra {
 			env[k] = v
 		}
@@ -111,9 +111,20 @@ func TestLoadConfig(t *testing.T) {
 		},
 		{
 			name:     "production without JWT_SECRET",
-			env:      map[string]string{"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com"},
+			env:      map[string]string{"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com", "SMTP_HOST": "smtp.example.com"},
 			wantErrs: []string{"JWT_SECRET"},
 			wantText: []string{"required in production"},
+		},
+		{
+			name:     "production without SMTP_HOST",
+			env:      prod(map[string]string{"SMTP_HOST": ""}),
+			wantErrs: []string{"SMTP_HOST"},
+			wantText: []string{"required in production"},
+		},
+		{
+			name:     "bad SMTP settings",
+			env:      map[string]string{"SMTP_PORT": "99999", "SMTP_TLS": "ssl3"},
+			wantErrs: []string{"SMTP_PORT", "SMTP_TLS"},
 		},
 		{
 			name:     "production with empty JWT_SECRET",
@@ -256,7 +267,7 @@ func TestLoadConfigSecretFile(t *testing.T) {
 	for _, content := range []string{goodSecret + "\n", goodSecret + "\r\n", goodSecret} {
 		env := map[string]string{
 			"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com",
-			"JWT_SECRET_FILE": writeSecret(t, content),
+			"JWT_SECRET_FILE": writeSecret(t, content), "SMTP_HOST": "smtp.example.com",
 		}
 		c, err := LoadConfig(lookupFrom(env))
 		if err != nil {

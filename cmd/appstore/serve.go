@@ -6,8 +6,10 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 
 	"appstore/api"
+	"appstore/models"
 )
 
 func serveCommand() *cobra.Command {
@@ -35,11 +37,21 @@ func (p *platform) serve(ctx context.Context) error {
 		LoginRatePerEmail: p.cfg.LoginRatePerEmail,
 		TrustedProxies:    p.cfg.TrustedProxies,
 		DevMode:           !p.cfg.Production(),
-	}, api.Deps{Store: p.store, Logger: p.log, Registry: p.registry, Checks: p.checks()})
+	}, api.Deps{
+		Store: p.store, Logger: p.log, Registry: p.registry, Checks: p.checks(),
+		Invitations: &api.TemporalInvitations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
+	})
 	if err != nil {
 		return err
 	}
-	return listen(ctx, p.log, "http", p.cfg.HTTPAddr, srv)
+	g, gctx := errgroup.WithContext(ctx)
+	// Membership changes made by any process reach this one's portal cache
+	// through PostgreSQL NOTIFY.
+	g.Go(func() error {
+		return models.ListenPortalChanges(gctx, p.cfg.DatabaseURL, p.log, srv.Portal().Invalidate, srv.Portal().Reset)
+	})
+	g.Go(func() error { return listen(gctx, p.log, "http", p.cfg.HTTPAddr, srv) })
+	return g.Wait()
 }
 
 // refuseDemoPasswords stops a production server whose database still has a

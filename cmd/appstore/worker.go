@@ -61,7 +61,7 @@ func (p *platform) work(ctx context.Context) error {
 		return fmt.Errorf("retention schedule: %w", err)
 	}
 	w := worker.New(p.temporal, p.cfg.TaskQueue, worker.Options{})
-	workflows.Register(w, &activities.Activities{Store: p.store})
+	workflows.Register(w, &activities.Activities{Store: p.store, Mailer: p.mailer(), BaseURL: p.cfg.BaseURL.String()})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -69,4 +69,13 @@ func (p *platform) work(ctx context.Context) error {
 	<-ctx.Done()
 	w.Stop()
 	return nil
+}
+
+// mailer is SMTP in production and the /dev/mail outbox in development.
+func (p *platform) mailer() activities.Mailer {
+	if !p.cfg.Production() && p.cfg.SMTP.Host == "" {
+		return &activities.OutboxMailer{Store: p.store}
+	}
+	return &activities.SMTPMailer{Host: p.cfg.SMTP.Host, Port: p.cfg.SMTP.Port, Username: p.cfg.SMTP.Username,
+		Password: p.cfg.SMTP.Password, From: p.cfg.SMTP.From, TLS: p.cfg.SMTP.TLS}
 }

@@ -1,0 +1,202 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"net/url"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/temporal"
+
+	"appstore/models"
+)
+
+// MailInvitationInput names the invitation and the generation (1 for the
+// first mail, one more for each resend) whose mail is due.
+type MailInvitationInput struct {
+	InvitationID uuid.UUID
+	Generation   int
+}
+
+// MarkResentInput records a resend: the new generation and expiry.
+type MarkResentInput struct {
+	InvitationID uuid.UUID
+	Generation   int
+	ExpiresAt    time.Time
+}
+
+// AcceptInvitationInput names the invitation and the signed-in user
+// accepting it.
+type AcceptInvitationInput struct {
+	InvitationID uuid.UUID
+	UserID       uuid.UUID
+}
+
+// MailInvitation creates a fresh token for generation in.Generation of the
+// invitation and mails its link; the token replaces the previous one, so an
+// earlier link stops working. The token never leaves this activity. It
+// reports whether it sent a mail: false when that generation was already
+// mailed (a retried attempt) or the invitation is no longer pending. It
+// returns a non-retryable error of the models Code for an unknown invitation,
+// and the Mailer's or store's error, which Temporal retries.
+func (a *Activities) MailInvitation(ctx context.Context, in MailInvitationInput) (bool, error) {
+	sent, err := a.Store.MailInvitationToken(ctx, in.InvitationID, in.Generation,
+		func(inv *models.Invitation, account *models.DeveloperAccount, token string) error {
+			var inviter *models.User
+			if inv.InvitedBy != nil {
+				u, err := a.Store.GetUser(ctx, *inv.InvitedBy)
+				if err != nil && !errors.Is(err, models.ErrNotFound) {
+					return err
+				}
+				inviter = u
+			}
+			m, err := InvitationMail(a.BaseURL, inv, account, inviter, token)
+			if err != nil {
+				return err
+			}
+			return a.Mailer.Send(ctx, m)
+		})
+	if err != nil {
+		return false, DomainError(fmt.Errorf("mail invitation %s: %w", in.InvitationID, err))
+	}
+	return sent, nil
+}
+
+// MarkInvitationResent moves the invitation to generation in.Generation
+// with expiry in.ExpiresAt. Running it again for the same generation changes
+// nothing. It returns a non-retryable invitation_not_pending error when the
+// invitation was accepted, cancelled or expired meanwhile.
+func (a *Activities) MarkInvitationResent(ctx context.Context, in MarkResentInput) error {
+	_, err := a.Store.MarkInvitationResent(ctx, in.InvitationID, in.Generation, in.ExpiresAt)
+	return DomainError(wrap("mark invitation resent", in.InvitationID, err))
+}
+
+// CancelInvitation cancels a pending invitation; an already cancelled one
+// stays so. It returns a non-retryable invitation_not_pending error when the
+// invitation was accepted or expired.
+func (a *Activities) CancelInvitation(ctx context.Context, id uuid.UUID) error {
+	_, err := a.Store.CancelInvitation(ctx, id)
+	return DomainError(wrap("cancel invitation", id, err))
+}
+
+// ExpireInvitation marks a pending invitation expired and does nothing to
+// one in any other state.
+func (a *Activities) ExpireInvitation(ctx context.Context, id uuid.UUID) error {
+	_, err := a.Store.ExpireInvitation(ctx, id)
+	return DomainError(wrap("expire invitation", id, err))
+}
+
+// AcceptInvitation makes in.UserID a member of the invitation's developer
+// account with the invited role, once: accepting again as the same user
+// changes nothing. Events name the user as the actor. It returns
+// non-retryable errors of the models Code: invitation_email_mismatch when
+// the user's email is not the invited one, invitation_expired,
+// invitation_cancelled.
+func (a *Activities) AcceptInvitation(ctx context.Context, in AcceptInvitationInput) error {
+	_, err := a.Store.AcceptInvitation(models.WithActor(ctx, in.UserID), in.InvitationID, in.UserID)
+	return DomainError(wrap("accept invitation", in.InvitationID, err))
+}
+
+func wrap(op string, id uuid.UUID, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s %s: %w", op, id, err)
+}
+
+// DomainError turns an error carrying a *models.Error of a client-facing
+// Kind (invalid, forbidden, not found, conflict, ...) into a non-retryable
+// ApplicationError: its Type is the Code, its Message the user-safe message,
+// and its one detail the Kind, so ModelError can rebuild the models.Error
+// on the far side of Temporal. Other errors (a database outage) are
+// returned unchanged, and Temporal retries them. nil stays nil.
+func DomainError(err error) error {
+	e, ok := models.AsError(err)
+	if !ok || e.Kind == models.KindInternal || e.Kind == models.KindUnavailable {
+		return err
+	}
+	// Benign: a refused accept is the user's mistake, not an alert; the
+	// worker logs it at debug level instead of as an activity error.
+	return temporal.NewApplicationErrorWithOptions(e.Message, e.Code, temporal.ApplicationErrorOptions{
+		NonRetryable: true,
+		Details:      []any{e.Kind},
+		Category:     temporal.ApplicationErrorCategoryBenign,
+	})
+}
+
+// ModelError finds an ApplicationError made by DomainError (or by a
+// workflow's Update validator in the same shape) in err's chain, as the
+// Temporal client returns it for an activity, workflow or Update, and
+// rebuilds the *models.Error, with err as its internal cause.
+func ModelError(err error) (*models.Error, bool) {
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || !appErr.HasDetails() {
+		return nil, false
+	}
+	var kind models.Kind
+	if appErr.Details(&kind) != nil || kind == "" {
+		return nil, false
+	}
+	return &models.Error{Kind: kind, Code: appErr.Type(), Message: appErr.Message(), Err: err}, true
+}
+
+// InvitationMail builds the mail inviting inv.Email to account, with the
+// accept link baseURL/invitations/accept?token=token. inviter may be nil.
+// It returns an error only if a template fails to execute.
+func InvitationMail(baseURL string, inv *models.Invitation, account *models.DeveloperAccount, inviter *models.User, token string) (Mail, error) {
+	data := invitationMailData{
+		Title:   account.Title,
+		Role:    string(inv.Role),
+		Link:    strings.TrimSuffix(baseURL, "/") + "/invitations/accept?token=" + url.QueryEscape(token),
+		Expires: inv.ExpiresAt.UTC().Format("Monday, 2 January 2006, 15:04 MST"),
+	}
+	if inviter != nil {
+		data.InviterName, data.InviterEmail = inviter.Name, inviter.Email
+	}
+	var text, html strings.Builder
+	if err := invitationText.Execute(&text, data); err != nil {
+		return Mail{}, fmt.Errorf("invitation mail: text: %w", err)
+	}
+	if err := invitationHTML.Execute(&html, data); err != nil {
+		return Mail{}, fmt.Errorf("invitation mail: html: %w", err)
+	}
+	return Mail{
+		To:      inv.Email,
+		Subject: fmt.Sprintf("You're invited to join %s on Appstore", account.Title),
+		Text:    text.String(),
+		HTML:    html.String(),
+	}, nil
+}
+
+type invitationMailData struct {
+	Title, Role, Link, Expires string
+	InviterName, InviterEmail  string
+}
+
+var invitationText = texttemplate.Must(texttemplate.New("text").Parse(`Hello,
+
+{{if .InviterEmail}}{{if .InviterName}}{{.InviterName}} ({{.InviterEmail}}){{else}}{{.InviterEmail}}{{end}} invited you{{else}}You are invited{{end}} to join the developer account {{.Title}} on Appstore as {{if eq .Role "admin"}}an admin{{else}}a {{.Role}}{{end}}.
+
+Accept the invitation:
+{{.Link}}
+
+The link works until {{.Expires}}. If you did not expect this invitation, ignore this mail.
+`))
+
+var invitationHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html>
+<html>
+<body style="font-family: sans-serif; line-height: 1.5">
+<p>Hello,</p>
+<p>{{if .InviterEmail}}{{if .InviterName}}{{.InviterName}} (<a href="mailto:{{.InviterEmail}}">{{.InviterEmail}}</a>){{else}}<a href="mailto:{{.InviterEmail}}">{{.InviterEmail}}</a>{{end}} invited you{{else}}You are invited{{end}}
+to join the developer account <strong>{{.Title}}</strong> on Appstore as {{if eq .Role "admin"}}an admin{{else}}a {{.Role}}{{end}}.</p>
+<p><a href="{{.Link}}">Accept the invitation</a></p>
+<p>Or open this link: {{.Link}}</p>
+<p>The link works until {{.Expires}}. If you did not expect this invitation, ignore this mail.</p>
+</body>
+</html>
+`))

@@ -1,0 +1,127 @@
+package api_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"appstore/models"
+)
+
+// browserSignIn signs in through the login page and waits for the next page.
+func browserSignIn(origin, email, next string) []step {
+	return []step{
+		chromedp.Navigate(origin + "/login?next=" + urlEscape(next)),
+		chromedp.WaitVisible(`input[name=email]`),
+		chromedp.SendKeys(`input[name=email]`, email),
+		chromedp.SendKeys(`input[name=password]`, models.DemoPassword),
+		chromedp.Click(`button[type=submit]`),
+		chromedp.WaitVisible(`[data-testid=current-user]`),
+	}
+}
+
+func browserSignOut() []step {
+	return []step{
+		chromedp.Click(`form[action="/logout"] button`),
+		chromedp.WaitVisible(`input[name=email]`),
+	}
+}
+
+type step = chromedp.Action[chromedp.Void]
+
+// steps flattens single steps and step lists into one sequence for Do.
+func steps(parts ...any) []step {
+	var out []step
+	for _, p := range parts {
+		switch v := p.(type) {
+		case step:
+			out = append(out, v)
+		case []step:
+			out = append(out, v...)
+		default:
+			panic("steps: not a chromedp step")
+		}
+	}
+	return out
+}
+
+// An admin invites by email; the invitee opens the mail in the development
+// outbox, signs in, accepts; another member's team page shows them.
+func TestBrowserInviteAcceptShowsOnTeamPage(t *testing.T) {
+	ctx := newBrowser(t)
+	h, origin := serveHarnessOnLoopback(t, newTeamHarness)
+	tm := newTeam(t, h)
+	newUser(t, h, "browser-invitee@example.com")
+	team := "/developer-accounts/" + tm.acme.String()
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+
+	err := chromedp.Do(ctx, steps(
+		browserSignIn(origin, "dev@acme.test", team),
+		chromedp.WaitVisible(`[data-testid=members]`),
+		chromedp.SendKeys(`textarea[name=emails]`, "browser-invitee@example.com"),
+		chromedp.Click(`form[data-results] button[type=submit]`),
+		chromedp.WaitVisible(`[data-result=invited]`),
+		chromedp.WaitVisible(`[data-invitation="browser-invitee@example.com"]`), // after the reload
+		browserSignOut(),
+	)...)
+	if err != nil {
+		failShot(t, ctx, "invite", err)
+	}
+
+	// The Invitation workflow mails the link; open it from the outbox.
+	waitForMail(t, h, "browser-invitee@example.com", 1)
+	err = chromedp.Do(ctx, steps(
+		chromedp.Navigate(origin+"/dev/mail"),
+		chromedp.Click(`[data-testid=outbox] a`),
+		chromedp.WaitVisible(`[data-testid=mail-body] a`),
+		chromedp.Click(`[data-testid=mail-body] a`),
+		chromedp.WaitVisible(`[data-testid=accept] a.button`), // signed out: "Sign in as ..."
+		chromedp.Click(`[data-testid=accept] a.button`),
+		chromedp.WaitVisible(`input[name=email]`),
+		chromedp.SendKeys(`input[name=email]`, "browser-invitee@example.com"),
+		chromedp.SendKeys(`input[name=password]`, models.DemoPassword),
+		chromedp.Click(`button[type=submit]`),
+		chromedp.WaitVisible(`[data-testid=accept] button[type=submit]`),
+		chromedp.Click(`[data-testid=accept] button[type=submit]`),
+		chromedp.WaitVisible(`[data-member="browser-invitee@example.com"]`),
+		browserSignOut(),
+	)...)
+	if err != nil {
+		failShot(t, ctx, "accept", err)
+	}
+
+	// Another member's team page, and their portal navigation, are fresh.
+	err = chromedp.Do(ctx, steps(
+		browserSignIn(origin, "member@acme.test", team),
+		chromedp.WaitVisible(`[data-testid=members]`),
+	)...)
+	if err != nil {
+		t.Fatalf("member's team page: %v", err)
+	}
+	members, err := chromedp.Run(ctx, chromedp.Text(`[data-testid=members]`))
+	if err != nil || !strings.Contains(members, "browser-invitee@example.com") {
+		t.Fatalf("member's team page lacks the new member: %q (%v)", members, err)
+	}
+}
+
+// failShot fails the test, saving a screenshot and the page's URL and text
+// so a browser failure can be seen rather than guessed.
+func failShot(t *testing.T, ctx context.Context, step string, err error) {
+	t.Helper()
+	shotCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	loc, _ := chromedp.Run(shotCtx, chromedp.Location())
+	text, _ := chromedp.Run(shotCtx, chromedp.Text("body"))
+	if png, serr := chromedp.Run(shotCtx, chromedp.FullScreenshot(100)); serr == nil {
+		path := filepath.Join(os.TempDir(), "appstore-"+step+".png")
+		os.WriteFile(path, png, 0o644)
+		t.Logf("screenshot: %s", path)
+	}
+	t.Fatalf("%s: %v\nat %s\n%s", step, err, loc, text)
+}

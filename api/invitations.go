@@ -1,0 +1,212 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"appstore/models"
+)
+
+// listInvitations lists an account's pending invitations (members may look).
+func (s *Server) listInvitations(c *gin.Context) error {
+	id, _, err := s.accountAccess(c, models.DevRoleMember)
+	if err != nil {
+		return err
+	}
+	invs, err := s.store.ListPendingInvitations(c.Request.Context(), id)
+	if err != nil {
+		return err
+	}
+	if invs == nil {
+		invs = []models.Invitation{}
+	}
+	c.JSON(http.StatusOK, gin.H{"invitations": invs})
+	return nil
+}
+
+type inviteRequest struct {
+	Emails []string             `json:"emails"`
+	Role   models.DeveloperRole `json:"role"`
+}
+
+// invite invites one or more emails (admins). Each email gets its own
+// outcome; the invited ones each start an Invitation workflow, which mails
+// the link and owns the 7-day expiry.
+func (s *Server) invite(c *gin.Context) error {
+	id, _, err := s.accountAccess(c, models.DevRoleAdmin)
+	if err != nil {
+		return err
+	}
+	var req inviteRequest
+	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
+		return err
+	}
+	ctx := c.Request.Context()
+	acct, err := s.store.GetDeveloperAccount(ctx, id)
+	if err != nil {
+		return err
+	}
+	outcomes, err := s.store.CreateInvitations(ctx, id, principal(c).UserID, req.Emails, req.Role)
+	if err != nil {
+		return err
+	}
+	for _, o := range outcomes {
+		if o.Invitation == nil {
+			continue
+		}
+		// The workflow owns the mail and the expiry. If it cannot start, the
+		// row is cancelled again so no pending invitation is left without
+		// one; the admin can simply invite again.
+		if err := s.invitations.Start(ctx, o.Invitation, acct); err != nil {
+			if _, cerr := s.store.CancelInvitation(ctx, o.Invitation.ID); cerr != nil {
+				logger(c).Error("cancel unstarted invitation", "invitation", o.Invitation.ID, "err", cerr)
+			}
+			return &models.Error{Kind: models.KindUnavailable, Code: "invitations_unavailable",
+				Message: "Invitations cannot be sent right now; nothing was sent. Try again shortly.", Err: err}
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"results": outcomes})
+	return nil
+}
+
+// accountInvitation loads invitation :inv of account :id for an admin.
+func (s *Server) accountInvitation(c *gin.Context) (*models.Invitation, error) {
+	id, _, err := s.accountAccess(c, models.DevRoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	invID, err := pathID(c, "inv")
+	if err != nil {
+		return nil, err
+	}
+	inv, err := s.store.GetInvitation(c.Request.Context(), invID)
+	if errors.Is(err, models.ErrNotFound) || (err == nil && inv.DeveloperAccountID != id) {
+		return nil, models.Errorf(models.KindNotFound, "invitation_not_found", "No such invitation.")
+	}
+	return inv, err
+}
+
+// resendInvitation mails a fresh link (the old one stops working) and moves
+// the expiry to now + 7 days.
+func (s *Server) resendInvitation(c *gin.Context) error {
+	inv, err := s.accountInvitation(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.invitations.Resend(c.Request.Context(), inv.ID); err != nil {
+		return s.invitationError(c, inv.ID, err)
+	}
+	return s.writeInvitation(c, inv.ID)
+}
+
+// cancelInvitation ends a pending invitation.
+func (s *Server) cancelInvitation(c *gin.Context) error {
+	inv, err := s.accountInvitation(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.invitations.Cancel(c.Request.Context(), inv.ID); err != nil {
+		return s.invitationError(c, inv.ID, err)
+	}
+	return s.writeInvitation(c, inv.ID)
+}
+
+type acceptRequest struct {
+	Token string `json:"token"`
+}
+
+// acceptInvitation joins the caller to the account of the invitation whose
+// link they followed. Accepting twice is not an error: the membership is
+// made once and the answer is the same.
+func (s *Server) acceptInvitation(c *gin.Context) error {
+	var req acceptRequest
+	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
+		return err
+	}
+	ctx := c.Request.Context()
+	me := principal(c)
+	inv, err := s.store.FindInvitationByToken(ctx, req.Token)
+	if err != nil {
+		return invitationNotFound(err)
+	}
+	if err := invitationAcceptable(inv, me, time.Now()); err != nil {
+		return err
+	}
+	if inv.Status == models.InvitationPending {
+		if _, err := s.invitations.Accept(ctx, inv.ID, me.UserID); err != nil {
+			if err := s.invitationError(c, inv.ID, err); err != nil {
+				return err
+			}
+		}
+	}
+	s.invalidateAccountMembers(c, inv.DeveloperAccountID, me.UserID)
+	acct, err := s.store.GetDeveloperAccount(ctx, inv.DeveloperAccountID)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"developer_account": acct, "role": inv.Role})
+	return nil
+}
+
+// invitationAcceptable says why me cannot accept inv, if they cannot.
+func invitationAcceptable(inv *models.Invitation, me *Principal, now time.Time) error {
+	switch {
+	case inv.Status == models.InvitationAccepted && inv.AcceptedBy != nil && *inv.AcceptedBy == me.UserID:
+		return nil // a second click: already done
+	case inv.Status == models.InvitationAccepted:
+		return models.Errorf(models.KindConflict, "invitation_used", "This invitation has already been accepted.")
+	case inv.Status == models.InvitationCancelled:
+		return models.Errorf(models.KindGone, "invitation_cancelled", "This invitation was cancelled. Ask an admin of the account to invite you again.")
+	case inv.Status == models.InvitationExpired || !now.Before(inv.ExpiresAt):
+		return models.Errorf(models.KindGone, "invitation_expired", "This invitation expired on %s. Ask an admin of the account to resend it.", inv.ExpiresAt.UTC().Format("2 Jan 2006 15:04 MST"))
+	case !strings.EqualFold(inv.Email, me.Email):
+		return models.Errorf(models.KindForbidden, "invitation_email_mismatch", "This invitation was sent to %s. Sign in with that address to accept it.", inv.Email)
+	}
+	return nil
+}
+
+// invitationError turns a refused Update into the invitation's real state:
+// the workflow may have ended (accepted, cancelled, expired) in between.
+func (s *Server) invitationError(c *gin.Context, id uuid.UUID, err error) error {
+	if !errors.Is(err, errInvitationClosed) {
+		return err
+	}
+	inv, gerr := s.store.GetInvitation(c.Request.Context(), id)
+	if gerr != nil {
+		return gerr
+	}
+	switch inv.Status {
+	case models.InvitationAccepted:
+		if p := principal(c); p != nil && inv.AcceptedBy != nil && *inv.AcceptedBy == p.UserID {
+			return nil
+		}
+		return models.Errorf(models.KindConflict, "invitation_not_pending", "This invitation has already been accepted.")
+	case models.InvitationCancelled:
+		return models.Errorf(models.KindConflict, "invitation_not_pending", "This invitation was cancelled.")
+	case models.InvitationExpired:
+		return models.Errorf(models.KindGone, "invitation_expired", "This invitation has expired.")
+	}
+	return models.Errorf(models.KindConflict, "invitation_busy", "The invitation is being updated; try again in a moment.")
+}
+
+func (s *Server) writeInvitation(c *gin.Context, id uuid.UUID) error {
+	inv, err := s.store.GetInvitation(c.Request.Context(), id)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, inv)
+	return nil
+}
+
+func invitationNotFound(err error) error {
+	if errors.Is(err, models.ErrNotFound) {
+		return models.Errorf(models.KindNotFound, "invitation_not_found",
+			"This invitation link is not valid. If it was resent, use the newest email.")
+	}
+	return err
+}

@@ -1,0 +1,10 @@
+package api_test
+
+import (
+	"testing"
+
+	"appstore/workflows/temporaltest"
+)
+
+// TestMain stops the Temporal dev server the team tests start.
+func TestMain(m *testing.M) { temporaltest.Main(m) }

@@ -1,0 +1,155 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"appstore/models"
+)
+
+// developerAccountsPage lists the user's accounts (from the portal cache)
+// and offers the create form with a live slug check.
+func (s *Server) developerAccountsPage(c *gin.Context) {
+	state, ok := s.pageUser(c)
+	if !ok {
+		return
+	}
+	s.renderPage(c, http.StatusOK, "developer_accounts", userPage("Developer accounts", state, nil))
+}
+
+type teamPageData struct {
+	Account     *models.DeveloperAccount
+	MyRole      models.DeveloperRole
+	IsAdmin     bool
+	Me          uuid.UUID
+	Members     []models.DeveloperAccountMemberView
+	Invitations []models.Invitation
+}
+
+// teamPage shows an account's members, roles and pending invitations;
+// admins also get the controls.
+func (s *Server) teamPage(c *gin.Context) {
+	state, ok := s.pageUser(c)
+	if !ok {
+		return
+	}
+	id, role, err := s.accountAccess(c, models.DevRoleMember)
+	if err != nil {
+		s.pageError(c, state, err)
+		return
+	}
+	ctx := c.Request.Context()
+	acct, err := s.store.GetDeveloperAccount(ctx, id)
+	if err != nil {
+		s.pageError(c, state, err)
+		return
+	}
+	members, err := s.store.ListDeveloperAccountMembers(ctx, id)
+	if err != nil {
+		s.pageError(c, state, err)
+		return
+	}
+	invs, err := s.store.ListPendingInvitations(ctx, id)
+	if err != nil {
+		s.pageError(c, state, err)
+		return
+	}
+	s.renderPage(c, http.StatusOK, "team", userPage(acct.Title, state, teamPageData{
+		Account: acct, MyRole: role, IsAdmin: role == models.DevRoleAdmin, Me: state.User.ID,
+		Members: members, Invitations: invs,
+	}))
+}
+
+type acceptPageData struct {
+	Token      string
+	Invitation *models.Invitation
+	Account    *models.DeveloperAccount
+	Problem    string // why it cannot be accepted, if it cannot
+	Done       bool   // the signed-in user already accepted it
+	SignIn     string // login URL that comes back here, when signed out
+}
+
+// acceptInvitationPage is where the mailed link lands. It says plainly when
+// the link is stale, expired or meant for someone else.
+func (s *Server) acceptInvitationPage(c *gin.Context) {
+	token := c.Query("token")
+	var state *models.PortalState
+	if p := principal(c); p != nil && p.Via == "cookie" {
+		state, _ = s.portal.Get(c.Request.Context(), p.UserID)
+	}
+	data := pageData{Title: "Invitation", Portal: state}
+	if state != nil {
+		data.User = state.User
+	}
+	page := acceptPageData{Token: token}
+	inv, err := s.store.FindInvitationByToken(c.Request.Context(), token)
+	if err != nil {
+		p := problemFor(invitationNotFound(err))
+		page.Problem = p.Detail
+		data.Page = page
+		s.renderPage(c, p.Status, "accept", data)
+		return
+	}
+	page.Invitation = inv
+	acct, err := s.store.GetDeveloperAccount(c.Request.Context(), inv.DeveloperAccountID)
+	if err != nil {
+		s.renderPage(c, http.StatusInternalServerError, "error", pageData{Title: "Error", Error: "Something went wrong on our side."})
+		return
+	}
+	page.Account = acct
+	status := http.StatusOK
+	if state == nil {
+		page.SignIn = "/login?next=" + url.QueryEscape(c.Request.URL.RequestURI())
+		if inv.Status != models.InvitationPending || !time.Now().Before(inv.ExpiresAt) {
+			page.Problem = problemFor(invitationAcceptable(inv, &Principal{Email: inv.Email}, time.Now())).Detail
+			page.SignIn = ""
+		}
+	} else if err := invitationAcceptable(inv, &Principal{UserID: state.User.ID, Email: state.User.Email}, time.Now()); err != nil {
+		p := problemFor(err)
+		page.Problem, status = p.Detail, p.Status
+	} else if inv.Status == models.InvitationAccepted {
+		page.Done = true
+	}
+	data.Page = page
+	s.renderPage(c, status, "accept", data)
+}
+
+// devMailPage lists the development outbox (only mounted in development).
+func (s *Server) devMailPage(c *gin.Context) {
+	mails, err := s.store.ListDevMails(c.Request.Context(), 100)
+	if err != nil {
+		logger(c).Error("dev mail", "err", err)
+		s.renderPage(c, http.StatusInternalServerError, "error", pageData{Title: "Error", Error: "Cannot read the outbox."})
+		return
+	}
+	d := pageData{Title: "Dev mail", Page: mails}
+	if p := principal(c); p != nil {
+		if state, err := s.portal.Get(c.Request.Context(), p.UserID); err == nil {
+			d.User, d.Portal = state.User, state
+		}
+	}
+	s.renderPage(c, http.StatusOK, "devmail", d)
+}
+
+// devMailMessagePage shows one mail: its text part, links clickable.
+func (s *Server) devMailMessagePage(c *gin.Context) {
+	id, err := uuid.Parse(c.Param("id"))
+	var mail *models.DevMail
+	if err == nil {
+		mail, err = s.store.GetDevMail(c.Request.Context(), id)
+	}
+	if err != nil {
+		status := http.StatusNotFound
+		if !errors.Is(err, models.ErrNotFound) && mail != nil {
+			status = http.StatusInternalServerError
+		}
+		s.renderPage(c, status, "notfound", pageData{Title: "Not found"})
+		return
+	}
+	s.renderPage(c, http.StatusOK, "devmail_message", pageData{Title: mail.Subject, Page: mail})
+}

@@ -1,0 +1,193 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+)
+
+// The Invitation workflow's activities call these; each is idempotent, so
+// an activity retried after a commit it did not hear about changes nothing twice.
+
+// MailInvitationToken mails generation of invitation id once: with the row
+// locked, unless the invitation is no longer pending or that generation was
+// already mailed, it makes a new link token, stores its hash in place of the
+// previous one (whose link stops working) and calls send with the token,
+// inside the transaction, so an error from send leaves the row unchanged.
+// It reports whether send was called and succeeded.
+func (s *Store) MailInvitationToken(ctx context.Context, id uuid.UUID, generation int,
+	send func(inv *Invitation, account *DeveloperAccount, token string) error) (sent bool, err error) {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		inv, err := lockInvitation(tx, id)
+		if err != nil || inv.Status != InvitationPending || inv.MailedGeneration >= generation {
+			return err
+		}
+		var acct DeveloperAccount
+		if err := tx.First(&acct, "id = ?", inv.DeveloperAccountID).Error; err != nil {
+			return err
+		}
+		token := NewToken(InvitationTokenPrefix)
+		if err := s.updateInvitation(tx, inv, "token_hash = ?, mailed_generation = ?", HashToken(token), generation); err != nil {
+			return err
+		}
+		if err := send(inv, &acct, token); err != nil {
+			return fmt.Errorf("send invitation %s: %w", id, err)
+		}
+		sent = true
+		return nil
+	})
+	if err != nil {
+		return false, storeError("mail invitation", err)
+	}
+	return sent, nil
+}
+
+// MarkInvitationResent moves pending invitation id to generation (resend
+// count generation-1) and expiresAt, recording invitation.resent, unless it
+// is already at that generation or beyond: then it only returns the row.
+// It returns a not-found error, or a conflict ("invitation_not_pending").
+func (s *Store) MarkInvitationResent(ctx context.Context, id uuid.UUID, generation int, expiresAt time.Time) (*Invitation, error) {
+	var inv *Invitation
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if inv, err = lockInvitation(tx, id); err != nil {
+			return err
+		}
+		if inv.Status != InvitationPending {
+			return errInvitationNotPending
+		}
+		if inv.Generation >= generation {
+			return nil
+		}
+		if err := s.updateInvitation(tx, inv, "generation = ?, resend_count = ?, expires_at = ?",
+			generation, generation-1, expiresAt.UTC()); err != nil {
+			return err
+		}
+		data := invitationData(inv)
+		data["resend_count"], data["expires_at"] = inv.ResendCount, inv.ExpiresAt.UTC().Format(time.RFC3339)
+		return appendEvent(ctx, tx, Event{Type: EventInvitationResent, DeveloperAccountID: &inv.DeveloperAccountID, Data: data})
+	})
+	if err != nil {
+		return nil, storeError("mark invitation resent", err)
+	}
+	return inv, nil
+}
+
+// CancelInvitation cancels pending invitation id, recording
+// invitation.cancelled; cancelling it again changes nothing. It returns a
+// not-found error, or a conflict ("invitation_not_pending") once accepted or expired.
+func (s *Store) CancelInvitation(ctx context.Context, id uuid.UUID) (*Invitation, error) {
+	return s.closeInvitation(ctx, id, InvitationCancelled, EventInvitationCancelled)
+}
+
+// ExpireInvitation marks pending invitation id expired, recording
+// invitation.expired; for any other status it only returns the row. It
+// returns a not-found error.
+func (s *Store) ExpireInvitation(ctx context.Context, id uuid.UUID) (*Invitation, error) {
+	return s.closeInvitation(ctx, id, InvitationExpired, EventInvitationExpired)
+}
+
+// closeInvitation moves a pending invitation to status with event typ. Its
+// token hash stays, so the link can still say what became of it.
+func (s *Store) closeInvitation(ctx context.Context, id uuid.UUID, status InvitationStatus, typ EventType) (*Invitation, error) {
+	var inv *Invitation
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if inv, err = lockInvitation(tx, id); err != nil {
+			return err
+		}
+		switch {
+		case inv.Status == status:
+			return nil
+		case inv.Status != InvitationPending && status == InvitationExpired:
+			return nil
+		case inv.Status != InvitationPending:
+			return errInvitationNotPending
+		}
+		if err := s.updateInvitation(tx, inv, "status = ?", status); err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, Event{Type: typ, DeveloperAccountID: &inv.DeveloperAccountID, Data: invitationData(inv)})
+	})
+	if err != nil {
+		return nil, storeError("close invitation", err)
+	}
+	return inv, nil
+}
+
+// AcceptInvitation makes userID a member of the invitation's account with
+// its role, marks it accepted, records invitation.accepted and
+// developer_account.member_added (unless they were a member already), and
+// announces the change to the account's members. Accepting again as the same
+// user returns the row and changes nothing, also when calls race. It returns
+// a not-found error, a forbidden error when the user's email is not the
+// invited one ("invitation_email_mismatch"), and conflicts for an invitation
+// accepted by someone else ("invitation_already_accepted"), cancelled
+// ("invitation_cancelled") or expired, by status or time ("invitation_expired").
+func (s *Store) AcceptInvitation(ctx context.Context, id, userID uuid.UUID) (*Invitation, error) {
+	inv, err := s.GetInvitation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The account before the invitation: the lock order of every
+		// membership change.
+		if err := lockDeveloperAccount(tx, inv.DeveloperAccountID); err != nil {
+			return err
+		}
+		var err error
+		if inv, err = lockInvitation(tx, id); err != nil {
+			return err
+		}
+		now := s.now()
+		switch {
+		case inv.Status == InvitationAccepted && inv.AcceptedBy != nil && *inv.AcceptedBy == userID:
+			return nil
+		case inv.Status == InvitationAccepted:
+			return errInvitationAccepted
+		case inv.Status == InvitationCancelled:
+			return errInvitationCancelled
+		case inv.Status == InvitationExpired || !now.Before(inv.ExpiresAt):
+			return errInvitationExpired
+		}
+		var emails []string
+		if err := tx.Raw(`SELECT email FROM users WHERE id = ?`, userID).Scan(&emails).Error; err != nil {
+			return err
+		}
+		if len(emails) == 0 {
+			return &Error{Kind: KindNotFound, Code: "user_not_found", Message: "No such user."}
+		}
+		if !strings.EqualFold(emails[0], inv.Email) {
+			return errInvitationMismatch
+		}
+		added := tx.Exec(`INSERT INTO developer_account_members (developer_account_id, user_id, role, created_at)
+			VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, inv.DeveloperAccountID, userID, inv.Role, now)
+		if added.Error != nil {
+			return added.Error
+		}
+		if err := s.updateInvitation(tx, inv, "status = ?, accepted_by = ?, accepted_at = ?",
+			InvitationAccepted, userID, now); err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, Event{Type: EventInvitationAccepted, ActorID: &userID,
+			DeveloperAccountID: &inv.DeveloperAccountID, Data: invitationData(inv)}); err != nil {
+			return err
+		}
+		if added.RowsAffected == 1 {
+			data := JSONMap{"user_id": userID.String(), "role": string(inv.Role), "invitation_id": inv.ID.String()}
+			if err := appendEvent(ctx, tx, Event{Type: EventDeveloperAccountMemberAdd, ActorID: &userID,
+				DeveloperAccountID: &inv.DeveloperAccountID, Data: data}); err != nil {
+				return err
+			}
+		}
+		return notifyPortalChange(ctx, tx, inv.DeveloperAccountID)
+	})
+	if err != nil {
+		return nil, storeError("accept invitation", err)
+	}
+	return inv, nil
+}

@@ -1,0 +1,4 @@
+package models
+
+// NotifyPortalChange exposes notifyPortalChange to the external tests.
+var NotifyPortalChange = notifyPortalChange

@@ -1,0 +1,98 @@
+// Portal behaviour without a framework: forms marked data-api-method /
+// data-api-url submit JSON to the API (same origin, session cookie), and
+// slug inputs check availability as the user types.
+(function () {
+  "use strict";
+
+  function formJSON(form) {
+    var body = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled) return;
+      if (el.hasAttribute("data-list")) {
+        body[el.name] = el.value.split(/[\s,;]+/).filter(Boolean);
+      } else {
+        body[el.name] = el.value;
+      }
+    });
+    return body;
+  }
+
+  function showError(form, message) {
+    var box = form.querySelector("[data-error]") || document.querySelector("[data-error]");
+    if (!box) { alert(message); return; }
+    box.textContent = message;
+    box.hidden = false;
+  }
+
+  function showResults(form, results) {
+    var list = form.querySelector("[data-results-list]");
+    list.innerHTML = "";
+    results.forEach(function (r) {
+      var li = document.createElement("li");
+      li.setAttribute("data-result", r.result);
+      li.textContent = r.email + ": " + (r.result === "invited" ? "invitation sent" : (r.message || r.result));
+      li.className = r.result === "invited" ? "ok" : "error";
+      list.appendChild(li);
+    });
+    list.hidden = false;
+  }
+
+  function submit(form) {
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
+    var method = form.dataset.apiMethod;
+    var hasBody = method !== "DELETE";
+    fetch(form.dataset.apiUrl, {
+      method: method,
+      credentials: "same-origin",
+      headers: hasBody ? { "Content-Type": "application/json" } : {},
+      body: hasBody ? JSON.stringify(formJSON(form)) : undefined
+    }).then(function (res) {
+      var json = res.status === 204 ? Promise.resolve({}) : res.json().catch(function () { return {}; });
+      return json.then(function (data) { return { ok: res.ok, data: data }; });
+    }).then(function (r) {
+      if (!r.ok) { showError(form, r.data.detail || "Something went wrong."); return; }
+      if (form.hasAttribute("data-results") && r.data.results) {
+        showResults(form, r.data.results);
+        if (r.data.results.some(function (x) { return x.result === "invited"; })) {
+          setTimeout(function () { location.reload(); }, 1200);
+        }
+        return;
+      }
+      if (form.dataset.redirect) {
+        location.assign(form.dataset.redirect.replace("{id}", r.data.id || ""));
+      } else {
+        location.reload();
+      }
+    }).catch(function () { showError(form, "The network request failed. Try again."); });
+  }
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.dataset || !form.dataset.apiUrl) return;
+    e.preventDefault();
+    submit(form);
+  });
+
+  document.addEventListener("change", function (e) {
+    var form = e.target.form;
+    if (form && form.hasAttribute("data-autosubmit")) submit(form);
+  });
+
+  var timer;
+  document.addEventListener("input", function (e) {
+    var input = e.target;
+    if (!input.dataset || !input.dataset.slugCheck) return;
+    var status = input.form.querySelector("[data-slug-status]");
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      if (!input.value.trim()) return;
+      fetch(input.dataset.slugCheck + "?slug=" + encodeURIComponent(input.value), { credentials: "same-origin" })
+        .then(function (res) { return res.json(); })
+        .then(function (c) {
+          status.setAttribute("data-available", c.available ? "yes" : "no");
+          status.className = c.available ? "hint ok" : "error";
+          status.textContent = c.available ? (c.slug + " is available") : (c.slug ? c.slug + ": " : "") + (c.message || "not available");
+        });
+    }, 250);
+  });
+})();
