@@ -28,6 +28,21 @@ type MarkResentInput struct {
 	InvitationID uuid.UUID
 	Generation   int
 	ExpiresAt    time.Time
+	ActorID      uuid.UUID // the admin who asked; the event names them
+}
+
+// CancelInvitationInput names the invitation and the admin cancelling it.
+type CancelInvitationInput struct {
+	InvitationID uuid.UUID
+	ActorID      uuid.UUID
+}
+
+// asActor makes events written under ctx name actor, when there is one.
+func asActor(ctx context.Context, actor uuid.UUID) context.Context {
+	if actor == uuid.Nil {
+		return ctx
+	}
+	return models.WithActor(ctx, actor)
 }
 
 // AcceptInvitationInput names the invitation and the signed-in user
@@ -72,16 +87,16 @@ func (a *Activities) MailInvitation(ctx context.Context, in MailInvitationInput)
 // nothing. It returns a non-retryable invitation_not_pending error when the
 // invitation was accepted, cancelled or expired meanwhile.
 func (a *Activities) MarkInvitationResent(ctx context.Context, in MarkResentInput) error {
-	_, err := a.Store.MarkInvitationResent(ctx, in.InvitationID, in.Generation, in.ExpiresAt)
+	_, err := a.Store.MarkInvitationResent(asActor(ctx, in.ActorID), in.InvitationID, in.Generation, in.ExpiresAt)
 	return DomainError(wrap("mark invitation resent", in.InvitationID, err))
 }
 
 // CancelInvitation cancels a pending invitation; an already cancelled one
 // stays so. It returns a non-retryable invitation_not_pending error when the
 // invitation was accepted or expired.
-func (a *Activities) CancelInvitation(ctx context.Context, id uuid.UUID) error {
-	_, err := a.Store.CancelInvitation(ctx, id)
-	return DomainError(wrap("cancel invitation", id, err))
+func (a *Activities) CancelInvitation(ctx context.Context, in CancelInvitationInput) error {
+	_, err := a.Store.CancelInvitation(asActor(ctx, in.ActorID), in.InvitationID)
+	return DomainError(wrap("cancel invitation", in.InvitationID, err))
 }
 
 // ExpireInvitation marks a pending invitation expired and does nothing to

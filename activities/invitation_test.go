@@ -246,7 +246,7 @@ func TestAcceptInvitation(t *testing.T) {
 	_, err = env.ExecuteActivity(a.MarkInvitationResent, activities.MarkResentInput{
 		InvitationID: tm.inv.ID, Generation: 2, ExpiresAt: time.Now().Add(models.InvitationTTL)})
 	wantDomainError(t, err, "invitation_not_pending")
-	_, err = env.ExecuteActivity(a.CancelInvitation, tm.inv.ID)
+	_, err = env.ExecuteActivity(a.CancelInvitation, activities.CancelInvitationInput{InvitationID: tm.inv.ID})
 	wantDomainError(t, err, "invitation_not_pending")
 	if mailInvitation(t, env, tm.inv.ID, 1) {
 		t.Error("accepted invitation mailed")
@@ -270,7 +270,7 @@ func TestCancelAndExpireInvitation(t *testing.T) {
 	}
 
 	for range 2 { // idempotent
-		if _, err := env.ExecuteActivity(a.CancelInvitation, tm.inv.ID); err != nil {
+		if _, err := env.ExecuteActivity(a.CancelInvitation, activities.CancelInvitationInput{InvitationID: tm.inv.ID}); err != nil {
 			t.Fatalf("cancel: %v", err)
 		}
 		if _, err := env.ExecuteActivity(a.ExpireInvitation, other.ID); err != nil {
@@ -282,7 +282,7 @@ func TestCancelAndExpireInvitation(t *testing.T) {
 	}
 	_, err = env.ExecuteActivity(a.AcceptInvitation, activities.AcceptInvitationInput{InvitationID: other.ID, UserID: user.ID})
 	wantDomainError(t, err, "invitation_expired")
-	_, err = env.ExecuteActivity(a.CancelInvitation, other.ID)
+	_, err = env.ExecuteActivity(a.CancelInvitation, activities.CancelInvitationInput{InvitationID: other.ID})
 	wantDomainError(t, err, "invitation_not_pending")
 	for id, want := range map[uuid.UUID]models.InvitationStatus{tm.inv.ID: models.InvitationCancelled, other.ID: models.InvitationExpired} {
 		inv, err := tm.store.GetInvitation(ctx, id)

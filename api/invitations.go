@@ -98,7 +98,7 @@ func (s *Server) resendInvitation(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.invitations.Resend(c.Request.Context(), inv.ID); err != nil {
+	if _, err := s.invitations.Resend(c.Request.Context(), inv.ID, principal(c).UserID); err != nil {
 		return s.invitationError(c, inv.ID, err)
 	}
 	return s.writeInvitation(c, inv.ID)
@@ -110,7 +110,7 @@ func (s *Server) cancelInvitation(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.invitations.Cancel(c.Request.Context(), inv.ID); err != nil {
+	if _, err := s.invitations.Cancel(c.Request.Context(), inv.ID, principal(c).UserID); err != nil {
 		return s.invitationError(c, inv.ID, err)
 	}
 	return s.writeInvitation(c, inv.ID)

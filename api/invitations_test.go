@@ -101,12 +101,14 @@ func TestInvitationLifecycle(t *testing.T) {
 	newUser(t, h, "second@example.com")
 	wantProblem(t, h.do(req{method: "POST", path: "/api/v1/invitations/accept", cookie: h.login("second@example.com"), body: map[string]any{"token": secondEmailToken}}), 410, "invitation_cancelled")
 
-	// Every step is in the event log.
-	for _, typ := range []string{"invitation.created", "invitation.resent", "invitation.accepted", "invitation.cancelled"} {
+	// Every step is in the event log, naming who did it.
+	admin := userID(t, h, "dev@acme.test")
+	for typ, actor := range map[string]any{"invitation.created": admin, "invitation.resent": admin,
+		"invitation.accepted": newcomer, "invitation.cancelled": admin} {
 		var n int64
-		h.store.Gorm().Model(&models.Event{}).Where("type = ?", typ).Count(&n)
+		h.store.Gorm().Model(&models.Event{}).Where("type = ? AND actor_id = ? AND developer_account_id = ?", typ, actor, tm.acme).Count(&n)
 		if n == 0 {
-			t.Errorf("no %s event", typ)
+			t.Errorf("no %s event by %v in the account's log", typ, actor)
 		}
 	}
 }

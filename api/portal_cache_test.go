@@ -2,6 +2,10 @@ package api_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	neturl "net/url"
+	"os"
 	"errors"
 	"log/slog"
 	"strconv"
@@ -268,7 +272,16 @@ type portalListener struct {
 	users  chan uuid.UUID
 }
 
+// startPortalListener starts a listener and waits until it listens.
 func startPortalListener(t *testing.T, url string, cache *api.PortalCache) *portalListener {
+	t.Helper()
+	pl := goPortalListener(t, url, cache)
+	portalEventually(t, "the listener's first LISTEN", func() bool { return pl.resets.Load() >= 1 })
+	return pl
+}
+
+// goPortalListener starts a listener that is stopped when the test ends.
+func goPortalListener(t *testing.T, url string, cache *api.PortalCache) *portalListener {
 	t.Helper()
 	pl := &portalListener{users: make(chan uuid.UUID, 100)}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -300,7 +313,6 @@ func startPortalListener(t *testing.T, url string, cache *api.PortalCache) *port
 			t.Error("ListenPortalChanges did not return after cancel")
 		}
 	})
-	portalEventually(t, "the listener's first LISTEN", func() bool { return pl.resets.Load() >= 1 })
 	return pl
 }
 
@@ -364,13 +376,43 @@ func TestPortalListenerReconnects(t *testing.T) {
 
 	id := uuid.New()
 	notifyPortal(t, db, id)
-	select {
-	case got := <-pl.users:
-		if got != id {
-			t.Fatalf("notified %s, want %s", got, id)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("no notification after reconnecting")
+	if got := portalRecv(t, "a notification after reconnecting", pl.users); got != id {
+		t.Fatalf("notified %s, want %s", got, id)
+	}
+}
+
+// A listener started before its database accepts connections keeps
+// retrying, and listens once it can.
+func TestPortalListenerRetriesUntilReachable(t *testing.T) {
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", dbtest.AdminURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	name := fmt.Sprintf("appstore_portal_later_%d_%d", os.Getpid(), time.Now().UnixNano())
+	t.Cleanup(func() { admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") })
+	u, err := neturl.Parse(dbtest.AdminURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+
+	pl := goPortalListener(t, u.String(), nil) // stopped before the drop: cleanups run last first
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatal(err)
+	}
+	portalEventually(t, "the listener to connect", func() bool { return pl.resets.Load() >= 1 })
+
+	db, err := models.Open(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	id := uuid.New()
+	notifyPortal(t, db, id)
+	if got := portalRecv(t, "a notification", pl.users); got != id {
+		t.Fatalf("notified %s, want %s", got, id)
 	}
 }
 

@@ -21,8 +21,8 @@ import (
 // invitation, then talk to it with validated Updates.
 type Invitations interface {
 	Start(ctx context.Context, inv *models.Invitation, account *models.DeveloperAccount) error
-	Resend(ctx context.Context, id uuid.UUID) (*workflows.InvitationState, error)
-	Cancel(ctx context.Context, id uuid.UUID) (*workflows.InvitationState, error)
+	Resend(ctx context.Context, id, actor uuid.UUID) (*workflows.InvitationState, error)
+	Cancel(ctx context.Context, id, actor uuid.UUID) (*workflows.InvitationState, error)
 	Accept(ctx context.Context, id, userID uuid.UUID) (*workflows.InvitationState, error)
 }
 
@@ -57,13 +57,13 @@ func (t *TemporalInvitations) Start(ctx context.Context, inv *models.Invitation,
 }
 
 // Resend mails a new link and moves the expiry to now + 7 days.
-func (t *TemporalInvitations) Resend(ctx context.Context, id uuid.UUID) (*workflows.InvitationState, error) {
-	return t.update(ctx, id, workflows.InvitationResendUpdate)
+func (t *TemporalInvitations) Resend(ctx context.Context, id, actor uuid.UUID) (*workflows.InvitationState, error) {
+	return t.update(ctx, id, workflows.InvitationResendUpdate, workflows.ActorArgs{ActorID: actor})
 }
 
 // Cancel ends the invitation.
-func (t *TemporalInvitations) Cancel(ctx context.Context, id uuid.UUID) (*workflows.InvitationState, error) {
-	return t.update(ctx, id, workflows.InvitationCancelUpdate)
+func (t *TemporalInvitations) Cancel(ctx context.Context, id, actor uuid.UUID) (*workflows.InvitationState, error) {
+	return t.update(ctx, id, workflows.InvitationCancelUpdate, workflows.ActorArgs{ActorID: actor})
 }
 
 // Accept makes userID a member through the invitation.

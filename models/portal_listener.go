@@ -30,8 +30,9 @@ const (
 	listenStable = time.Minute
 	// listenPingEvery bounds how long a silently dead connection (a network
 	// partition sends no RST) can go unnoticed.
-	listenPingEvery   = 30 * time.Second
-	listenPingTimeout = 10 * time.Second
+	listenPingEvery      = 30 * time.Second
+	listenPingTimeout    = 10 * time.Second
+	listenConnectTimeout = 10 * time.Second
 )
 
 // ListenPortalChanges holds a dedicated connection to databaseURL listening
@@ -78,9 +79,7 @@ func ListenPortalChanges(ctx context.Context, databaseURL string, log *slog.Logg
 		onReset()
 		start := time.Now()
 		err = receive(ctx, conn, log, onUser)
-		closeCtx, cancel := context.WithTimeout(context.Background(), time.Second)
-		conn.Close(closeCtx)
-		cancel()
+		closeQuietly(conn)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -100,17 +99,27 @@ func ListenPortalChanges(ctx context.Context, databaseURL string, log *slog.Logg
 // arrive at a restarted server all at once.
 func jitter(d time.Duration) time.Duration { return d/2 + rand.N(d/2+1) }
 
-// listen connects and runs LISTEN.
+// listen connects and runs LISTEN, giving up after listenConnectTimeout: a
+// server that swallows packets would otherwise hold the dial for minutes.
 func listen(ctx context.Context, cfg *pgx.ConnConfig) (*pgx.Conn, error) {
+	ctx, cancel := context.WithTimeout(ctx, listenConnectTimeout)
+	defer cancel()
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{PortalChannel}.Sanitize()); err != nil {
-		conn.Close(context.Background())
+		closeQuietly(conn)
 		return nil, fmt.Errorf("listen: %w", err)
 	}
 	return conn, nil
+}
+
+// closeQuietly closes conn, waiting at most a second for the server.
+func closeQuietly(conn *pgx.Conn) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	conn.Close(ctx)
 }
 
 // receive delivers notifications until the connection fails or ctx ends.

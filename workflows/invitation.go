@@ -16,8 +16,8 @@ import (
 // Invitation Query and Update names.
 const (
 	InvitationStatusQuery  = "status" // -> InvitationState
-	InvitationResendUpdate = "resend" // no args -> InvitationState
-	InvitationCancelUpdate = "cancel" // no args -> InvitationState
+	InvitationResendUpdate = "resend" // ActorArgs -> InvitationState
+	InvitationCancelUpdate = "cancel" // ActorArgs -> InvitationState
 	InvitationAcceptUpdate = "accept" // AcceptArgs -> InvitationState
 )
 
@@ -77,6 +77,12 @@ type InvitationState struct {
 	Status      models.InvitationStatus `json:"status"`
 	ExpiresAt   time.Time               `json:"expires_at"`
 	ResendCount int                     `json:"resend_count"`
+}
+
+// ActorArgs is the argument of the resend and cancel Updates: the admin
+// asking, so the events they cause name them.
+type ActorArgs struct {
+	ActorID uuid.UUID
 }
 
 // AcceptArgs is the argument of the accept Update: the signed-in user.
@@ -190,8 +196,8 @@ func (inv *invitation) setHandlers(ctx workflow.Context) error {
 		handler any
 		valid   any
 	}{
-		{InvitationResendUpdate, inv.resend, func(workflow.Context) error { return inv.validate(InvitationResendUpdate) }},
-		{InvitationCancelUpdate, inv.cancel, func(workflow.Context) error { return inv.validate(InvitationCancelUpdate) }},
+		{InvitationResendUpdate, inv.resend, func(workflow.Context, ActorArgs) error { return inv.validate(InvitationResendUpdate) }},
+		{InvitationCancelUpdate, inv.cancel, func(workflow.Context, ActorArgs) error { return inv.validate(InvitationCancelUpdate) }},
 		{InvitationAcceptUpdate, inv.accept, func(_ workflow.Context, args AcceptArgs) error {
 			if args.UserID == uuid.Nil {
 				return temporal.NewNonRetryableApplicationError("Sign in to accept the invitation.",
@@ -257,7 +263,7 @@ func (inv *invitation) lock(ctx workflow.Context) error {
 	return nil
 }
 
-func (inv *invitation) resend(ctx workflow.Context) (InvitationState, error) {
+func (inv *invitation) resend(ctx workflow.Context, args ActorArgs) (InvitationState, error) {
 	inv.inFlight[InvitationResendUpdate] = true
 	defer delete(inv.inFlight, InvitationResendUpdate)
 	if err := inv.lock(ctx); err != nil {
@@ -266,7 +272,7 @@ func (inv *invitation) resend(ctx workflow.Context) (InvitationState, error) {
 	gen := inv.generation + 1
 	expiresAt := workflow.Now(ctx).Add(models.InvitationTTL)
 	err := inv.change(ctx, a.MarkInvitationResent,
-		activities.MarkResentInput{InvitationID: inv.in.InvitationID, Generation: gen, ExpiresAt: expiresAt})
+		activities.MarkResentInput{InvitationID: inv.in.InvitationID, Generation: gen, ExpiresAt: expiresAt, ActorID: args.ActorID})
 	if err == nil {
 		inv.generation = gen
 		inv.state.ResendCount = gen - 1
@@ -284,14 +290,15 @@ func (inv *invitation) resend(ctx workflow.Context) (InvitationState, error) {
 	return inv.state, nil
 }
 
-func (inv *invitation) cancel(ctx workflow.Context) (InvitationState, error) {
+func (inv *invitation) cancel(ctx workflow.Context, args ActorArgs) (InvitationState, error) {
 	inv.inFlight[InvitationCancelUpdate] = true
 	defer delete(inv.inFlight, InvitationCancelUpdate)
 	if err := inv.lock(ctx); err != nil {
 		return inv.state, err
 	}
 	defer inv.mu.Unlock()
-	if err := inv.change(ctx, a.CancelInvitation, inv.in.InvitationID); err != nil {
+	if err := inv.change(ctx, a.CancelInvitation,
+		activities.CancelInvitationInput{InvitationID: inv.in.InvitationID, ActorID: args.ActorID}); err != nil {
 		return inv.state, err
 	}
 	return inv.state, inv.setStatus(ctx, models.InvitationCancelled)

@@ -100,7 +100,7 @@ func TestInvitationIntegration(t *testing.T) {
 	}
 
 	before := time.Now()
-	st = updateInvitation(ctx, t, c, run.GetID(), workflows.InvitationResendUpdate)
+	st = updateInvitation(ctx, t, c, run.GetID(), workflows.InvitationResendUpdate, workflows.ActorArgs{})
 	if st.Status != models.InvitationPending || st.ResendCount != 1 || st.ExpiresAt.Before(before.Add(models.InvitationTTL-time.Minute)) {
 		t.Errorf("resend returned %+v, want pending, resent once, expiring in 7 days", st)
 	}

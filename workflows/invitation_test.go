@@ -25,8 +25,9 @@ const day = 24 * time.Hour
 type invitationRun struct {
 	env      *testsuite.TestWorkflowEnvironment
 	in       workflows.InvitationInput
-	statuses []string // InvitationStatus values, in upsert order
-	accounts []string // DeveloperAccount values
+	statuses []string  // InvitationStatus values, in upsert order
+	accounts []string  // DeveloperAccount values
+	admin    uuid.UUID // the admin who resends and cancels
 }
 
 // newInvitationRun prepares a run of an invitation created at start, with
@@ -38,7 +39,7 @@ func newInvitationRun(t *testing.T) *invitationRun {
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(start)
 	workflows.Register(env, &activities.Activities{})
-	r := &invitationRun{env: env, in: workflows.InvitationInput{
+	r := &invitationRun{env: env, admin: uuid.Must(uuid.NewV7()), in: workflows.InvitationInput{
 		InvitationID:         uuid.Must(uuid.NewV7()),
 		DeveloperAccountID:   uuid.Must(uuid.NewV7()),
 		DeveloperAccountSlug: "acme-labs",
@@ -170,14 +171,14 @@ func TestInvitationResendResetsExpiry(t *testing.T) {
 	r.mailed(2)
 	day13 := start.Add(13 * day)
 	r.env.OnActivity(a.MarkInvitationResent, mock.Anything, activities.MarkResentInput{
-		InvitationID: r.in.InvitationID, Generation: 2, ExpiresAt: day13,
+		InvitationID: r.in.InvitationID, Generation: 2, ExpiresAt: day13, ActorID: r.admin,
 	}).Return(nil).Once()
 	var expiredAt time.Time
 	r.env.OnActivity(a.ExpireInvitation, mock.Anything, r.in.InvitationID).Run(func(mock.Arguments) {
 		expiredAt = r.env.Now()
 	}).Return(nil).Once()
 	var resend *update
-	r.at(6*day, func() { resend = r.send(t, workflows.InvitationResendUpdate) })
+	r.at(6*day, func() { resend = r.send(t, workflows.InvitationResendUpdate, workflows.ActorArgs{ActorID: r.admin}) })
 	var onDay8 workflows.InvitationState
 	r.at(8*day, func() { onDay8 = r.query(t) })
 
@@ -204,9 +205,9 @@ func TestInvitationResendResetsExpiry(t *testing.T) {
 func TestInvitationCancel(t *testing.T) {
 	r := newInvitationRun(t)
 	r.mailed(1)
-	r.env.OnActivity(a.CancelInvitation, mock.Anything, r.in.InvitationID).Return(nil).Once()
+	r.env.OnActivity(a.CancelInvitation, mock.Anything, activities.CancelInvitationInput{InvitationID: r.in.InvitationID, ActorID: r.admin}).Return(nil).Once()
 	var cancel *update
-	r.at(2*day, func() { cancel = r.send(t, workflows.InvitationCancelUpdate) })
+	r.at(2*day, func() { cancel = r.send(t, workflows.InvitationCancelUpdate, workflows.ActorArgs{ActorID: r.admin}) })
 
 	st := r.run(t)
 
@@ -235,16 +236,16 @@ func TestInvitationRejectsChangesOnceNotPending(t *testing.T) {
 	// Generation 2's mail takes an hour: the run stays open meanwhile.
 	r.env.OnActivity(a.MailInvitation, mock.Anything,
 		activities.MailInvitationInput{InvitationID: r.in.InvitationID, Generation: 2}).After(time.Hour).Return(false, nil).Once()
-	r.env.OnActivity(a.CancelInvitation, mock.Anything, r.in.InvitationID).Return(nil).Once()
+	r.env.OnActivity(a.CancelInvitation, mock.Anything, activities.CancelInvitationInput{InvitationID: r.in.InvitationID, ActorID: r.admin}).Return(nil).Once()
 	var resend, cancel, resendAgain, accept, cancelAgain *update
 	r.at(day, func() {
-		resend = r.send(t, workflows.InvitationResendUpdate)
-		cancel = r.send(t, workflows.InvitationCancelUpdate)
+		resend = r.send(t, workflows.InvitationResendUpdate, workflows.ActorArgs{ActorID: r.admin})
+		cancel = r.send(t, workflows.InvitationCancelUpdate, workflows.ActorArgs{ActorID: r.admin})
 	})
 	r.at(day+time.Minute, func() {
-		resendAgain = r.send(t, workflows.InvitationResendUpdate)
+		resendAgain = r.send(t, workflows.InvitationResendUpdate, workflows.ActorArgs{ActorID: r.admin})
 		accept = r.send(t, workflows.InvitationAcceptUpdate, workflows.AcceptArgs{UserID: uuid.New()})
-		cancelAgain = r.send(t, workflows.InvitationCancelUpdate)
+		cancelAgain = r.send(t, workflows.InvitationCancelUpdate, workflows.ActorArgs{ActorID: r.admin})
 	})
 
 	st := r.run(t)
