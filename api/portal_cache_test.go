@@ -3,11 +3,11 @@ package api_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"log/slog"
 	neturl "net/url"
 	"os"
-	"errors"
-	"log/slog"
 	"strconv"
 	"sync"
 	"sync/atomic"

@@ -78,14 +78,8 @@ type acceptPageData struct {
 // the link is stale, expired or meant for someone else.
 func (s *Server) acceptInvitationPage(c *gin.Context) {
 	token := c.Query("token")
-	var state *models.PortalState
-	if p := principal(c); p != nil && p.Via == "cookie" {
-		state, _ = s.portal.Get(c.Request.Context(), p.UserID)
-	}
-	data := pageData{Title: "Invitation", Portal: state}
-	if state != nil {
-		data.User = state.User
-	}
+	data := s.optionalUser(c, pageData{Title: "Invitation"})
+	state := data.Portal
 	page := acceptPageData{Token: token}
 	inv, err := s.store.FindInvitationByToken(c.Request.Context(), token)
 	if err != nil {
@@ -127,29 +121,36 @@ func (s *Server) devMailPage(c *gin.Context) {
 		s.renderPage(c, http.StatusInternalServerError, "error", pageData{Title: "Error", Error: "Cannot read the outbox."})
 		return
 	}
-	d := pageData{Title: "Dev mail", Page: mails}
-	if p := principal(c); p != nil {
-		if state, err := s.portal.Get(c.Request.Context(), p.UserID); err == nil {
-			d.User, d.Portal = state.User, state
-		}
-	}
-	s.renderPage(c, http.StatusOK, "devmail", d)
+	s.renderPage(c, http.StatusOK, "devmail", s.optionalUser(c, pageData{Title: "Dev mail", Page: mails}))
 }
 
 // devMailMessagePage shows one mail: its text part, links clickable.
 func (s *Server) devMailMessagePage(c *gin.Context) {
 	id, err := uuid.Parse(c.Param("id"))
-	var mail *models.DevMail
-	if err == nil {
-		mail, err = s.store.GetDevMail(c.Request.Context(), id)
-	}
 	if err != nil {
-		status := http.StatusNotFound
-		if !errors.Is(err, models.ErrNotFound) && mail != nil {
-			status = http.StatusInternalServerError
-		}
-		s.renderPage(c, status, "notfound", pageData{Title: "Not found"})
+		s.renderPage(c, http.StatusNotFound, "notfound", pageData{Title: "Not found"})
 		return
 	}
-	s.renderPage(c, http.StatusOK, "devmail_message", pageData{Title: mail.Subject, Page: mail})
+	mail, err := s.store.GetDevMail(c.Request.Context(), id)
+	if errors.Is(err, models.ErrNotFound) {
+		s.renderPage(c, http.StatusNotFound, "notfound", pageData{Title: "Not found"})
+		return
+	}
+	if err != nil {
+		logger(c).Error("dev mail", "err", err)
+		s.renderPage(c, http.StatusInternalServerError, "error", pageData{Title: "Error", Error: "Cannot read the outbox."})
+		return
+	}
+	s.renderPage(c, http.StatusOK, "devmail_message", s.optionalUser(c, pageData{Title: mail.Subject, Page: mail}))
+}
+
+// optionalUser fills d's user and portal state when a browser session is
+// signed in, for pages that also serve visitors who are not.
+func (s *Server) optionalUser(c *gin.Context, d pageData) pageData {
+	if p := principal(c); p != nil && p.Via == "cookie" {
+		if state, err := s.portal.Get(c.Request.Context(), p.UserID); err == nil {
+			d.User, d.Portal = state.User, state
+		}
+	}
+	return d
 }
