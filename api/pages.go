@@ -99,12 +99,15 @@ func (s *Server) pageUser(c *gin.Context) (*models.PortalState, bool) {
 		return nil, false
 	}
 	state, err := s.portal.Get(c.Request.Context(), p.UserID)
-	if err != nil {
-		if !errors.Is(err, models.ErrNotFound) {
-			logger(c).Error("portal state", "err", err)
-		}
+	if errors.Is(err, models.ErrNotFound) {
+		// The account is gone: the session means nothing any more.
 		s.setSessionCookie(c, "", -1)
 		c.Redirect(http.StatusSeeOther, "/login")
+		return nil, false
+	}
+	if err != nil {
+		logger(c).Error("portal state", "err", err)
+		s.renderPage(c, http.StatusInternalServerError, "error", pageData{Title: "Error", Error: "Something went wrong on our side. Try again in a moment."})
 		return nil, false
 	}
 	return state, true

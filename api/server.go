@@ -125,6 +125,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		portal:      NewPortalCache(deps.Store.PortalState, portalCacheSize),
 		invitations: deps.Invitations,
 	}
+	deps.Registry.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "appstore_portal_cache_hits_total", Help: "Portal state served from the per-user cache."},
+			func() float64 { h, _ := s.portal.Stats(); return float64(h) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "appstore_portal_cache_misses_total", Help: "Portal state loaded from the database."},
+			func() float64 { _, m := s.portal.Stats(); return float64(m) }),
+	)
 	engine, err := s.routes(deps)
 	if err != nil {
 		return nil, err

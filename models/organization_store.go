@@ -26,8 +26,11 @@ func (s *Store) CreateOrganization(ctx context.Context, name string, owner uuid.
 		if err := tx.Create(&OrganizationMember{OrganizationID: org.ID, UserID: owner, Role: OrgRoleOwner, CreatedAt: now}).Error; err != nil {
 			return err
 		}
-		return appendEvent(ctx, tx, Event{Type: EventOrganizationCreated, OrganizationID: &org.ID,
-			Data: JSONMap{"name": org.Name}})
+		if err := appendEvent(ctx, tx, Event{Type: EventOrganizationCreated, OrganizationID: &org.ID,
+			Data: JSONMap{"name": org.Name}}); err != nil {
+			return err
+		}
+		return notifyOrganizationChange(ctx, tx, org.ID)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: create organization: %w", err)
@@ -42,8 +45,11 @@ func (s *Store) AddOrganizationMember(ctx context.Context, orgID, userID uuid.UU
 		if err := tx.Create(&m).Error; err != nil {
 			return err
 		}
-		return appendEvent(ctx, tx, Event{Type: EventOrganizationMemberAdded, OrganizationID: &orgID,
-			Data: JSONMap{"user_id": userID.String(), "role": string(role)}})
+		if err := appendEvent(ctx, tx, Event{Type: EventOrganizationMemberAdded, OrganizationID: &orgID,
+			Data: JSONMap{"user_id": userID.String(), "role": string(role)}}); err != nil {
+			return err
+		}
+		return notifyOrganizationChange(ctx, tx, orgID)
 	})
 	if isUniqueViolation(err, "") {
 		return &Error{Kind: KindConflict, Code: "already_member", Message: "This user is already a member.", Err: err}
