@@ -61,7 +61,7 @@ type AcceptInvitationInput struct {
 // and the Mailer's or store's error, which Temporal retries.
 func (a *Activities) MailInvitation(ctx context.Context, in MailInvitationInput) (bool, error) {
 	sent, err := a.Store.MailInvitationToken(ctx, in.InvitationID, in.Generation,
-		func(inv *models.Invitation, account *models.DeveloperAccount, token string) error {
+		func(inv *models.Invitation, target *models.InvitationTarget, token string) error {
 			var inviter *models.User
 			if inv.InvitedBy != nil {
 				u, err := a.Store.GetUser(ctx, *inv.InvitedBy)
@@ -70,7 +70,7 @@ func (a *Activities) MailInvitation(ctx context.Context, in MailInvitationInput)
 				}
 				inviter = u
 			}
-			m, err := InvitationMail(a.BaseURL, inv, account, inviter, token)
+			m, err := InvitationMail(a.BaseURL, inv, target, inviter, token)
 			if err != nil {
 				return err
 			}
@@ -107,7 +107,7 @@ func (a *Activities) ExpireInvitation(ctx context.Context, id uuid.UUID) error {
 }
 
 // AcceptInvitation makes in.UserID a member of the invitation's developer
-// account with the invited role, once: accepting again as the same user
+// account or organization with the invited role, once: accepting again as the same user
 // changes nothing. Events name the user as the actor. It returns
 // non-retryable errors of the models Code: invitation_email_mismatch when
 // the user's email is not the invited one, invitation_expired,
@@ -160,12 +160,14 @@ func ModelError(err error) (*models.Error, bool) {
 	return &models.Error{Kind: kind, Code: appErr.Type(), Message: appErr.Message(), Err: err}, true
 }
 
-// InvitationMail builds the mail inviting inv.Email to account, with the
-// accept link baseURL/invitations/accept?token=token. inviter may be nil.
-// It returns an error only if a template fails to execute.
-func InvitationMail(baseURL string, inv *models.Invitation, account *models.DeveloperAccount, inviter *models.User, token string) (Mail, error) {
+// InvitationMail builds the mail inviting inv.Email to target (a developer
+// account or an organization), with the accept link
+// baseURL/invitations/accept?token=token. inviter may be nil. It returns an
+// error only if a template fails to execute.
+func InvitationMail(baseURL string, inv *models.Invitation, target *models.InvitationTarget, inviter *models.User, token string) (Mail, error) {
 	data := invitationMailData{
-		Title:   account.Title,
+		Noun:    target.Noun(),
+		Title:   target.Name,
 		Role:    string(inv.Role),
 		Link:    strings.TrimSuffix(baseURL, "/") + "/invitations/accept?token=" + url.QueryEscape(token),
 		Expires: inv.ExpiresAt.UTC().Format("Monday, 2 January 2006, 15:04 MST"),
@@ -182,20 +184,20 @@ func InvitationMail(baseURL string, inv *models.Invitation, account *models.Deve
 	}
 	return Mail{
 		To:      inv.Email,
-		Subject: fmt.Sprintf("You're invited to join %s on Appstore", account.Title),
+		Subject: fmt.Sprintf("You're invited to join %s on Appstore", target.Name),
 		Text:    text.String(),
 		HTML:    html.String(),
 	}, nil
 }
 
 type invitationMailData struct {
-	Title, Role, Link, Expires string
-	InviterName, InviterEmail  string
+	Noun, Title, Role, Link, Expires string
+	InviterName, InviterEmail        string
 }
 
 var invitationText = texttemplate.Must(texttemplate.New("text").Parse(`Hello,
 
-{{if .InviterEmail}}{{if .InviterName}}{{.InviterName}} ({{.InviterEmail}}){{else}}{{.InviterEmail}}{{end}} invited you{{else}}You are invited{{end}} to join the developer account {{.Title}} on Appstore as {{if eq .Role "admin"}}an admin{{else}}a {{.Role}}{{end}}.
+{{if .InviterEmail}}{{if .InviterName}}{{.InviterName}} ({{.InviterEmail}}){{else}}{{.InviterEmail}}{{end}} invited you{{else}}You are invited{{end}} to join the {{.Noun}} {{.Title}} on Appstore as {{if eq .Role "admin"}}an admin{{else}}a {{.Role}}{{end}}.
 
 Accept the invitation:
 {{.Link}}
@@ -208,7 +210,7 @@ var invitationHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype
 <body style="font-family: sans-serif; line-height: 1.5">
 <p>Hello,</p>
 <p>{{if .InviterEmail}}{{if .InviterName}}{{.InviterName}} (<a href="mailto:{{.InviterEmail}}">{{.InviterEmail}}</a>){{else}}<a href="mailto:{{.InviterEmail}}">{{.InviterEmail}}</a>{{end}} invited you{{else}}You are invited{{end}}
-to join the developer account <strong>{{.Title}}</strong> on Appstore as {{if eq .Role "admin"}}an admin{{else}}a {{.Role}}{{end}}.</p>
+to join the {{.Noun}} <strong>{{.Title}}</strong> on Appstore as {{if eq .Role "admin"}}an admin{{else}}a {{.Role}}{{end}}.</p>
 <p><a href="{{.Link}}">Accept the invitation</a></p>
 <p>Or open this link: {{.Link}}</p>
 <p>The link works until {{.Expires}}. If you did not expect this invitation, ignore this mail.</p>

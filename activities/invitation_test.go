@@ -299,23 +299,28 @@ func TestCancelAndExpireInvitation(t *testing.T) {
 
 func TestInvitationMail(t *testing.T) {
 	inviter := uuid.New()
-	inv := &models.Invitation{Email: "new@example.com", Role: models.DevRoleAdmin, InvitedBy: &inviter,
+	inv := &models.Invitation{Email: "new@example.com", Role: models.InvitationRoleAdmin, InvitedBy: &inviter,
 		ExpiresAt: time.Date(2031, 3, 11, 5, 6, 7, 0, time.UTC)}
-	account := &models.DeveloperAccount{Title: `Acme & <b>Labs</b>`}
+	account := &models.InvitationTarget{Kind: models.InviteToDeveloperAccount, Name: `Acme & <b>Labs</b>`, Slug: "acme-labs"}
+	org := &models.InvitationTarget{Kind: models.InviteToOrganization, Name: `Acme & <b>Labs</b>`}
 	tests := []struct {
 		name     string
+		target   *models.InvitationTarget
 		inviter  *models.User
 		wantText []string
 		wantHTML []string
 	}{
-		{"known inviter", &models.User{Name: `Ada "<Admin>"`, Email: "ada@example.com"},
-			[]string{`Ada "<Admin>" (ada@example.com) invited you`},
-			[]string{`Ada &#34;&lt;Admin&gt;&#34; (<a href="mailto:ada@example.com">ada@example.com</a>) invited you`}},
-		{"inviter gone", nil, []string{"You are invited to join"}, []string{"You are invited"}},
+		{"known inviter", account, &models.User{Name: `Ada "<Admin>"`, Email: "ada@example.com"},
+			[]string{`Ada "<Admin>" (ada@example.com) invited you`, "developer account Acme & <b>Labs</b>"},
+			[]string{`Ada &#34;&lt;Admin&gt;&#34; (<a href="mailto:ada@example.com">ada@example.com</a>) invited you`, "developer account <strong>"}},
+		{"inviter gone", account, nil, []string{"You are invited to join", "developer account Acme & <b>Labs</b>"}, []string{"You are invited"}},
+		{"organization", org, &models.User{Email: "ada@example.com"},
+			[]string{"ada@example.com invited you to join the organization Acme & <b>Labs</b>"},
+			[]string{"to join the organization <strong>"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := activities.InvitationMail("https://appstore.test/", inv, account, tt.inviter, "asi_tok+en")
+			m, err := activities.InvitationMail("https://appstore.test/", inv, tt.target, tt.inviter, "asi_tok+en")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -323,7 +328,7 @@ func TestInvitationMail(t *testing.T) {
 				t.Errorf("to %q, subject %q", m.To, m.Subject)
 			}
 			link := "https://appstore.test/invitations/accept?token=asi_tok%2Ben"
-			text := append([]string{link, "developer account Acme & <b>Labs</b>", "as an admin", "Tuesday, 11 March 2031, 05:06 UTC"}, tt.wantText...)
+			text := append([]string{link, "as an admin", "Tuesday, 11 March 2031, 05:06 UTC"}, tt.wantText...)
 			for _, s := range text {
 				if !strings.Contains(m.Text, s) {
 					t.Errorf("text lacks %q:\n%s", s, m.Text)

@@ -24,9 +24,10 @@ type PurgeEventsInput struct {
 
 // RetentionResult is what one retention run deleted.
 type RetentionResult struct {
-	LoginTokensDeleted int64
-	EventsDeleted      int64
-	Cutoff             time.Time // events created before it were deleted
+	LoginTokensDeleted         int64
+	AccountMailRequestsDeleted int64
+	EventsDeleted              int64
+	Cutoff                     time.Time // events created before it were deleted
 }
 
 // PurgeLoginTokens deletes login tokens, used or not, that expired before
@@ -36,6 +37,18 @@ func (a *Activities) PurgeLoginTokens(ctx context.Context, cutoff time.Time) (in
 	n, err := a.Store.DeleteExpiredLoginTokens(ctx, cutoff)
 	if err != nil {
 		return 0, fmt.Errorf("purge login tokens: %w", err)
+	}
+	return n, nil
+}
+
+// PurgeAccountMailRequests deletes account mail requests (verification and
+// reset links, used or not) that expired more than
+// models.AccountMailRetention before now, and returns how many. Running it
+// twice deletes nothing more. It returns the store's error, which Temporal retries.
+func (a *Activities) PurgeAccountMailRequests(ctx context.Context, now time.Time) (int64, error) {
+	n, err := a.Store.DeleteExpiredAccountMailRequests(ctx, now.Add(-models.AccountMailRetention))
+	if err != nil {
+		return 0, fmt.Errorf("purge account mail requests: %w", err)
 	}
 	return n, nil
 }
@@ -89,9 +102,10 @@ func (a *Activities) RecordRetentionRun(ctx context.Context, res RetentionResult
 		ID:   id,
 		Type: models.EventRetentionPurged,
 		Data: models.JSONMap{
-			"login_tokens_deleted": res.LoginTokensDeleted,
-			"events_deleted":       res.EventsDeleted,
-			"cutoff":               res.Cutoff.UTC().Format(time.RFC3339),
+			"login_tokens_deleted":          res.LoginTokensDeleted,
+			"account_mail_requests_deleted": res.AccountMailRequestsDeleted,
+			"events_deleted":                res.EventsDeleted,
+			"cutoff":                        res.Cutoff.UTC().Format(time.RFC3339),
 		},
 	})
 	if err != nil {

@@ -15,14 +15,7 @@ import (
 
 // browserSignIn signs in through the login page and waits for the next page.
 func browserSignIn(origin, email, next string) []step {
-	return []step{
-		chromedp.Navigate(origin + "/login?next=" + urlEscape(next)),
-		chromedp.WaitVisible(`input[name=email]`),
-		chromedp.SendKeys(`input[name=email]`, email),
-		chromedp.SendKeys(`input[name=password]`, models.DemoPassword),
-		chromedp.Click(`button[type=submit]`),
-		chromedp.WaitVisible(`[data-testid=current-user]`),
-	}
+	return browserSignInWith(origin, email, models.DemoPassword, next)
 }
 
 func browserSignOut() []step {

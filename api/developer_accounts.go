@@ -53,6 +53,9 @@ type createDeveloperAccountRequest struct {
 
 // createDeveloperAccount creates an account; the caller becomes its admin.
 func (s *Server) createDeveloperAccount(c *gin.Context) error {
+	if err := s.requireVerified(c); err != nil {
+		return err
+	}
 	var req createDeveloperAccountRequest
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err

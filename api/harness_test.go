@@ -51,7 +51,7 @@ func newTeamHarness(t *testing.T, opts ...func(*api.Config)) *harness {
 	if testing.Short() {
 		t.Skip("needs the Temporal dev server: skipped with -short")
 	}
-	return newHarnessWith(t, func(store *models.Store, baseURL string) api.Invitations {
+	return newHarnessWith(t, func(store *models.Store, baseURL string, deps *api.Deps) {
 		c := temporaltest.DevServer(t).Client()
 		queue := "api-test-" + uuid.NewString()
 		w := worker.New(c, queue, worker.Options{})
@@ -60,11 +60,14 @@ func newTeamHarness(t *testing.T, opts ...func(*api.Config)) *harness {
 			t.Fatalf("worker: %v", err)
 		}
 		t.Cleanup(w.Stop)
-		return &api.TemporalInvitations{Client: c, TaskQueue: queue}
+		deps.Invitations = &api.TemporalInvitations{Client: c, TaskQueue: queue}
+		deps.AccountMails = &api.TemporalAccountMails{Client: c, TaskQueue: queue}
 	}, opts...)
 }
 
-func newHarnessWith(t *testing.T, invitations func(store *models.Store, baseURL string) api.Invitations, opts ...func(*api.Config)) *harness {
+// newHarnessWith builds the server; withTemporal, when set, fills the
+// workflow-driving dependencies.
+func newHarnessWith(t *testing.T, withTemporal func(store *models.Store, baseURL string, deps *api.Deps), opts ...func(*api.Config)) *harness {
 	t.Helper()
 	db := dbtest.New(t)
 	store := models.NewStore(db)
@@ -83,8 +86,8 @@ func newHarnessWith(t *testing.T, invitations func(store *models.Store, baseURL 
 		o(&cfg)
 	}
 	deps := api.Deps{Store: store, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), Checks: []api.Check{{Name: "database", Run: db.Ping}}}
-	if invitations != nil {
-		deps.Invitations = invitations(store, cfg.BaseURL.String())
+	if withTemporal != nil {
+		withTemporal(store, cfg.BaseURL.String(), &deps)
 	}
 	srv, err := api.New(cfg, deps)
 	if err != nil {

@@ -55,6 +55,13 @@ func (s *Server) invite(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.startInvitations(c, outcomes, models.AccountInvitationTarget(acct))
+}
+
+// startInvitations starts the workflow of each invitation made in outcomes
+// and answers with the outcomes.
+func (s *Server) startInvitations(c *gin.Context, outcomes []models.InviteOutcome, target *models.InvitationTarget) error {
+	ctx := c.Request.Context()
 	for _, o := range outcomes {
 		if o.Invitation == nil {
 			continue
@@ -62,7 +69,7 @@ func (s *Server) invite(c *gin.Context) error {
 		// The workflow owns the mail and the expiry. If it cannot start, the
 		// row is cancelled again so no pending invitation is left without
 		// one; the admin can simply invite again.
-		if err := s.invitations.Start(ctx, o.Invitation, acct); err != nil {
+		if err := s.invitations.Start(ctx, o.Invitation, target); err != nil {
 			if _, cerr := s.store.CancelInvitation(ctx, o.Invitation.ID); cerr != nil {
 				logger(c).Error("cancel unstarted invitation", "invitation", o.Invitation.ID, "err", cerr)
 			}
@@ -80,12 +87,18 @@ func (s *Server) accountInvitation(c *gin.Context) (*models.Invitation, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.invitationOf(c, id)
+}
+
+// invitationOf loads invitation :inv, which must be to the developer
+// account or organization targetID: any other is not found.
+func (s *Server) invitationOf(c *gin.Context, targetID uuid.UUID) (*models.Invitation, error) {
 	invID, err := pathID(c, "inv")
 	if err != nil {
 		return nil, err
 	}
 	inv, err := s.store.GetInvitation(c.Request.Context(), invID)
-	if errors.Is(err, models.ErrNotFound) || (err == nil && inv.DeveloperAccountID != id) {
+	if errors.Is(err, models.ErrNotFound) || (err == nil && inv.TargetID() != targetID) {
 		return nil, models.Errorf(models.KindNotFound, "invitation_not_found", "No such invitation.")
 	}
 	return inv, err
@@ -98,10 +111,7 @@ func (s *Server) resendInvitation(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.invitations.Resend(c.Request.Context(), inv.ID, principal(c).UserID); err != nil {
-		return s.invitationError(c, inv.ID, err)
-	}
-	return s.writeInvitation(c, inv.ID)
+	return s.resend(c, inv)
 }
 
 // cancelInvitation ends a pending invitation.
@@ -110,6 +120,19 @@ func (s *Server) cancelInvitation(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.cancel(c, inv)
+}
+
+// resend asks inv's workflow for a resend by the caller and answers with the row.
+func (s *Server) resend(c *gin.Context, inv *models.Invitation) error {
+	if _, err := s.invitations.Resend(c.Request.Context(), inv.ID, principal(c).UserID); err != nil {
+		return s.invitationError(c, inv.ID, err)
+	}
+	return s.writeInvitation(c, inv.ID)
+}
+
+// cancel asks inv's workflow to cancel it for the caller and answers with the row.
+func (s *Server) cancel(c *gin.Context, inv *models.Invitation) error {
 	if _, err := s.invitations.Cancel(c.Request.Context(), inv.ID, principal(c).UserID); err != nil {
 		return s.invitationError(c, inv.ID, err)
 	}
@@ -120,9 +143,10 @@ type acceptRequest struct {
 	Token string `json:"token"`
 }
 
-// acceptInvitation joins the caller to the account of the invitation whose
-// link they followed. Accepting twice is not an error: the membership is
-// made once and the answer is the same.
+// acceptInvitation joins the caller to the developer account or
+// organization of the invitation whose link they followed. Accepting twice
+// is not an error: the membership is made once and the answer is the same:
+// the target (kind, id, name), the role, and for an account the account.
 func (s *Server) acceptInvitation(c *gin.Context) error {
 	var req acceptRequest
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
@@ -144,12 +168,23 @@ func (s *Server) acceptInvitation(c *gin.Context) error {
 			}
 		}
 	}
-	s.invalidateAccountMembers(c, inv.DeveloperAccountID, me.UserID)
-	acct, err := s.store.GetDeveloperAccount(ctx, inv.DeveloperAccountID)
+	target, err := s.store.GetInvitationTarget(ctx, inv)
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"developer_account": acct, "role": inv.Role})
+	if target.Kind == models.InviteToOrganization {
+		// Only the newcomer's memberships changed; other processes hear of
+		// it from the database.
+		s.portal.Invalidate(me.UserID)
+		c.JSON(http.StatusOK, gin.H{"target": target, "role": inv.Role})
+		return nil
+	}
+	s.invalidateAccountMembers(c, target.ID, me.UserID)
+	acct, err := s.store.GetDeveloperAccount(ctx, target.ID)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"target": target, "developer_account": acct, "role": inv.Role})
 	return nil
 }
 
@@ -161,9 +196,9 @@ func invitationAcceptable(inv *models.Invitation, me *Principal, now time.Time) 
 	case inv.Status == models.InvitationAccepted:
 		return models.Errorf(models.KindConflict, "invitation_used", "This invitation has already been accepted.")
 	case inv.Status == models.InvitationCancelled:
-		return models.Errorf(models.KindGone, "invitation_cancelled", "This invitation was cancelled. Ask an admin of the account to invite you again.")
+		return models.Errorf(models.KindGone, "invitation_cancelled", "This invitation was cancelled. Ask an admin to invite you again.")
 	case inv.Status == models.InvitationExpired || !now.Before(inv.ExpiresAt):
-		return models.Errorf(models.KindGone, "invitation_expired", "This invitation expired on %s. Ask an admin of the account to resend it.", inv.ExpiresAt.UTC().Format("2 Jan 2006 15:04 MST"))
+		return models.Errorf(models.KindGone, "invitation_expired", "This invitation expired on %s. Ask an admin to resend it.", inv.ExpiresAt.UTC().Format("2 Jan 2006 15:04 MST"))
 	case !strings.EqualFold(inv.Email, me.Email):
 		return models.Errorf(models.KindForbidden, "invitation_email_mismatch", "This invitation was sent to %s. Sign in with that address to accept it.", inv.Email)
 	}

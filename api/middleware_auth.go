@@ -77,8 +77,7 @@ func principalFromJWT(sessions *Sessions, token, via string) (*Principal, error)
 	if err != nil {
 		return nil, err
 	}
-	id, _ := uuid.Parse(claims.Subject) // Verify checked it parses
-	return &Principal{UserID: id, Email: claims.Email, Role: claims.Role, Via: via}, nil
+	return &Principal{UserID: claims.UserID(), Email: claims.Email, Role: claims.Role, Via: via}, nil
 }
 
 // requireAuth answers 401 unless authenticate found a caller.

@@ -64,6 +64,26 @@ type TeamStore interface {
 	CancelInvitation(ctx context.Context, id uuid.UUID) (*models.Invitation, error)
 	ListDevMails(ctx context.Context, limit int) ([]models.DevMail, error)
 	GetDevMail(ctx context.Context, id uuid.UUID) (*models.DevMail, error)
+	IdentityStore
+	InvitationStore
+}
+
+// IdentityStore is what sign-up, verification, password reset and the
+// organization handlers use.
+type IdentityStore interface {
+	SignUp(ctx context.Context, email, name, password string) (*models.SignUpResult, error)
+	RequestEmailVerification(ctx context.Context, userID uuid.UUID) (uuid.UUID, error)
+	VerifyEmail(ctx context.Context, token string) (*models.User, error)
+	RequestPasswordReset(ctx context.Context, email string) (*uuid.UUID, error)
+	ResetPassword(ctx context.Context, token, newPassword string) (*models.User, error)
+	CreateOrganization(ctx context.Context, name string, owner uuid.UUID) (*models.Organization, error)
+	GetOrganization(ctx context.Context, id uuid.UUID) (*models.Organization, error)
+	OrganizationRole(ctx context.Context, orgID, userID uuid.UUID) (models.OrganizationRole, error)
+	RenameOrganization(ctx context.Context, id uuid.UUID, name string) (*models.Organization, error)
+	ListOrganizationMembers(ctx context.Context, orgID uuid.UUID) ([]models.OrganizationMemberView, error)
+	ChangeOrganizationRole(ctx context.Context, orgID, userID uuid.UUID, role models.OrganizationRole) error
+	RemoveOrganizationMember(ctx context.Context, orgID, userID uuid.UUID) error
+	ListPendingOrganizationInvitations(ctx context.Context, orgID uuid.UUID) ([]models.Invitation, error)
 }
 
 // Deps are the collaborators of a Server.
@@ -74,6 +94,14 @@ type Deps struct {
 	Checks   []Check              // readiness checks for /readyz
 	// Invitations drives Invitation workflows; required for the team routes.
 	Invitations Invitations
+	// AccountMails sends verification, reset and sign-up mails through
+	// workflows; required for the sign-up and password routes.
+	AccountMails AccountMails
+	// Generations holds every user's session generation; sessions issued
+	// under an older one are refused (session_revoked). Nil: a set of the
+	// server's own, where every user is generation 0 until a password reset
+	// handled by this server, for tests that do not care.
+	Generations *SessionGenerations
 }
 
 // portalCacheSize bounds the per-user portal state cache.
@@ -90,8 +118,10 @@ type Server struct {
 	handler  http.Handler
 	// portal caches each user's dehydrated portal state (memberships) so
 	// page layouts render without a database query.
-	portal      *PortalCache
-	invitations Invitations
+	portal       *PortalCache
+	invitations  Invitations
+	accountMails AccountMails
+	generations  *SessionGenerations
 }
 
 // New validates cfg and builds a Server with every route mounted.
@@ -116,15 +146,23 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, fmt.Errorf("api: templates: %w", err)
 	}
 	s := &Server{
-		cfg:         cfg,
-		store:       deps.Store,
-		log:         deps.Logger,
-		sessions:    NewSessions(cfg.JWTKey, origin(cfg.BaseURL), SessionTTL),
-		logins:      newLoginLimiter(cfg.LoginRatePerIP, cfg.LoginRatePerEmail),
-		pages:       pages,
-		portal:      NewPortalCache(deps.Store.PortalState, portalCacheSize),
-		invitations: deps.Invitations,
+		cfg:          cfg,
+		store:        deps.Store,
+		log:          deps.Logger,
+		sessions:     NewSessions(cfg.JWTKey, origin(cfg.BaseURL), SessionTTL),
+		logins:       newLoginLimiter(cfg.LoginRatePerIP, cfg.LoginRatePerEmail),
+		pages:        pages,
+		portal:       NewPortalCache(deps.Store.PortalState, portalCacheSize),
+		invitations:  deps.Invitations,
+		accountMails: deps.AccountMails,
+		generations:  deps.Generations,
 	}
+	if s.generations == nil {
+		// Nobody shares one: a password reset in this process still ends
+		// the user's sessions here.
+		s.generations = NewSessionGenerations(nil)
+	}
+	s.sessions.UseGenerations(s.generations)
 	deps.Registry.MustRegister(
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "appstore_portal_cache_hits_total", Help: "Portal state served from the per-user cache."},
 			func() float64 { h, _ := s.portal.Stats(); return float64(h) }),

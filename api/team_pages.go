@@ -3,8 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"net/url"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -63,54 +61,6 @@ func (s *Server) teamPage(c *gin.Context) {
 		Account: acct, MyRole: role, IsAdmin: role == models.DevRoleAdmin, Me: state.User.ID,
 		Members: members, Invitations: invs,
 	}))
-}
-
-type acceptPageData struct {
-	Token      string
-	Invitation *models.Invitation
-	Account    *models.DeveloperAccount
-	Problem    string // why it cannot be accepted, if it cannot
-	Done       bool   // the signed-in user already accepted it
-	SignIn     string // login URL that comes back here, when signed out
-}
-
-// acceptInvitationPage is where the mailed link lands. It says plainly when
-// the link is stale, expired or meant for someone else.
-func (s *Server) acceptInvitationPage(c *gin.Context) {
-	token := c.Query("token")
-	data := s.optionalUser(c, pageData{Title: "Invitation"})
-	state := data.Portal
-	page := acceptPageData{Token: token}
-	inv, err := s.store.FindInvitationByToken(c.Request.Context(), token)
-	if err != nil {
-		p := problemFor(invitationNotFound(err))
-		page.Problem = p.Detail
-		data.Page = page
-		s.renderPage(c, p.Status, "accept", data)
-		return
-	}
-	page.Invitation = inv
-	acct, err := s.store.GetDeveloperAccount(c.Request.Context(), inv.DeveloperAccountID)
-	if err != nil {
-		s.renderPage(c, http.StatusInternalServerError, "error", pageData{Title: "Error", Error: "Something went wrong on our side."})
-		return
-	}
-	page.Account = acct
-	status := http.StatusOK
-	if state == nil {
-		page.SignIn = "/login?next=" + url.QueryEscape(c.Request.URL.RequestURI())
-		if inv.Status != models.InvitationPending || !time.Now().Before(inv.ExpiresAt) {
-			page.Problem = problemFor(invitationAcceptable(inv, &Principal{Email: inv.Email}, time.Now())).Detail
-			page.SignIn = ""
-		}
-	} else if err := invitationAcceptable(inv, &Principal{UserID: state.User.ID, Email: state.User.Email}, time.Now()); err != nil {
-		p := problemFor(err)
-		page.Problem, status = p.Detail, p.Status
-	} else if inv.Status == models.InvitationAccepted {
-		page.Done = true
-	}
-	data.Page = page
-	s.renderPage(c, status, "accept", data)
 }
 
 // devMailPage lists the development outbox (only mounted in development).

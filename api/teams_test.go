@@ -108,7 +108,7 @@ func TestTeamAuthorization(t *testing.T) {
 			t.Fatalf("invite: %v %+v", err, out)
 		}
 		acct, _ := h.store.GetDeveloperAccount(context.Background(), tm.acme)
-		if err := h.server.Invitations().Start(context.Background(), out[0].Invitation, acct); err != nil {
+		if err := h.server.Invitations().Start(context.Background(), out[0].Invitation, models.AccountInvitationTarget(acct)); err != nil {
 			t.Fatal(err)
 		}
 		return out[0].Invitation.ID.String()

@@ -10,7 +10,6 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"appstore/activities"
 	"appstore/models"
@@ -18,9 +17,10 @@ import (
 )
 
 // Invitations is how handlers drive Invitation workflows: start one per
-// invitation, then talk to it with validated Updates.
+// invitation (to a developer account or an organization), then talk to it
+// with validated Updates.
 type Invitations interface {
-	Start(ctx context.Context, inv *models.Invitation, account *models.DeveloperAccount) error
+	Start(ctx context.Context, inv *models.Invitation, target *models.InvitationTarget) error
 	Resend(ctx context.Context, id, actor uuid.UUID) (*workflows.InvitationState, error)
 	Cancel(ctx context.Context, id, actor uuid.UUID) (*workflows.InvitationState, error)
 	Accept(ctx context.Context, id, userID uuid.UUID) (*workflows.InvitationState, error)
@@ -32,20 +32,27 @@ type TemporalInvitations struct {
 	TaskQueue string
 }
 
+// invitationInput is the workflow input of inv, whose target is target.
+func invitationInput(inv *models.Invitation, target *models.InvitationTarget) workflows.InvitationInput {
+	in := workflows.InvitationInput{InvitationID: inv.ID, ExpiresAt: inv.ExpiresAt}
+	if target.Kind == models.InviteToOrganization {
+		in.OrganizationID = target.ID
+	} else {
+		in.DeveloperAccountID, in.DeveloperAccountSlug = target.ID, target.Slug
+	}
+	return in
+}
+
 // Start starts invitation-<id>; starting it twice is harmless.
-func (t *TemporalInvitations) Start(ctx context.Context, inv *models.Invitation, account *models.DeveloperAccount) error {
+func (t *TemporalInvitations) Start(ctx context.Context, inv *models.Invitation, target *models.InvitationTarget) error {
+	in := invitationInput(inv, target)
 	_, err := t.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:        workflows.InvitationWorkflowID(inv.ID),
 		TaskQueue: t.TaskQueue,
 		// One run per invitation, ever: a finished invitation is not reopened.
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.AttrDeveloperAccount.ValueSet(account.Slug),
-			workflows.AttrInvitationStatus.ValueSet(string(models.InvitationPending)),
-		),
-	}, workflows.Invitation, workflows.InvitationInput{
-		InvitationID: inv.ID, DeveloperAccountID: account.ID, DeveloperAccountSlug: account.Slug, ExpiresAt: inv.ExpiresAt,
-	})
+		TypedSearchAttributes: workflows.InvitationSearchAttributes(in),
+	}, workflows.Invitation, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
 		return nil

@@ -32,6 +32,18 @@ const (
 	EventInvitationCancelled               EventType = "invitation.cancelled"
 	EventInvitationAccepted                EventType = "invitation.accepted"
 	EventInvitationExpired                 EventType = "invitation.expired"
+
+	EventUserSignedUp                   EventType = "user.signed_up"
+	EventUserSignupAttempted            EventType = "user.signup_attempted"
+	EventUserEmailVerificationRequested EventType = "user.email_verification_requested"
+	EventUserEmailVerified              EventType = "user.email_verified"
+	EventUserPasswordResetRequested     EventType = "user.password_reset_requested"
+	EventUserPasswordReset              EventType = "user.password_reset"
+
+	EventOrganizationRenamed           EventType = "organization.renamed"
+	EventOrganizationMemberRoleChanged EventType = "organization.member_role_changed"
+	EventOrganizationMemberRemoved     EventType = "organization.member_removed"
+	EventOrganizationMemberLeft        EventType = "organization.member_left"
 )
 
 // EventTypes lists every event type, for filters in the API and the UI.
@@ -43,6 +55,10 @@ var EventTypes = []EventType{
 	EventDeveloperAccountMemberRemoved, EventDeveloperAccountMemberLeft,
 	EventInvitationCreated, EventInvitationResent, EventInvitationCancelled,
 	EventInvitationAccepted, EventInvitationExpired,
+	EventUserSignedUp, EventUserSignupAttempted, EventUserEmailVerificationRequested,
+	EventUserEmailVerified, EventUserPasswordResetRequested, EventUserPasswordReset,
+	EventOrganizationRenamed, EventOrganizationMemberRoleChanged,
+	EventOrganizationMemberRemoved, EventOrganizationMemberLeft,
 }
 
 // Event is one row of the append-only event log.

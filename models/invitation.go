@@ -27,14 +27,37 @@ const InvitationTokenPrefix = "asi_"
 // MaxInvitationEmails bounds the addresses of one invite request.
 const MaxInvitationEmails = 50
 
-// Invitation asks the owner of Email to join a developer account with Role.
-// Its link carries a token whose hash is TokenHash; Generation counts
-// resends and MailedGeneration is the last generation whose mail went out.
+// InvitationRole is the role an invitation grants: admin or member, of a
+// developer account or of an organization (owners are made by a role change,
+// never by a link).
+type InvitationRole string
+
+// Invitation roles.
+const (
+	InvitationRoleAdmin  InvitationRole = "admin"
+	InvitationRoleMember InvitationRole = "member"
+)
+
+// InvitationKind says what an invitation is to.
+type InvitationKind string
+
+// Invitation kinds.
+const (
+	InviteToDeveloperAccount InvitationKind = "developer_account"
+	InviteToOrganization     InvitationKind = "organization"
+)
+
+// Invitation asks the owner of Email to join a developer account or an
+// organization (exactly one of DeveloperAccountID and OrganizationID is set)
+// with Role. Its link carries a token whose hash is TokenHash; Generation
+// counts resends and MailedGeneration is the last generation whose mail
+// went out.
 type Invitation struct {
 	ID                 uuid.UUID        `gorm:"type:uuid;primaryKey" json:"id"`
-	DeveloperAccountID uuid.UUID        `gorm:"type:uuid" json:"developer_account_id"`
+	DeveloperAccountID *uuid.UUID       `gorm:"type:uuid" json:"developer_account_id,omitempty"`
+	OrganizationID     *uuid.UUID       `gorm:"type:uuid" json:"organization_id,omitempty"`
 	Email              string           `json:"email"`
-	Role               DeveloperRole    `json:"role"`
+	Role               InvitationRole   `json:"role"`
 	Status             InvitationStatus `json:"status"`
 	ExpiresAt          time.Time        `json:"expires_at"`
 	ResendCount        int              `json:"resend_count"`
@@ -48,8 +71,46 @@ type Invitation struct {
 	UpdatedAt          time.Time        `json:"updated_at"`
 }
 
-// TableName is developer_account_invitations.
-func (Invitation) TableName() string { return "developer_account_invitations" }
+// TableName is invitations (developer_account_invitations is a view of
+// the developer-account ones).
+func (Invitation) TableName() string { return "invitations" }
+
+// Kind says whether inv is to a developer account or an organization.
+func (inv *Invitation) Kind() InvitationKind {
+	if inv.OrganizationID != nil {
+		return InviteToOrganization
+	}
+	return InviteToDeveloperAccount
+}
+
+// TargetID is the id of the developer account or organization inv is to.
+func (inv *Invitation) TargetID() uuid.UUID {
+	if inv.OrganizationID != nil {
+		return *inv.OrganizationID
+	}
+	if inv.DeveloperAccountID != nil {
+		return *inv.DeveloperAccountID
+	}
+	return uuid.Nil
+}
+
+// InvitationTarget is what an invitation asks someone to join, as its mail
+// and accept page name it.
+type InvitationTarget struct {
+	Kind InvitationKind `json:"kind"`
+	ID   uuid.UUID      `json:"id"`
+	Name string         `json:"name"`           // the account's title or the organization's name
+	Slug string         `json:"slug,omitempty"` // the developer account's slug; "" for an organization
+}
+
+// Noun is how mail and pages name the kind of target: "developer account"
+// or "organization".
+func (t *InvitationTarget) Noun() string {
+	if t.Kind == InviteToOrganization {
+		return "organization"
+	}
+	return "developer account"
+}
 
 // Results of inviting one email.
 const (
@@ -65,4 +126,14 @@ type InviteOutcome struct {
 	Result     string      `json:"result"` // "invited" | "already_member" | "already_invited" | "invalid_email"
 	Message    string      `json:"message,omitempty"`
 	Invitation *Invitation `json:"invitation,omitempty"`
+}
+
+// AccountInvitationTarget is developer account a as an invitation target.
+func AccountInvitationTarget(a *DeveloperAccount) *InvitationTarget {
+	return &InvitationTarget{Kind: InviteToDeveloperAccount, ID: a.ID, Name: a.Title, Slug: a.Slug}
+}
+
+// OrganizationInvitationTarget is organization o as an invitation target.
+func OrganizationInvitationTarget(o *Organization) *InvitationTarget {
+	return &InvitationTarget{Kind: InviteToOrganization, ID: o.ID, Name: o.Name}
 }

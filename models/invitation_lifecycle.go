@@ -16,25 +16,25 @@ import (
 // MailInvitationToken mails generation of invitation id once: with the row
 // locked, unless the invitation is no longer pending or that generation was
 // already mailed, it makes a new link token, stores its hash in place of the
-// previous one (whose link stops working) and calls send with the token,
-// inside the transaction, so an error from send leaves the row unchanged.
-// It reports whether send was called and succeeded.
+// previous one (whose link stops working) and calls send with the token and
+// what the invitation is to, inside the transaction, so an error from send
+// leaves the row unchanged. It reports whether send was called and succeeded.
 func (s *Store) MailInvitationToken(ctx context.Context, id uuid.UUID, generation int,
-	send func(inv *Invitation, account *DeveloperAccount, token string) error) (sent bool, err error) {
+	send func(inv *Invitation, target *InvitationTarget, token string) error) (sent bool, err error) {
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		inv, err := lockInvitation(tx, id)
 		if err != nil || inv.Status != InvitationPending || inv.MailedGeneration >= generation {
 			return err
 		}
-		var acct DeveloperAccount
-		if err := tx.First(&acct, "id = ?", inv.DeveloperAccountID).Error; err != nil {
+		target, err := invitationTarget(tx, inv)
+		if err != nil {
 			return err
 		}
 		token := NewToken(InvitationTokenPrefix)
 		if err := s.updateInvitation(tx, inv, "token_hash = ?, mailed_generation = ?", HashToken(token), generation); err != nil {
 			return err
 		}
-		if err := send(inv, &acct, token); err != nil {
+		if err := send(inv, target, token); err != nil {
 			return fmt.Errorf("send invitation %s: %w", id, err)
 		}
 		sent = true
@@ -69,7 +69,7 @@ func (s *Store) MarkInvitationResent(ctx context.Context, id uuid.UUID, generati
 		}
 		data := invitationData(inv)
 		data["resend_count"], data["expires_at"] = inv.ResendCount, inv.ExpiresAt.UTC().Format(time.RFC3339)
-		return appendEvent(ctx, tx, Event{Type: EventInvitationResent, DeveloperAccountID: &inv.DeveloperAccountID, Data: data})
+		return appendEvent(ctx, tx, tablesOf(inv).event(EventInvitationResent, inv.TargetID(), nil, data))
 	})
 	if err != nil {
 		return nil, storeError("mark invitation resent", err)
@@ -111,7 +111,7 @@ func (s *Store) closeInvitation(ctx context.Context, id uuid.UUID, status Invita
 		if err := s.updateInvitation(tx, inv, "status = ?", status); err != nil {
 			return err
 		}
-		return appendEvent(ctx, tx, Event{Type: typ, DeveloperAccountID: &inv.DeveloperAccountID, Data: invitationData(inv)})
+		return appendEvent(ctx, tx, tablesOf(inv).event(typ, inv.TargetID(), nil, invitationData(inv)))
 	})
 	if err != nil {
 		return nil, storeError("close invitation", err)
@@ -119,24 +119,27 @@ func (s *Store) closeInvitation(ctx context.Context, id uuid.UUID, status Invita
 	return inv, nil
 }
 
-// AcceptInvitation makes userID a member of the invitation's account with
-// its role, marks it accepted, records invitation.accepted and
-// developer_account.member_added (unless they were a member already), and
-// announces the change to the account's members. Accepting again as the same
-// user returns the row and changes nothing, also when calls race. It returns
-// a not-found error, a forbidden error when the user's email is not the
-// invited one ("invitation_email_mismatch"), and conflicts for an invitation
-// accepted by someone else ("invitation_already_accepted"), cancelled
-// ("invitation_cancelled") or expired, by status or time ("invitation_expired").
+// AcceptInvitation makes userID a member of the invitation's developer
+// account or organization with its role, marks it accepted, records
+// invitation.accepted and developer_account.member_added or
+// organization.member_added (unless they were a member already: an
+// organization owner stays owner), and announces the change to the members.
+// Accepting again as the same user returns the row and changes nothing,
+// also when calls race. It returns a not-found error, a forbidden error when
+// the user's email is not the invited one ("invitation_email_mismatch"), and
+// conflicts for an invitation accepted by someone else
+// ("invitation_already_accepted"), cancelled ("invitation_cancelled") or
+// expired, by status or time ("invitation_expired").
 func (s *Store) AcceptInvitation(ctx context.Context, id, userID uuid.UUID) (*Invitation, error) {
 	inv, err := s.GetInvitation(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	t, targetID := tablesOf(inv), inv.TargetID()
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// The account before the invitation: the lock order of every
-		// membership change.
-		if err := lockDeveloperAccount(tx, inv.DeveloperAccountID); err != nil {
+		// The account or organization before the invitation: the lock
+		// order of every membership change.
+		if err := t.lock(tx, targetID, "UPDATE"); err != nil {
 			return err
 		}
 		var err error
@@ -164,8 +167,8 @@ func (s *Store) AcceptInvitation(ctx context.Context, id, userID uuid.UUID) (*In
 		if !strings.EqualFold(emails[0], inv.Email) {
 			return errInvitationMismatch
 		}
-		added := tx.Exec(`INSERT INTO developer_account_members (developer_account_id, user_id, role, created_at)
-			VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, inv.DeveloperAccountID, userID, inv.Role, now)
+		added := tx.Exec(`INSERT INTO `+t.members+` (`+t.column+`, user_id, role, created_at)
+			VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, targetID, userID, inv.Role, now)
 		if added.Error != nil {
 			return added.Error
 		}
@@ -173,18 +176,16 @@ func (s *Store) AcceptInvitation(ctx context.Context, id, userID uuid.UUID) (*In
 			InvitationAccepted, userID, now); err != nil {
 			return err
 		}
-		if err := appendEvent(ctx, tx, Event{Type: EventInvitationAccepted, ActorID: &userID,
-			DeveloperAccountID: &inv.DeveloperAccountID, Data: invitationData(inv)}); err != nil {
+		if err := appendEvent(ctx, tx, t.event(EventInvitationAccepted, targetID, &userID, invitationData(inv))); err != nil {
 			return err
 		}
 		if added.RowsAffected == 1 {
 			data := JSONMap{"user_id": userID.String(), "role": string(inv.Role), "invitation_id": inv.ID.String()}
-			if err := appendEvent(ctx, tx, Event{Type: EventDeveloperAccountMemberAdd, ActorID: &userID,
-				DeveloperAccountID: &inv.DeveloperAccountID, Data: data}); err != nil {
+			if err := appendEvent(ctx, tx, t.event(t.memberAdded, targetID, &userID, data)); err != nil {
 				return err
 			}
 		}
-		return notifyPortalChange(ctx, tx, inv.DeveloperAccountID)
+		return t.notify(ctx, tx, targetID)
 	})
 	if err != nil {
 		return nil, storeError("accept invitation", err)

@@ -16,15 +16,15 @@ import (
 
 // mailed records what one send callback received.
 type mailed struct {
-	calls   int
-	inv     *models.Invitation
-	account *models.DeveloperAccount
-	token   string
+	calls  int
+	inv    *models.Invitation
+	target *models.InvitationTarget
+	token  string
 }
 
-func (m *mailed) send(inv *models.Invitation, account *models.DeveloperAccount, token string) error {
+func (m *mailed) send(inv *models.Invitation, target *models.InvitationTarget, token string) error {
 	m.calls++
-	m.inv, m.account, m.token = inv, account, token
+	m.inv, m.target, m.token = inv, target, token
 	return nil
 }
 
@@ -55,8 +55,9 @@ func TestMailInvitationToken(t *testing.T) {
 	if !strings.HasPrefix(m.token, models.InvitationTokenPrefix) || len(m.token) < 50 {
 		t.Fatalf("token %q", m.token)
 	}
-	if m.inv.ID != inv.ID || m.inv.Email != "mail@example.test" || m.account.ID != acct.ID || m.account.Slug != acct.Slug {
-		t.Fatalf("send got invitation %+v account %+v", m.inv, m.account)
+	if m.inv.ID != inv.ID || m.inv.Email != "mail@example.test" ||
+		*m.target != (models.InvitationTarget{Kind: models.InviteToDeveloperAccount, ID: acct.ID, Name: acct.Title, Slug: acct.Slug}) {
+		t.Fatalf("send got invitation %+v target %+v", m.inv, m.target)
 	}
 	first := m.token
 	got := storedInvitation(t, s, inv.ID)
@@ -82,7 +83,7 @@ func TestMailInvitationToken(t *testing.T) {
 	}
 	errSMTP := errors.New("smtp: connection refused")
 	var failedToken string
-	sent, err = s.MailInvitationToken(ctx, inv.ID, 2, func(_ *models.Invitation, _ *models.DeveloperAccount, token string) error {
+	sent, err = s.MailInvitationToken(ctx, inv.ID, 2, func(_ *models.Invitation, _ *models.InvitationTarget, token string) error {
 		failedToken = token
 		return errSMTP
 	})
@@ -315,7 +316,7 @@ func TestAcceptInvitationRefused(t *testing.T) {
 			}
 		}, models.KindConflict, "invitation_expired"},
 		{"past its expiry, not yet marked", func(t *testing.T, inv *models.Invitation) {
-			if err := s.Gorm().Exec(`UPDATE developer_account_invitations SET expires_at = now() - interval '1 second' WHERE id = ?`, inv.ID).Error; err != nil {
+			if err := s.Gorm().Exec(`UPDATE invitations SET expires_at = now() - interval '1 second' WHERE id = ?`, inv.ID).Error; err != nil {
 				t.Fatal(err)
 			}
 		}, models.KindConflict, "invitation_expired"},

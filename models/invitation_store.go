@@ -17,10 +17,99 @@ var (
 	errInvitationNotFound   = &Error{Kind: KindNotFound, Code: "invitation_not_found", Message: "No such invitation."}
 	errInvitationNotPending = &Error{Kind: KindConflict, Code: "invitation_not_pending", Message: "This invitation is no longer pending."}
 	errInvitationAccepted   = &Error{Kind: KindConflict, Code: "invitation_already_accepted", Message: "This invitation has already been accepted."}
-	errInvitationCancelled  = &Error{Kind: KindConflict, Code: "invitation_cancelled", Message: "This invitation was cancelled. Ask an admin of the account to invite you again."}
-	errInvitationExpired    = &Error{Kind: KindConflict, Code: "invitation_expired", Message: "This invitation has expired. Ask an admin of the account to resend it."}
+	errInvitationCancelled  = &Error{Kind: KindConflict, Code: "invitation_cancelled", Message: "This invitation was cancelled. Ask an admin to invite you again."}
+	errInvitationExpired    = &Error{Kind: KindConflict, Code: "invitation_expired", Message: "This invitation has expired. Ask an admin to resend it."}
 	errInvitationMismatch   = &Error{Kind: KindForbidden, Code: "invitation_email_mismatch", Message: "This invitation was sent to another email address. Sign in with that address to accept it."}
+	errInvitationRole       = Invalid("invalid_role", "Invite as admin or member.", FieldError{Field: "role", Message: "must be admin or member"})
+	// Not named errOrganizationNotFound: the organization store may declare its own.
+	errInvitationOrganizationNotFound = &Error{Kind: KindNotFound, Code: "organization_not_found", Message: "No such organization."}
 )
+
+// invitationTables is the database side of one kind of invitation target:
+// its table, its members table and the column naming it in invitations and
+// in the members table. Every name is a constant of this package, never input.
+type invitationTables struct {
+	kind        InvitationKind
+	table       string // developer_accounts | organizations
+	members     string // developer_account_members | organization_members
+	column      string // developer_account_id | organization_id
+	notFound    *Error
+	memberAdded EventType
+}
+
+var (
+	accountInvitations = invitationTables{kind: InviteToDeveloperAccount, table: "developer_accounts",
+		members: "developer_account_members", column: "developer_account_id",
+		notFound: errDeveloperAccountNotFound, memberAdded: EventDeveloperAccountMemberAdd}
+	organizationInvitations = invitationTables{kind: InviteToOrganization, table: "organizations",
+		members: "organization_members", column: "organization_id",
+		notFound: errInvitationOrganizationNotFound, memberAdded: EventOrganizationMemberAdded}
+)
+
+// tablesOf returns the tables of inv's kind.
+func tablesOf(inv *Invitation) invitationTables {
+	if inv.Kind() == InviteToOrganization {
+		return organizationInvitations
+	}
+	return accountInvitations
+}
+
+// noun names the target kind in messages.
+func (t invitationTables) noun() string {
+	return (&InvitationTarget{Kind: t.kind}).Noun()
+}
+
+// lock locks target id's row (strength UPDATE or SHARE) until tx ends: the
+// lock every change of its members takes first. It returns the not-found
+// error of the kind when there is no such row.
+func (t invitationTables) lock(tx *gorm.DB, id uuid.UUID, strength string) error {
+	var found []uuid.UUID
+	if err := tx.Raw(`SELECT id FROM `+t.table+` WHERE id = ? FOR `+strength, id).Scan(&found).Error; err != nil {
+		return err
+	}
+	if len(found) == 0 {
+		return t.notFound
+	}
+	return nil
+}
+
+// event is an event of typ about target id: it carries the developer
+// account or the organization, so each one's log shows it.
+func (t invitationTables) event(typ EventType, id uuid.UUID, actor *uuid.UUID, data JSONMap) Event {
+	e := Event{Type: typ, ActorID: actor, Data: data}
+	if t.kind == InviteToOrganization {
+		e.OrganizationID = &id
+	} else {
+		e.DeveloperAccountID = &id
+	}
+	return e
+}
+
+// notify announces a membership change of target id to the portal caches.
+func (t invitationTables) notify(ctx context.Context, tx *gorm.DB, id uuid.UUID) error {
+	if t.kind == InviteToOrganization {
+		return notifyOrganizationChange(ctx, tx, id)
+	}
+	return notifyPortalChange(ctx, tx, id)
+}
+
+// newInvitation is a pending invitation to target id.
+func (t invitationTables) newInvitation(id uuid.UUID) *Invitation {
+	inv := &Invitation{ID: newID(), Status: InvitationPending, Generation: 1}
+	if t.kind == InviteToOrganization {
+		inv.OrganizationID = &id
+	} else {
+		inv.DeveloperAccountID = &id
+	}
+	return inv
+}
+
+func validInvitationRole(role InvitationRole) error {
+	if role != InvitationRoleAdmin && role != InvitationRoleMember {
+		return errInvitationRole
+	}
+	return nil
+}
 
 // CreateInvitations invites each distinct address of emails to accountID
 // with role and reports, in input order, what became of each: invited (a
@@ -34,7 +123,20 @@ var (
 // addresses ("invalid_emails") or a bad role, and a not-found error for an
 // unknown account.
 func (s *Store) CreateInvitations(ctx context.Context, accountID, invitedBy uuid.UUID, emails []string, role DeveloperRole) ([]InviteOutcome, error) {
-	if err := validDeveloperRole(role); err != nil {
+	return s.createInvitations(ctx, accountInvitations, accountID, invitedBy, emails, InvitationRole(role))
+}
+
+// CreateOrganizationInvitations is CreateInvitations for organization
+// orgID: the same outcomes, rules and events (which carry the
+// organization). role is admin or member ("invalid_role" otherwise: owners
+// are made by a role change); an unknown organization is a not-found error
+// ("organization_not_found"). Who may invite is the caller's to check.
+func (s *Store) CreateOrganizationInvitations(ctx context.Context, orgID, invitedBy uuid.UUID, emails []string, role OrganizationRole) ([]InviteOutcome, error) {
+	return s.createInvitations(ctx, organizationInvitations, orgID, invitedBy, emails, InvitationRole(role))
+}
+
+func (s *Store) createInvitations(ctx context.Context, t invitationTables, targetID, invitedBy uuid.UUID, emails []string, role InvitationRole) ([]InviteOutcome, error) {
+	if err := validInvitationRole(role); err != nil {
 		return nil, err
 	}
 	if len(emails) == 0 || len(emails) > MaxInvitationEmails {
@@ -72,30 +174,25 @@ func (s *Store) CreateInvitations(ctx context.Context, accountID, invitedBy uuid
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// A share lock: invites run side by side, but not beside a
 		// membership change, so "already a member" sees every accepted invitation.
-		var found []uuid.UUID
-		if err := tx.Raw(`SELECT id FROM developer_accounts WHERE id = ? FOR SHARE`, accountID).Scan(&found).Error; err != nil {
+		if err := t.lock(tx, targetID, "SHARE"); err != nil {
 			return err
 		}
-		if len(found) == 0 {
-			return errDeveloperAccountNotFound
-		}
 		var members []string
-		if err := tx.Raw(`SELECT lower(u.email) FROM developer_account_members m JOIN users u ON u.id = m.user_id
-			WHERE m.developer_account_id = ? AND u.email IN ?`, accountID, valid).Scan(&members).Error; err != nil {
+		if err := tx.Raw(`SELECT lower(u.email) FROM `+t.members+` m JOIN users u ON u.id = m.user_id
+			WHERE m.`+t.column+` = ? AND u.email IN ?`, targetID, valid).Scan(&members).Error; err != nil {
 			return err
 		}
 		for _, email := range valid {
 			o := &outcomes[index[email]]
 			if slices.Contains(members, email) {
-				o.Result, o.Message = InviteAlreadyMember, "This person is already a member of the developer account."
+				o.Result, o.Message = InviteAlreadyMember, "This person is already a member of the "+t.noun()+"."
 				continue
 			}
-			inv := &Invitation{
-				ID: newID(), DeveloperAccountID: accountID, Email: email, Role: role, Status: InvitationPending,
-				ExpiresAt: now.Add(InvitationTTL), Generation: 1, InvitedBy: &invitedBy, CreatedAt: now, UpdatedAt: now,
-			}
+			inv := t.newInvitation(targetID)
+			inv.Email, inv.Role, inv.ExpiresAt, inv.InvitedBy = email, role, now.Add(InvitationTTL), &invitedBy
+			inv.CreatedAt, inv.UpdatedAt = now, now
 			res := tx.Clauses(clause.OnConflict{
-				Columns:     []clause.Column{{Name: "developer_account_id"}, {Name: "email"}},
+				Columns:     []clause.Column{{Name: t.column}, {Name: "email"}},
 				TargetWhere: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "status = 'pending'"}}},
 				DoNothing:   true,
 			}).Create(inv)
@@ -106,8 +203,7 @@ func (s *Store) CreateInvitations(ctx context.Context, accountID, invitedBy uuid
 				o.Result, o.Message = InviteAlreadyInvited, "This person already has a pending invitation; resend it instead."
 				continue
 			}
-			if err := appendEvent(ctx, tx, Event{Type: EventInvitationCreated, ActorID: &invitedBy,
-				DeveloperAccountID: &accountID, Data: invitationData(inv)}); err != nil {
+			if err := appendEvent(ctx, tx, t.event(EventInvitationCreated, targetID, &invitedBy, invitationData(inv))); err != nil {
 				return err
 			}
 			o.Result, o.Invitation = InviteInvited, inv
@@ -140,13 +236,53 @@ func (s *Store) GetInvitation(ctx context.Context, id uuid.UUID) (*Invitation, e
 
 // ListPendingInvitations returns accountID's pending invitations, newest first.
 func (s *Store) ListPendingInvitations(ctx context.Context, accountID uuid.UUID) ([]Invitation, error) {
+	return s.listPendingInvitations(ctx, accountInvitations, accountID)
+}
+
+// ListPendingOrganizationInvitations returns orgID's pending invitations,
+// newest first (empty, not nil, when there are none).
+func (s *Store) ListPendingOrganizationInvitations(ctx context.Context, orgID uuid.UUID) ([]Invitation, error) {
+	return s.listPendingInvitations(ctx, organizationInvitations, orgID)
+}
+
+func (s *Store) listPendingInvitations(ctx context.Context, t invitationTables, targetID uuid.UUID) ([]Invitation, error) {
 	invs := []Invitation{}
-	err := s.db.WithContext(ctx).Where("developer_account_id = ? AND status = ?", accountID, InvitationPending).
+	err := s.db.WithContext(ctx).Where(t.column+" = ? AND status = ?", targetID, InvitationPending).
 		Order("created_at DESC, id DESC").Find(&invs).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: list invitations: %w", err)
 	}
 	return invs, nil
+}
+
+// GetInvitationTarget returns what inv is to: the developer account (title,
+// slug) or the organization (name). It returns a not-found error when that
+// is gone.
+func (s *Store) GetInvitationTarget(ctx context.Context, inv *Invitation) (*InvitationTarget, error) {
+	target, err := invitationTarget(s.db.WithContext(ctx), inv)
+	if err != nil {
+		return nil, storeError("get invitation target", err)
+	}
+	return target, nil
+}
+
+// invitationTarget reads inv's target in tx.
+func invitationTarget(tx *gorm.DB, inv *Invitation) (*InvitationTarget, error) {
+	t := tablesOf(inv)
+	target := &InvitationTarget{Kind: t.kind, ID: inv.TargetID()}
+	var rows []struct{ Name, Slug string }
+	q := `SELECT title AS name, slug FROM developer_accounts WHERE id = ?`
+	if t.kind == InviteToOrganization {
+		q = `SELECT name, '' AS slug FROM organizations WHERE id = ?`
+	}
+	if err := tx.Raw(q, target.ID).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, t.notFound
+	}
+	target.Name, target.Slug = rows[0].Name, rows[0].Slug
+	return target, nil
 }
 
 // FindInvitationByToken returns the invitation whose latest mailed link
@@ -181,6 +317,6 @@ func lockInvitation(tx *gorm.DB, id uuid.UUID) (*Invitation, error) {
 // and reads the row back into inv.
 func (s *Store) updateInvitation(tx *gorm.DB, inv *Invitation, set string, args ...any) error {
 	args = append(args, s.now(), inv.ID)
-	return tx.Raw(`UPDATE developer_account_invitations SET `+set+`, updated_at = ? WHERE id = ? RETURNING *`, args...).
+	return tx.Raw(`UPDATE invitations SET `+set+`, updated_at = ? WHERE id = ? RETURNING *`, args...).
 		Scan(inv).Error
 }

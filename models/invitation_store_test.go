@@ -78,8 +78,8 @@ func TestCreateInvitationsOutcomes(t *testing.T) {
 			t.Errorf("outcome %d (%s) has no message", i, o.Result)
 		}
 		if inv := o.Invitation; inv != nil {
-			if inv.Email != w.email || inv.Role != models.DevRoleAdmin || inv.Status != models.InvitationPending ||
-				inv.DeveloperAccountID != acct.ID || inv.Generation != 1 || inv.MailedGeneration != 0 ||
+			if inv.Email != w.email || inv.Role != models.InvitationRoleAdmin || inv.Status != models.InvitationPending ||
+				inv.DeveloperAccountID == nil || *inv.DeveloperAccountID != acct.ID || inv.OrganizationID != nil || inv.Generation != 1 || inv.MailedGeneration != 0 ||
 				inv.ResendCount != 0 || inv.TokenHash != nil || inv.InvitedBy == nil || *inv.InvitedBy != admin.ID {
 				t.Errorf("invitation %+v", inv)
 			}
@@ -97,7 +97,7 @@ func TestCreateInvitationsOutcomes(t *testing.T) {
 	}
 	// Only the two invited addresses changed anything: two rows, two events.
 	after := rowCounts(t, s)
-	if d := after["developer_account_invitations"] - before["developer_account_invitations"]; d != 2 {
+	if d := after["invitations"] - before["invitations"]; d != 2 {
 		t.Errorf("%d invitations created, want 2", d)
 	}
 	if d := after["event_logs"] - before["event_logs"]; d != 2 {
@@ -110,7 +110,7 @@ func TestCreateInvitationsOutcomes(t *testing.T) {
 		}
 	}
 	// The earlier pending invitation is untouched.
-	if got, _ := s.GetInvitation(ctx, pending.ID); got.Role != models.DevRoleMember || got.Status != models.InvitationPending {
+	if got, _ := s.GetInvitation(ctx, pending.ID); got.Role != models.InvitationRoleMember || got.Status != models.InvitationPending {
 		t.Errorf("the pending invitation changed: %+v", got)
 	}
 }
@@ -141,14 +141,14 @@ func TestCreateInvitationsRejects(t *testing.T) {
 		{"fifty", acct.ID, many[:models.MaxInvitationEmails], models.DevRoleMember, "", "", models.MaxInvitationEmails},
 	}
 	for _, tt := range tests {
-		before := countRows(t, s, "developer_account_invitations")
+		before := countRows(t, s, "invitations")
 		out, err := s.CreateInvitations(ctx, tt.acct, admin.ID, tt.emails, tt.role)
 		if tt.code != "" {
 			wantError(t, err, tt.kind, tt.code)
 		} else if err != nil || len(out) != len(tt.emails) {
 			t.Fatalf("%s: %d outcomes, %v", tt.name, len(out), err)
 		}
-		if d := countRows(t, s, "developer_account_invitations") - before; d != tt.created {
+		if d := countRows(t, s, "invitations") - before; d != tt.created {
 			t.Errorf("%s: %d invitations created, want %d", tt.name, d, tt.created)
 		}
 	}
@@ -208,7 +208,7 @@ func TestCreateInvitationsRace(t *testing.T) {
 			t.Errorf("%s invited %d times, want 1", e, invited[e])
 		}
 	}
-	if got := countRows(t, s, "developer_account_invitations"); got != 3 {
+	if got := countRows(t, s, "invitations"); got != 3 {
 		t.Errorf("%d invitations, want 3", got)
 	}
 	if got := countEvents(t, s, models.EventInvitationCreated); got != 3 {

@@ -2,24 +2,37 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 )
 
-// CreateOrganization creates an organization named name with owner as its
-// first owner.
-func (s *Store) CreateOrganization(ctx context.Context, name string, owner uuid.UUID) (*Organization, error) {
+var errOrganizationNotFound = &Error{Kind: KindNotFound, Code: "organization_not_found", Message: "No such organization."}
+
+// validOrganizationName trims name and checks it is 1 to 100 characters.
+func validOrganizationName(name string) (string, error) {
 	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 100 {
-		return nil, Invalid("invalid_organization_name", "Name the organization with 1 to 100 characters.",
+	if n := utf8.RuneCountInString(name); n == 0 || n > 100 {
+		return "", Invalid("invalid_organization_name", "Name the organization with 1 to 100 characters.",
 			FieldError{Field: "name", Message: "must be 1 to 100 characters"})
+	}
+	return name, nil
+}
+
+// CreateOrganization creates an organization named name with owner as its
+// first owner. It returns an invalid error ("invalid_organization_name").
+func (s *Store) CreateOrganization(ctx context.Context, name string, owner uuid.UUID) (*Organization, error) {
+	name, err := validOrganizationName(name)
+	if err != nil {
+		return nil, err
 	}
 	now := s.now()
 	org := &Organization{ID: newID(), Name: name, CreatedBy: &owner, CreatedAt: now, UpdatedAt: now}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(org).Error; err != nil {
 			return err
 		}
@@ -38,24 +51,68 @@ func (s *Store) CreateOrganization(ctx context.Context, name string, owner uuid.
 	return org, nil
 }
 
-// AddOrganizationMember makes userID a member of orgID with role.
-func (s *Store) AddOrganizationMember(ctx context.Context, orgID, userID uuid.UUID, role OrganizationRole) error {
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		m := OrganizationMember{OrganizationID: orgID, UserID: userID, Role: role, CreatedAt: s.now()}
-		if err := tx.Create(&m).Error; err != nil {
-			return err
-		}
-		if err := appendEvent(ctx, tx, Event{Type: EventOrganizationMemberAdded, OrganizationID: &orgID,
-			Data: JSONMap{"user_id": userID.String(), "role": string(role)}}); err != nil {
-			return err
-		}
-		return notifyOrganizationChange(ctx, tx, orgID)
-	})
-	if isUniqueViolation(err, "") {
-		return &Error{Kind: KindConflict, Code: "already_member", Message: "This user is already a member.", Err: err}
+// GetOrganization returns the organization with id, or a not-found error
+// ("organization_not_found").
+func (s *Store) GetOrganization(ctx context.Context, id uuid.UUID) (*Organization, error) {
+	var org Organization
+	err := s.db.WithContext(ctx).First(&org, "id = ?", id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, errOrganizationNotFound
 	}
 	if err != nil {
-		return fmt.Errorf("store: add organization member: %w", err)
+		return nil, fmt.Errorf("store: get organization: %w", err)
 	}
-	return nil
+	return &org, nil
+}
+
+// OrganizationRole returns userID's role in organization orgID. To someone
+// who is not a member an organization does not exist: the not-found error
+// is "organization_not_found" whether or not it does.
+func (s *Store) OrganizationRole(ctx context.Context, orgID, userID uuid.UUID) (OrganizationRole, error) {
+	var m OrganizationMember
+	err := s.db.WithContext(ctx).First(&m, "organization_id = ? AND user_id = ?", orgID, userID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", errOrganizationNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: organization role: %w", err)
+	}
+	return m.Role, nil
+}
+
+// RenameOrganization names organization id name and records
+// organization.renamed when the name changed. It returns a not-found error
+// ("organization_not_found") or an invalid one ("invalid_organization_name").
+func (s *Store) RenameOrganization(ctx context.Context, id uuid.UUID, name string) (*Organization, error) {
+	name, err := validOrganizationName(name)
+	if err != nil {
+		return nil, err
+	}
+	var org Organization
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Raw(`SELECT * FROM organizations WHERE id = ? FOR UPDATE`, id).Scan(&org).Error; err != nil {
+			return err
+		}
+		if org.ID == uuid.Nil {
+			return errOrganizationNotFound
+		}
+		if org.Name == name {
+			return nil
+		}
+		previous := org.Name
+		org.Name, org.UpdatedAt = name, s.now()
+		if err := tx.Exec(`UPDATE organizations SET name = ?, updated_at = ? WHERE id = ?`, org.Name, org.UpdatedAt, id).Error; err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, tx, Event{Type: EventOrganizationRenamed, OrganizationID: &id,
+			Data: JSONMap{"name": name, "previous_name": previous}}); err != nil {
+			return err
+		}
+		// Members' cached portal state shows the name.
+		return notifyOrganizationChange(ctx, tx, id)
+	})
+	if err != nil {
+		return nil, storeError("rename organization", err)
+	}
+	return &org, nil
 }

@@ -2,170 +2,24 @@ package models
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
-	"math/rand/v2"
-	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 )
 
 // PortalChannel is the PostgreSQL notification channel that announces a
 // change to one user's portal state; the payload is the user's id.
 const PortalChannel = "portal_state"
 
-// PortalListenerApplicationName is the application_name of the listener's
-// connection, so operators (and tests) can find it in pg_stat_activity.
-const PortalListenerApplicationName = "appstore-portal-listener"
+// PortalListenerApplicationName is the application_name of a portal
+// listener's connection: that of every Listen connection.
+const PortalListenerApplicationName = ListenerApplicationName
 
-// Reconnection and health-check timing of the listener.
-const (
-	listenMinBackoff = 250 * time.Millisecond
-	listenMaxBackoff = 30 * time.Second
-	// listenStable is how long a connection must have lasted for the
-	// backoff to start again from the minimum; a server that accepts and
-	// then drops connections is retried ever more slowly.
-	listenStable = time.Minute
-	// listenPingEvery bounds how long a silently dead connection (a network
-	// partition sends no RST) can go unnoticed.
-	listenPingEvery      = 30 * time.Second
-	listenPingTimeout    = 10 * time.Second
-	listenConnectTimeout = 10 * time.Second
-)
-
-// ListenPortalChanges holds a dedicated connection to databaseURL listening
-// on PortalChannel and calls onUser with the user id of every notification,
-// until ctx ends; then it returns nil. It reconnects with capped, jittered
-// backoff when the connection fails. onReset is called each time LISTEN has
-// taken effect, including the first: notifications sent while no LISTEN was
-// active are lost, and state cached before it (requests served while the
-// listener started, or while it was disconnected) may be stale. The first
-// call also tells the caller that invalidations now flow. Callbacks run on
-// the listener's goroutine and should return quickly. An error is returned
-// only for a databaseURL that cannot be parsed.
+// ListenPortalChanges is Listen on PortalChannel alone: it calls onUser with
+// the user id of every notification (malformed ones are logged and skipped)
+// and onReset each time LISTEN has taken effect, until ctx ends; then it
+// returns nil. An error is returned only for a databaseURL that cannot be
+// parsed.
 func ListenPortalChanges(ctx context.Context, databaseURL string, log *slog.Logger, onUser func(uuid.UUID), onReset func()) error {
-	cfg, err := pgx.ParseConfig(databaseURL)
-	if err != nil {
-		return fmt.Errorf("portal listener: parse database URL: %w", err)
-	}
-	cfg.RuntimeParams["application_name"] = PortalListenerApplicationName
-	if log == nil {
-		log = slog.Default()
-	}
-	backoff := listenMinBackoff
-	connected := false
-	for {
-		conn, err := listen(ctx, cfg)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			wait := jitter(backoff)
-			log.Warn("portal listener: connect failed", "err", err, "retry_in", wait)
-			if !sleep(ctx, wait) {
-				return nil
-			}
-			backoff = min(backoff*2, listenMaxBackoff)
-			continue
-		}
-		if connected {
-			log.Info("portal listener: reconnected; resetting portal caches")
-		} else {
-			log.Info("portal listener: listening", "channel", PortalChannel)
-		}
-		connected = true
-		onReset()
-		start := time.Now()
-		err = receive(ctx, conn, log, onUser)
-		closeQuietly(conn)
-		if ctx.Err() != nil {
-			return nil
-		}
-		log.Warn("portal listener: connection lost", "err", err)
-		if time.Since(start) >= listenStable {
-			backoff = listenMinBackoff
-			continue // a long-lived connection failing once: reconnect at once
-		}
-		if !sleep(ctx, jitter(backoff)) {
-			return nil
-		}
-		backoff = min(backoff*2, listenMaxBackoff)
-	}
-}
-
-// jitter spreads reconnects of many processes over [d/2, d], so they do not
-// arrive at a restarted server all at once.
-func jitter(d time.Duration) time.Duration { return d/2 + rand.N(d/2+1) }
-
-// listen connects and runs LISTEN, giving up after listenConnectTimeout: a
-// server that swallows packets would otherwise hold the dial for minutes.
-func listen(ctx context.Context, cfg *pgx.ConnConfig) (*pgx.Conn, error) {
-	ctx, cancel := context.WithTimeout(ctx, listenConnectTimeout)
-	defer cancel()
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{PortalChannel}.Sanitize()); err != nil {
-		closeQuietly(conn)
-		return nil, fmt.Errorf("listen: %w", err)
-	}
-	return conn, nil
-}
-
-// closeQuietly closes conn, waiting at most a second for the server.
-func closeQuietly(conn *pgx.Conn) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	conn.Close(ctx)
-}
-
-// receive delivers notifications until the connection fails or ctx ends.
-// Between notifications it pings the server now and then, so a dead peer is
-// noticed even when no RST ever arrives.
-func receive(ctx context.Context, conn *pgx.Conn, log *slog.Logger, onUser func(uuid.UUID)) error {
-	for {
-		waitCtx, cancel := context.WithTimeout(ctx, listenPingEvery)
-		n, err := conn.WaitForNotification(waitCtx)
-		idle := waitCtx.Err() != nil
-		cancel()
-		if n != nil {
-			if id, perr := uuid.Parse(n.Payload); perr == nil {
-				onUser(id)
-			} else {
-				log.Warn("portal listener: ignoring malformed payload", "payload", n.Payload)
-			}
-		}
-		switch {
-		case ctx.Err() != nil:
-			return ctx.Err()
-		case err == nil && n == nil:
-			return errors.New("no notification and no error")
-		case err == nil:
-			continue
-		case idle && !conn.IsClosed():
-			pingCtx, cancel := context.WithTimeout(ctx, listenPingTimeout)
-			err := conn.Ping(pingCtx)
-			cancel()
-			if err != nil {
-				return fmt.Errorf("ping: %w", err)
-			}
-		default:
-			return err
-		}
-	}
-}
-
-// sleep waits for d or until ctx ends, and reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+	return Listen(ctx, databaseURL, log, map[string]func(string){PortalChannel: OnPortalChange(log, onUser)}, onReset)
 }

@@ -30,8 +30,11 @@ type User struct {
 	PasswordHash    string       `json:"-"`
 	PlatformRole    PlatformRole `json:"platform_role"`
 	EmailVerifiedAt *time.Time   `json:"email_verified_at"`
-	CreatedAt       time.Time    `json:"created_at"`
-	UpdatedAt       time.Time    `json:"updated_at"`
+	// SessionGeneration rises with every password reset; sessions issued
+	// under a lower generation no longer authenticate.
+	SessionGeneration int       `json:"-"`
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
 }
 
 // OrganizationRole is a member's role in an organization.

@@ -64,11 +64,32 @@ func InvitationWorkflowID(id uuid.UUID) string { return "invitation-" + id.Strin
 
 // InvitationInput starts the Invitation workflow of a pending invitation
 // row. It carries ids only: the token is made and mailed by an activity.
+// An invitation to a developer account sets DeveloperAccountID and
+// DeveloperAccountSlug; one to an organization sets OrganizationID (and the
+// account fields stay zero). The activities need only InvitationID: the
+// store knows the target from the row.
 type InvitationInput struct {
 	InvitationID         uuid.UUID
 	DeveloperAccountID   uuid.UUID
 	DeveloperAccountSlug string
+	OrganizationID       uuid.UUID `json:",omitzero"`
 	ExpiresAt            time.Time
+}
+
+// targetAttribute is the search attribute naming what the invitation is
+// to: DeveloperAccount (the slug) or OrganizationID.
+func (in InvitationInput) targetAttribute() temporal.SearchAttributeUpdate {
+	if in.OrganizationID != uuid.Nil {
+		return AttrOrganizationID.ValueSet(in.OrganizationID.String())
+	}
+	return AttrDeveloperAccount.ValueSet(in.DeveloperAccountSlug)
+}
+
+// InvitationSearchAttributes are the search attributes an Invitation run
+// starts with: its target and status pending. The API starts runs with
+// them; the workflow upserts the same.
+func InvitationSearchAttributes(in InvitationInput) temporal.SearchAttributes {
+	return temporal.NewSearchAttributes(in.targetAttribute(), AttrInvitationStatus.ValueSet(string(models.InvitationPending)))
 }
 
 // InvitationState is what the status Query and every Update return, and
@@ -100,8 +121,8 @@ type invitation struct {
 	inFlight   map[string]bool // Updates queued or running, by name
 }
 
-// Invitation mails the invitation and waits for its expiry on a durable
-// timer. Resend mails a new link and resets the expiry to now + 7 days;
+// Invitation mails the invitation, to a developer account or an
+// organization alike, and waits for its expiry on a durable timer. Resend mails a new link and resets the expiry to now + 7 days;
 // cancel and accept end it; the timer firing marks it expired. Each Update's
 // validator rejects it unless the invitation is pending. The result is the
 // final state; the error is the context's when the run is cancelled.
@@ -116,8 +137,9 @@ func Invitation(ctx workflow.Context, in InvitationInput) (InvitationState, erro
 	if err := inv.setHandlers(ctx); err != nil {
 		return inv.state, err
 	}
+	// One upsert for either kind: runs of both kinds issue the same commands.
 	err := workflow.UpsertTypedSearchAttributes(ctx,
-		AttrDeveloperAccount.ValueSet(in.DeveloperAccountSlug),
+		in.targetAttribute(),
 		AttrInvitationStatus.ValueSet(string(models.InvitationPending)))
 	if err != nil {
 		return inv.state, fmt.Errorf("invitation: search attributes: %w", err)
@@ -237,11 +259,11 @@ func notPending(status models.InvitationStatus) error {
 		return nil
 	case models.InvitationExpired:
 		return temporal.NewNonRetryableApplicationError(
-			"This invitation has expired. Ask an admin of the account to resend it.",
+			"This invitation has expired. Ask an admin to resend it.",
 			"invitation_expired", nil, models.KindConflict)
 	case models.InvitationCancelled:
 		return temporal.NewNonRetryableApplicationError(
-			"This invitation was cancelled. Ask an admin of the account to invite you again.",
+			"This invitation was cancelled. Ask an admin to invite you again.",
 			"invitation_cancelled", nil, models.KindConflict)
 	default:
 		return temporal.NewNonRetryableApplicationError("This invitation has already been accepted.",

@@ -14,7 +14,6 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 	"google.golang.org/protobuf/proto"
 
@@ -29,14 +28,92 @@ const testBaseURL = "http://127.0.0.1:8080"
 
 var acceptLink = regexp.MustCompile(regexp.QuoteMeta(testBaseURL) + `/invitations/accept\?token=(asi_[a-z0-9]+)`)
 
+// integrationTarget is one flavour of invitation in TestInvitationIntegration.
+type integrationTarget struct {
+	name    string // what the mail calls the target
+	history string // where -record saves the run's history
+	attr    string // the target search attribute
+	// invite makes the target, administered by admin, and invites email to
+	// it as a member; it returns the row and the workflow's input.
+	invite func(ctx context.Context, t *testing.T, store *models.Store, admin uuid.UUID, email string) (*models.Invitation, workflows.InvitationInput)
+	// role is userID's role in the target, "" for none.
+	role func(t *testing.T, store *models.Store, in workflows.InvitationInput, userID uuid.UUID) string
+	// attrValue is the target search attribute's value.
+	attrValue func(in workflows.InvitationInput) string
+}
+
+var integrationTargets = map[string]integrationTarget{
+	"developer_account": {
+		name: "Acme Labs", history: invitationHistory, attr: "DeveloperAccount",
+		invite: func(ctx context.Context, t *testing.T, store *models.Store, admin uuid.UUID, email string) (*models.Invitation, workflows.InvitationInput) {
+			account, err := store.CreateDeveloperAccount(ctx, "acme-labs", "Acme Labs", admin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := store.CreateInvitations(ctx, account.ID, admin, []string{email}, models.DevRoleMember)
+			if err != nil || len(out) != 1 || out[0].Invitation == nil {
+				t.Fatalf("CreateInvitations = %+v, %v", out, err)
+			}
+			inv := out[0].Invitation
+			return inv, workflows.InvitationInput{InvitationID: inv.ID, DeveloperAccountID: account.ID,
+				DeveloperAccountSlug: account.Slug, ExpiresAt: inv.ExpiresAt}
+		},
+		role: func(t *testing.T, store *models.Store, in workflows.InvitationInput, userID uuid.UUID) string {
+			return memberRole(t, store, "developer_account_members", "developer_account_id", in.DeveloperAccountID, userID)
+		},
+		attrValue: func(in workflows.InvitationInput) string { return in.DeveloperAccountSlug },
+	},
+	"organization": {
+		name: "Acme Corp", history: organizationInvitationHistory, attr: "OrganizationID",
+		invite: func(ctx context.Context, t *testing.T, store *models.Store, admin uuid.UUID, email string) (*models.Invitation, workflows.InvitationInput) {
+			org, err := store.CreateOrganization(ctx, "Acme Corp", admin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := store.CreateOrganizationInvitations(ctx, org.ID, admin, []string{email}, models.OrgRoleMember)
+			if err != nil || len(out) != 1 || out[0].Invitation == nil {
+				t.Fatalf("CreateOrganizationInvitations = %+v, %v", out, err)
+			}
+			inv := out[0].Invitation
+			return inv, workflows.InvitationInput{InvitationID: inv.ID, OrganizationID: org.ID, ExpiresAt: inv.ExpiresAt}
+		},
+		role: func(t *testing.T, store *models.Store, in workflows.InvitationInput, userID uuid.UUID) string {
+			return memberRole(t, store, "organization_members", "organization_id", in.OrganizationID, userID)
+		},
+		attrValue: func(in workflows.InvitationInput) string { return in.OrganizationID.String() },
+	},
+}
+
+// memberRole reads userID's role from a members table, "" for none.
+func memberRole(t *testing.T, store *models.Store, table, column string, id, userID uuid.UUID) string {
+	t.Helper()
+	var roles []string
+	err := store.Gorm().Raw(`SELECT role FROM `+table+` WHERE `+column+` = ? AND user_id = ?`, id, userID).Scan(&roles).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(roles) == 0 {
+		return ""
+	}
+	return roles[0]
+}
+
 // TestInvitationIntegration runs invite -> accept by the wrong user ->
-// resend -> accept on the dev
-// server with the real activities, a real database and the outbox Mailer.
-// With -record it saves the run's history for TestInvitationReplay.
+// resend -> accept on the dev server with the real activities, a real
+// database and the outbox Mailer, for an invitation to a developer account
+// and to an organization. With -record it saves each run's history for
+// TestInvitationReplay (-run 'TestInvitationIntegration/organization' to
+// record one).
 func TestInvitationIntegration(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a Temporal dev server")
 	}
+	for _, kind := range []string{"developer_account", "organization"} {
+		t.Run(kind, func(t *testing.T) { testInvitationIntegration(t, integrationTargets[kind]) })
+	}
+}
+
+func testInvitationIntegration(t *testing.T, target integrationTarget) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	c := temporaltest.DevServer(t).Client()
@@ -50,15 +127,7 @@ func TestInvitationIntegration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	account, err := store.CreateDeveloperAccount(ctx, "acme-labs", "Acme Labs", admin.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := store.CreateInvitations(ctx, account.ID, admin.ID, []string{invitee.Email}, models.DevRoleMember)
-	if err != nil || len(out) != 1 || out[0].Invitation == nil {
-		t.Fatalf("CreateInvitations = %+v, %v", out, err)
-	}
-	inv := out[0].Invitation
+	inv, in := target.invite(ctx, t, store, admin.ID, invitee.Email)
 
 	taskQueue := "invitation-test-" + uuid.NewString()
 	w := worker.New(c, taskQueue, worker.Options{})
@@ -73,19 +142,15 @@ func TestInvitationIntegration(t *testing.T) {
 		ID:                    workflows.InvitationWorkflowID(inv.ID),
 		TaskQueue:             taskQueue,
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.AttrDeveloperAccount.ValueSet(account.Slug),
-			workflows.AttrInvitationStatus.ValueSet(string(models.InvitationPending))),
-	}, workflows.Invitation, workflows.InvitationInput{
-		InvitationID: inv.ID, DeveloperAccountID: account.ID, DeveloperAccountSlug: account.Slug, ExpiresAt: inv.ExpiresAt,
-	})
+		TypedSearchAttributes: workflows.InvitationSearchAttributes(in),
+	}, workflows.Invitation, in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.TerminateWorkflow(context.Background(), run.GetID(), "", "test ended") })
 
 	mails := waitForMails(ctx, t, store, 1)
-	firstToken := mailedToken(t, mails[0], invitee.Email)
+	firstToken := mailedToken(t, mails[0], invitee.Email, target.name)
 	var st workflows.InvitationState
 	queryInvitation(ctx, t, c, run.GetID(), &st)
 	if st.Status != models.InvitationPending || !st.ExpiresAt.Equal(inv.ExpiresAt) {
@@ -106,7 +171,7 @@ func TestInvitationIntegration(t *testing.T) {
 	}
 	// The update returns once the new mail is out.
 	mails = waitForMails(ctx, t, store, 2)
-	secondToken := mailedToken(t, mails[1], invitee.Email)
+	secondToken := mailedToken(t, mails[1], invitee.Email, target.name)
 	if secondToken == firstToken {
 		t.Fatal("the resend mailed the same token")
 	}
@@ -121,8 +186,8 @@ func TestInvitationIntegration(t *testing.T) {
 	if st.Status != models.InvitationAccepted {
 		t.Errorf("accept returned %+v, want accepted", st)
 	}
-	if role, err := store.DeveloperAccountRole(ctx, account.ID, invitee.ID); err != nil || role != models.DevRoleMember {
-		t.Errorf("invitee's role = %q, %v; want member", role, err)
+	if role := target.role(t, store, in, invitee.ID); role != "member" {
+		t.Errorf("invitee's role = %q; want member", role)
 	}
 	var result workflows.InvitationState
 	if err := run.Get(ctx, &result); err != nil || result.Status != models.InvitationAccepted || result.ResendCount != 1 {
@@ -137,10 +202,15 @@ func TestInvitationIntegration(t *testing.T) {
 		t.Fatal(err)
 	}
 	attrs := desc.GetWorkflowExecutionInfo().GetSearchAttributes().GetIndexedFields()
-	for name, want := range map[string]string{"InvitationStatus": "accepted", "DeveloperAccount": "acme-labs"} {
+	for name, want := range map[string]string{"InvitationStatus": "accepted", target.attr: target.attrValue(in)} {
 		var got string
 		if p, ok := attrs[name]; !ok || converter.GetDefaultDataConverter().FromPayload(p, &got) != nil || got != want {
 			t.Errorf("search attribute %s = %q, want %q", name, got, want)
+		}
+	}
+	for _, name := range []string{"DeveloperAccount", "OrganizationID"} {
+		if _, ok := attrs[name]; ok && name != target.attr {
+			t.Errorf("search attribute %s is set on an invitation to a %s", name, target.attr)
 		}
 	}
 
@@ -163,7 +233,7 @@ func TestInvitationIntegration(t *testing.T) {
 		}
 	}
 	if *record {
-		saveHistory(t, history)
+		saveHistory(t, target.history, history)
 	}
 }
 
@@ -193,10 +263,11 @@ func waitForMails(ctx context.Context, t *testing.T, store *models.Store, n int)
 	}
 }
 
-// mailedToken checks m is an invitation to email and returns its token.
-func mailedToken(t *testing.T, m models.DevMail, email string) string {
+// mailedToken checks m is an invitation of email to what is called name
+// and returns its token.
+func mailedToken(t *testing.T, m models.DevMail, email, name string) string {
 	t.Helper()
-	if m.To != email || m.Subject != "You're invited to join Acme Labs on Appstore" {
+	if m.To != email || m.Subject != "You're invited to join "+name+" on Appstore" {
 		t.Errorf("mail to %q, subject %q", m.To, m.Subject)
 	}
 	match := acceptLink.FindStringSubmatch(m.Text)

@@ -17,41 +17,51 @@ import (
 	"appstore/workflows/temporaltest"
 )
 
-// record makes TestInvitationIntegration save its run's history:
+// record makes the Invitation integration tests save their runs' histories:
 //
-//	go test ./workflows -run TestInvitationIntegration -record
+//	go test ./workflows -run 'InvitationIntegration' -record
 //
 // Record again only for a deliberate, versioned change to the workflow; a
 // change that breaks replay of the old history breaks running invitations.
-var record = flag.Bool("record", false, "save the Invitation integration run's history to "+invitationHistory)
+var record = flag.Bool("record", false, "save the Invitation integration runs' histories to testdata/")
 
-const invitationHistory = "testdata/invitation_history.json"
+// Recorded histories: a developer-account invitation (recorded before
+// organization invitations existed, so it also proves old runs replay) and
+// an organization invitation.
+const (
+	invitationHistory             = "testdata/invitation_history.json"
+	organizationInvitationHistory = "testdata/invitation_organization_history.json"
+)
 
-// saveHistory writes h in the JSON form the replayer reads (that of
+// saveHistory writes h to path in the JSON form the replayer reads (that of
 // `temporal workflow show -o json`).
-func saveHistory(t *testing.T, h *historypb.History) {
+func saveHistory(t *testing.T, path string, h *historypb.History) {
 	t.Helper()
 	b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(h)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.MkdirAll(filepath.Dir(invitationHistory), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(invitationHistory, append(b, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("recorded %d events in %s", len(h.GetEvents()), invitationHistory)
+	t.Logf("recorded %d events in %s", len(h.GetEvents()), path)
 }
 
-// TestInvitationReplay replays a recorded invite -> resend -> accept run
-// against the current workflow code: a change that is not deterministic
-// for runs already in flight fails here.
+// TestInvitationReplay replays recorded invite -> resend -> accept runs of
+// both flavours against the current workflow code: a change that is not
+// deterministic for runs already in flight fails here.
 func TestInvitationReplay(t *testing.T) {
-	replayer := worker.NewWorkflowReplayer()
-	replayer.RegisterWorkflow(workflows.Invitation)
-	if err := replayer.ReplayWorkflowHistoryFromJSONFile(temporaltest.Logger(t), invitationHistory); err != nil {
-		t.Fatalf("replay %s: %v", invitationHistory, err)
+	for _, path := range []string{invitationHistory, organizationInvitationHistory} {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			replayer := worker.NewWorkflowReplayer()
+			replayer.RegisterWorkflow(workflows.Invitation)
+			if err := replayer.ReplayWorkflowHistoryFromJSONFile(temporaltest.Logger(t), path); err != nil {
+				t.Fatalf("replay %s: %v", path, err)
+			}
+		})
 	}
 }
 

@@ -16,5 +16,6 @@ const TaskQueue = "appstore"
 func Register(r worker.Registry, act *activities.Activities) {
 	r.RegisterWorkflow(Retention)
 	r.RegisterWorkflow(Invitation)
+	r.RegisterWorkflow(AccountMail)
 	r.RegisterActivity(act)
 }

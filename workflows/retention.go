@@ -67,7 +67,8 @@ func (in RetentionInput) withDefaults() (RetentionInput, error) {
 	return in, nil
 }
 
-// Retention deletes login tokens that have expired and events older than
+// Retention deletes login tokens that have expired, account mail requests
+// that expired more than a day ago and events older than
 // in.EventRetention, then records a retention.purged event with the counts.
 // A Schedule (EnsureRetentionSchedule) starts it. It returns an
 // InvalidRetentionInput application error for negative input, and the
@@ -84,6 +85,14 @@ func Retention(ctx workflow.Context, in RetentionInput) (RetentionResult, error)
 		a.PurgeLoginTokens, now).Get(ctx, &res.LoginTokensDeleted)
 	if err != nil {
 		return RetentionResult{}, fmt.Errorf("retention: purge login tokens: %w", err)
+	}
+	// Runs started before account mail existed replay without this step.
+	if workflow.GetVersion(ctx, "purge-account-mail-requests", workflow.DefaultVersion, 1) == 1 {
+		err = workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, retentionOptions),
+			a.PurgeAccountMailRequests, now).Get(ctx, &res.AccountMailRequestsDeleted)
+		if err != nil {
+			return RetentionResult{}, fmt.Errorf("retention: purge account mail requests: %w", err)
+		}
 	}
 	err = workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, purgeEventsOptions),
 		a.PurgeEvents, activities.PurgeEventsInput{Cutoff: res.Cutoff, BatchSize: in.BatchSize}).Get(ctx, &res.EventsDeleted)

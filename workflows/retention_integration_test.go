@@ -42,6 +42,13 @@ func TestRetentionScheduleIntegration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Account mail requests go a day after they expire.
+	err = store.Gorm().Exec(`INSERT INTO account_mail_requests (id, user_id, purpose, expires_at) VALUES
+		(?, ?, 'verify_email', now() - interval '25 hours'), (?, ?, 'password_reset', now() - interval '23 hours')`,
+		uuid.New(), user.ID, uuid.New(), user.ID).Error
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	taskQueue := "retention-test-" + uuid.NewString()
 	w := worker.New(c, taskQueue, worker.Options{})
@@ -103,8 +110,8 @@ func TestRetentionScheduleIntegration(t *testing.T) {
 		t.Fatalf("retention run %s: %v", run.WorkflowID, err)
 	}
 	// The triggered run carries the updated input: batches of 2, default retention.
-	if res.EventsDeleted != int64(len(oldIDs)) || res.LoginTokensDeleted != 1 {
-		t.Errorf("result = %+v, want %d events and 1 login token", res, len(oldIDs))
+	if res.EventsDeleted != int64(len(oldIDs)) || res.LoginTokensDeleted != 1 || res.AccountMailRequestsDeleted != 1 {
+		t.Errorf("result = %+v, want %d events, 1 login token and 1 account mail request", res, len(oldIDs))
 	}
 	if d := now.Add(-workflows.DefaultEventRetention).Sub(res.Cutoff); d > time.Minute || d < -time.Minute {
 		t.Errorf("cutoff = %s, want about %s", res.Cutoff, now.Add(-workflows.DefaultEventRetention))

@@ -46,11 +46,15 @@ func TestRetention(t *testing.T) {
 			env.OnActivity(a.PurgeLoginTokens, mock.Anything, mock.MatchedBy(func(now time.Time) bool {
 				return now.Equal(start)
 			})).Return(int64(3), nil).Once()
+			env.OnActivity(a.PurgeAccountMailRequests, mock.Anything, mock.MatchedBy(func(now time.Time) bool {
+				return now.Equal(start)
+			})).Return(int64(2), nil).Once()
 			env.OnActivity(a.PurgeEvents, mock.Anything, mock.MatchedBy(func(in activities.PurgeEventsInput) bool {
 				return in.Cutoff.Equal(tt.wantCutoff) && in.BatchSize == tt.wantBatch
 			})).Return(int64(12345), nil).Once()
 			env.OnActivity(a.RecordRetentionRun, mock.Anything, mock.MatchedBy(func(r activities.RetentionResult) bool {
-				return r.LoginTokensDeleted == 3 && r.EventsDeleted == 12345 && r.Cutoff.Equal(tt.wantCutoff)
+				return r.LoginTokensDeleted == 3 && r.AccountMailRequestsDeleted == 2 && r.EventsDeleted == 12345 &&
+					r.Cutoff.Equal(tt.wantCutoff)
 			})).Return(nil).Once()
 
 			env.ExecuteWorkflow(workflows.Retention, tt.in)
@@ -65,8 +69,9 @@ func TestRetention(t *testing.T) {
 			if err := env.GetWorkflowResult(&got); err != nil {
 				t.Fatal(err)
 			}
-			if got.LoginTokensDeleted != 3 || got.EventsDeleted != 12345 || !got.Cutoff.Equal(tt.wantCutoff) {
-				t.Errorf("result = %+v, want 3 tokens, 12345 events, cutoff %s", got, tt.wantCutoff)
+			if got.LoginTokensDeleted != 3 || got.AccountMailRequestsDeleted != 2 || got.EventsDeleted != 12345 ||
+				!got.Cutoff.Equal(tt.wantCutoff) {
+				t.Errorf("result = %+v, want 3 tokens, 2 account mail requests, 12345 events, cutoff %s", got, tt.wantCutoff)
 			}
 			env.AssertExpectations(t)
 		})
@@ -76,6 +81,7 @@ func TestRetention(t *testing.T) {
 func TestRetentionActivityFailure(t *testing.T) {
 	env := newRetentionEnv(t)
 	env.OnActivity(a.PurgeLoginTokens, mock.Anything, mock.Anything).Return(int64(0), nil)
+	env.OnActivity(a.PurgeAccountMailRequests, mock.Anything, mock.Anything).Return(int64(0), nil)
 	env.OnActivity(a.PurgeEvents, mock.Anything, mock.Anything).Return(int64(0), errors.New("database is down"))
 
 	env.ExecuteWorkflow(workflows.Retention, workflows.RetentionInput{})

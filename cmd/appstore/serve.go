@@ -29,6 +29,10 @@ func serveCommand() *cobra.Command {
 
 // serve runs the HTTP server until ctx ends.
 func (p *platform) serve(ctx context.Context) error {
+	generations := api.NewSessionGenerations(p.store.SessionGenerations)
+	if err := generations.Reload(ctx); err != nil {
+		return fmt.Errorf("load session generations: %w", err)
+	}
 	srv, err := api.New(api.Config{
 		BaseURL:           p.cfg.BaseURL,
 		JWTKey:            p.cfg.JWTSecret,
@@ -39,16 +43,28 @@ func (p *platform) serve(ctx context.Context) error {
 		DevMode:           !p.cfg.Production(),
 	}, api.Deps{
 		Store: p.store, Logger: p.log, Registry: p.registry, Checks: p.checks(),
-		Invitations: &api.TemporalInvitations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
+		Invitations:  &api.TemporalInvitations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
+		AccountMails: &api.TemporalAccountMails{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
+		Generations:  generations,
 	})
 	if err != nil {
 		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	// Membership changes made by any process reach this one's portal cache
-	// through PostgreSQL NOTIFY.
+	// Changes made by any process reach this one through PostgreSQL NOTIFY:
+	// membership changes drop cached portal state, password resets end
+	// sessions. After a reconnect anything may have been missed, so both
+	// caches start over.
 	g.Go(func() error {
-		return models.ListenPortalChanges(gctx, p.cfg.DatabaseURL, p.log, srv.Portal().Invalidate, srv.Portal().Reset)
+		return models.Listen(gctx, p.cfg.DatabaseURL, p.log, map[string]func(string){
+			models.PortalChannel:            models.OnPortalChange(p.log, srv.Portal().Invalidate),
+			models.SessionGenerationChannel: models.OnSessionGeneration(p.log, generations.Set),
+		}, func() {
+			srv.Portal().Reset()
+			if err := generations.Reload(gctx); err != nil {
+				p.log.Error("reload session generations", "err", err)
+			}
+		})
 	})
 	g.Go(func() error { return listen(gctx, p.log, "http", p.cfg.HTTPAddr, srv) })
 	return g.Wait()

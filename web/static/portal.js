@@ -58,6 +58,15 @@
         }
         return;
       }
+      if (form.hasAttribute("data-success")) {
+        var done = form.parentNode.querySelector("[data-success-message]");
+        if (done) {
+          if (!done.textContent.trim()) done.textContent = r.data.message || "Done.";
+          done.hidden = false;
+          form.hidden = true;
+          return;
+        }
+      }
       if (form.dataset.redirect) {
         location.assign(form.dataset.redirect.replace("{id}", r.data.id || ""));
       } else {
@@ -74,6 +83,10 @@
   });
 
   document.addEventListener("change", function (e) {
+    if (e.target.hasAttribute && e.target.hasAttribute("data-navigate")) {
+      location.assign(e.target.value);
+      return;
+    }
     var form = e.target.form;
     if (form && form.hasAttribute("data-autosubmit")) submit(form);
   });

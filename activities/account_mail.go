@@ -1,0 +1,157 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	htmltemplate "html/template"
+	"net/url"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	"github.com/google/uuid"
+
+	"appstore/models"
+)
+
+// SendAccountMail mails account mail request requestID: a verification
+// link, a password reset link, or the note to an owner that someone tried
+// to sign up with their address. The link token is made inside the store's
+// transaction and never leaves this activity. It reports whether it sent a
+// mail: false when the request was already mailed (a retried attempt), used,
+// expired, or is a verification of an address verified meanwhile. It
+// returns a non-retryable account_mail_not_found error for an unknown
+// request, and the Mailer's or store's error, which Temporal retries.
+func (a *Activities) SendAccountMail(ctx context.Context, requestID uuid.UUID) (bool, error) {
+	sent, err := a.Store.MailAccountToken(ctx, requestID,
+		func(req *models.AccountMailRequest, user *models.User, token string) error {
+			m, err := AccountMail(a.BaseURL, req, user, token)
+			if err != nil {
+				return err
+			}
+			return a.Mailer.Send(ctx, m)
+		})
+	if err != nil {
+		return false, DomainError(fmt.Errorf("send account mail %s: %w", requestID, err))
+	}
+	return sent, nil
+}
+
+// AccountMail builds the mail of req to user: for verify_email the link
+// baseURL/verify-email?token=token, for password_reset
+// baseURL/reset-password?token=token, for signup_existing (token "") links
+// to sign in and to reset the password. The greeting names the user only
+// when their address is verified. It returns an error for an unknown
+// purpose or a template that fails to execute.
+func AccountMail(baseURL string, req *models.AccountMailRequest, user *models.User, token string) (Mail, error) {
+	base := strings.TrimSuffix(baseURL, "/")
+	data := accountMailData{
+		Email:     user.Email,
+		SignInURL: base + "/login",
+		ForgotURL: base + "/forgot-password",
+	}
+	// Anyone may sign up with any address and any name, so a name is used
+	// only once its owner has proved the address: otherwise the sign-up form
+	// would put a stranger's words into a mail to anyone.
+	if user.EmailVerifiedAt != nil {
+		data.Name = user.Name
+	}
+	if req.ExpiresAt != nil {
+		data.Expires = req.ExpiresAt.UTC().Format("Monday, 2 January 2006, 15:04 MST")
+	}
+	var subject string
+	switch req.Purpose {
+	case models.AccountMailVerifyEmail:
+		subject = "Verify your email address for Appstore"
+		data.Link = base + "/verify-email?token=" + url.QueryEscape(token)
+		data.Valid = "24 hours"
+	case models.AccountMailPasswordReset:
+		subject = "Reset your Appstore password"
+		data.Link = base + "/reset-password?token=" + url.QueryEscape(token)
+		data.Valid = fmt.Sprintf("%d minutes", int(models.PasswordResetTTL/time.Minute))
+	case models.AccountMailSignupExisting:
+		subject = "Someone tried to sign up to Appstore with your email address"
+	default:
+		return Mail{}, fmt.Errorf("account mail: unknown purpose %q", req.Purpose)
+	}
+	var text, html strings.Builder
+	if err := accountMailText.ExecuteTemplate(&text, req.Purpose, data); err != nil {
+		return Mail{}, fmt.Errorf("account mail: text: %w", err)
+	}
+	if err := accountMailHTML.ExecuteTemplate(&html, req.Purpose, data); err != nil {
+		return Mail{}, fmt.Errorf("account mail: html: %w", err)
+	}
+	return Mail{To: user.Email, Subject: subject, Text: text.String(), HTML: html.String()}, nil
+}
+
+type accountMailData struct {
+	Name, Email          string
+	Link, Valid, Expires string
+	SignInURL, ForgotURL string
+}
+
+// The templates are named by purpose.
+var accountMailText = texttemplate.Must(texttemplate.New("").Parse(`
+{{define "greeting"}}Hello{{if .Name}} {{.Name}}{{end}},{{end}}
+
+{{define "verify_email"}}{{template "greeting" .}}
+
+Confirm that {{.Email}} is your email address by opening this link:
+{{.Link}}
+
+The link works for {{.Valid}}, until {{.Expires}}. If you did not sign up for Appstore, ignore this mail.
+{{end}}
+
+{{define "password_reset"}}{{template "greeting" .}}
+
+Someone, probably you, asked to reset the password of the Appstore account {{.Email}}. Choose a new password here:
+{{.Link}}
+
+The link works once, for {{.Valid}}, until {{.Expires}}. Resetting the password signs you out everywhere.
+If you did not ask for this, ignore this mail: your password stays as it is.
+{{end}}
+
+{{define "signup_existing"}}{{template "greeting" .}}
+
+Someone, maybe you, tried to create an Appstore account with {{.Email}}. You already have an account with this address, so nothing was changed.
+
+Sign in:
+{{.SignInURL}}
+
+Forgot your password? Reset it:
+{{.ForgotURL}}
+
+If this was not you, ignore this mail.
+{{end}}
+`))
+
+var accountMailHTML = htmltemplate.Must(htmltemplate.New("").Parse(`
+{{define "open"}}<!doctype html>
+<html>
+<body style="font-family: sans-serif; line-height: 1.5">
+<p>Hello{{if .Name}} {{.Name}}{{end}},</p>
+{{end}}
+
+{{define "close"}}</body>
+</html>
+{{end}}
+
+{{define "verify_email"}}{{template "open" .}}<p>Confirm that <strong>{{.Email}}</strong> is your email address.</p>
+<p><a href="{{.Link}}">Verify my email address</a></p>
+<p>Or open this link: {{.Link}}</p>
+<p>The link works for {{.Valid}}, until {{.Expires}}. If you did not sign up for Appstore, ignore this mail.</p>
+{{template "close"}}{{end}}
+
+{{define "password_reset"}}{{template "open" .}}<p>Someone, probably you, asked to reset the password of the Appstore account <strong>{{.Email}}</strong>.</p>
+<p><a href="{{.Link}}">Choose a new password</a></p>
+<p>Or open this link: {{.Link}}</p>
+<p>The link works once, for {{.Valid}}, until {{.Expires}}. Resetting the password signs you out everywhere.
+If you did not ask for this, ignore this mail: your password stays as it is.</p>
+{{template "close"}}{{end}}
+
+{{define "signup_existing"}}{{template "open" .}}<p>Someone, maybe you, tried to create an Appstore account with <strong>{{.Email}}</strong>.
+You already have an account with this address, so nothing was changed.</p>
+<p><a href="{{.SignInURL}}">Sign in</a> · <a href="{{.ForgotURL}}">Reset your password</a></p>
+<p>If this was not you, ignore this mail.</p>
+{{template "close"}}{{end}}
+`))

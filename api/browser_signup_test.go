@@ -1,0 +1,79 @@
+package api_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// A newcomer signs up, follows the verification mail, and creates an
+// organization, all in a real browser.
+func TestBrowserSignUpVerifyCreateOrganization(t *testing.T) {
+	ctx := newBrowser(t)
+	h, origin := serveHarnessOnLoopback(t, newTeamHarness)
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(origin+"/login"),
+		chromedp.Click(`a[href="/signup"]`),
+		chromedp.WaitVisible(`input[name=password]`),
+		chromedp.SendKeys(`input[name=name]`, "Bea Browser"),
+		chromedp.SendKeys(`input[name=email]`, "bea@example.com"),
+		chromedp.SendKeys(`input[name=password]`, "a long enough passphrase"),
+		chromedp.Click(`button[type=submit]`),
+		chromedp.WaitVisible(`[data-success-message]`),
+	)
+	if err != nil {
+		failShot(t, ctx, "signup", err)
+	}
+	waitForLink(t, h, "bea@example.com", 1, verifyLink)
+
+	// Signed in but unverified: the banner says so and creating waits.
+	err = chromedp.Do(ctx, steps(
+		browserSignInWith(origin, "bea@example.com", "a long enough passphrase", "/organizations"),
+		chromedp.WaitVisible(`[data-testid=verify-banner]`),
+		chromedp.Navigate(origin+"/dev/mail"),
+		chromedp.Click(`[data-testid=outbox] a`),
+		chromedp.WaitVisible(`[data-testid=mail-body] a`),
+		chromedp.Click(`[data-testid=mail-body] a`),
+		chromedp.WaitVisible(`form[data-api-url="/api/v1/auth/verify-email"] button`),
+		chromedp.Click(`form[data-api-url="/api/v1/auth/verify-email"] button`),
+		chromedp.WaitVisible(`[data-testid=verified]`),
+		chromedp.Navigate(origin+"/organizations"),
+		chromedp.WaitVisible(`form[data-api-url="/api/v1/organizations"] input[name=name]`),
+		chromedp.SendKeys(`form[data-api-url="/api/v1/organizations"] input[name=name]`, "Bea's Bakery"),
+		chromedp.Click(`form[data-api-url="/api/v1/organizations"] button`),
+		chromedp.WaitVisible(`[data-testid=org-members]`),
+	)...)
+	if err != nil {
+		failShot(t, ctx, "verify-create-org", err)
+	}
+	title, err := chromedp.Run(ctx, chromedp.Text(`main h1`))
+	if err != nil || title != "Bea's Bakery" {
+		t.Fatalf("organization page title %q (%v)", title, err)
+	}
+	members, err := chromedp.Run(ctx, chromedp.Text(`[data-testid=org-members]`))
+	if err != nil || !strings.Contains(members, "bea@example.com") || !strings.Contains(strings.ToLower(members), "owner") {
+		t.Fatalf("members %q (%v)", members, err)
+	}
+	// The switcher in the layout lists the new organization.
+	switcher, err := chromedp.Run(ctx, chromedp.Text(`[data-testid=org-switcher]`))
+	if err != nil || !strings.Contains(switcher, "Bea's Bakery") {
+		t.Fatalf("organization switcher %q (%v)", switcher, err)
+	}
+}
+
+func browserSignInWith(origin, email, password, next string) []step {
+	return []step{
+		chromedp.Navigate(origin + "/login?next=" + urlEscape(next)),
+		chromedp.WaitVisible(`input[name=email]`),
+		chromedp.SendKeys(`input[name=email]`, email),
+		chromedp.SendKeys(`input[name=password]`, password),
+		chromedp.Click(`button[type=submit]`),
+		chromedp.WaitVisible(`[data-testid=current-user]`),
+	}
+}

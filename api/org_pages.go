@@ -1,0 +1,65 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"appstore/models"
+)
+
+// organizationsPage lists the user's organizations (from the portal cache)
+// with the create form.
+func (s *Server) organizationsPage(c *gin.Context) {
+	state, ok := s.pageUser(c)
+	if !ok {
+		return
+	}
+	s.renderPage(c, http.StatusOK, "organizations", userPage("Organizations", state, nil))
+}
+
+type orgPageData struct {
+	Organization *models.Organization
+	MyRole       models.OrganizationRole
+	IsOwner      bool
+	IsAdmin      bool // admin or owner
+	Me           uuid.UUID
+	Members      []models.OrganizationMemberView
+	Invitations  []models.Invitation
+}
+
+// organizationPage is an organization's settings: name, members and roles,
+// pending invitations. Controls appear by role; the API enforces the rules.
+func (s *Server) organizationPage(c *gin.Context) {
+	state, ok := s.pageUser(c)
+	if !ok {
+		return
+	}
+	id, role, err := s.orgAccess(c, models.OrgRoleMember)
+	if err != nil {
+		s.pageError(c, state, err)
+		return
+	}
+	ctx := c.Request.Context()
+	org, err := s.store.GetOrganization(ctx, id)
+	if err != nil {
+		s.pageError(c, state, err)
+		return
+	}
+	members, err := s.store.ListOrganizationMembers(ctx, id)
+	if err != nil {
+		s.pageError(c, state, err)
+		return
+	}
+	invs, err := s.store.ListPendingOrganizationInvitations(ctx, id)
+	if err != nil {
+		s.pageError(c, state, err)
+		return
+	}
+	s.renderPage(c, http.StatusOK, "organization", userPage(org.Name, state, orgPageData{
+		Organization: org, MyRole: role, IsOwner: role == models.OrgRoleOwner,
+		IsAdmin: role == models.OrgRoleOwner || role == models.OrgRoleAdmin, Me: state.User.ID,
+		Members: members, Invitations: invs,
+	}))
+}

@@ -1,0 +1,240 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"appstore/models"
+)
+
+// orgRank orders organization roles for "at least" checks.
+var orgRank = map[models.OrganizationRole]int{models.OrgRoleMember: 1, models.OrgRoleAdmin: 2, models.OrgRoleOwner: 3}
+
+// orgAccess checks the caller's role in the organization named by :org.
+// Non-members get 404 (ids reveal nothing); members below need get 403.
+func (s *Server) orgAccess(c *gin.Context, need models.OrganizationRole) (uuid.UUID, models.OrganizationRole, error) {
+	id, err := pathID(c, "org")
+	if err != nil {
+		return uuid.Nil, "", err
+	}
+	role, err := s.store.OrganizationRole(c.Request.Context(), id, principal(c).UserID)
+	if errors.Is(err, models.ErrNotFound) {
+		return uuid.Nil, "", models.Errorf(models.KindNotFound, "organization_not_found", "No such organization.")
+	}
+	if err != nil {
+		return uuid.Nil, "", err
+	}
+	if orgRank[role] < orgRank[need] {
+		return uuid.Nil, "", models.Errorf(models.KindForbidden, string(need)+"_required", "Only %ss of this organization can do that.", need)
+	}
+	return id, role, nil
+}
+
+// requireVerified refuses callers whose email is not verified yet: they
+// may browse, but not create organizations or developer accounts.
+func (s *Server) requireVerified(c *gin.Context) error {
+	u, err := s.store.GetUser(c.Request.Context(), principal(c).UserID)
+	if err != nil {
+		return err
+	}
+	if u.EmailVerifiedAt == nil {
+		return models.Errorf(models.KindForbidden, "email_unverified", "Verify your email address first: follow the link we mailed you, or ask for a new one.")
+	}
+	return nil
+}
+
+type organizationJSON struct {
+	*models.Organization
+	Role models.OrganizationRole `json:"role"`
+}
+
+// listOrganizations lists the caller's organizations with their role.
+func (s *Server) listOrganizations(c *gin.Context) error {
+	orgs, _, err := s.store.Memberships(c.Request.Context(), principal(c).UserID)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"organizations": orgs})
+	return nil
+}
+
+type organizationRequest struct {
+	Name string `json:"name"`
+}
+
+// createOrganization creates an organization owned by the caller.
+func (s *Server) createOrganization(c *gin.Context) error {
+	if err := s.requireVerified(c); err != nil {
+		return err
+	}
+	var req organizationRequest
+	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
+		return err
+	}
+	me := principal(c).UserID
+	org, err := s.store.CreateOrganization(c.Request.Context(), req.Name, me)
+	if err != nil {
+		return err
+	}
+	s.portal.Invalidate(me)
+	c.JSON(http.StatusCreated, organizationJSON{Organization: org, Role: models.OrgRoleOwner})
+	return nil
+}
+
+// getOrganization shows an organization to its members.
+func (s *Server) getOrganization(c *gin.Context) error {
+	id, role, err := s.orgAccess(c, models.OrgRoleMember)
+	if err != nil {
+		return err
+	}
+	org, err := s.store.GetOrganization(c.Request.Context(), id)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, organizationJSON{Organization: org, Role: role})
+	return nil
+}
+
+// renameOrganization renames it (owners and admins).
+func (s *Server) renameOrganization(c *gin.Context) error {
+	id, role, err := s.orgAccess(c, models.OrgRoleAdmin)
+	if err != nil {
+		return err
+	}
+	var req organizationRequest
+	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
+		return err
+	}
+	org, err := s.store.RenameOrganization(c.Request.Context(), id, req.Name)
+	if err != nil {
+		return err
+	}
+	s.invalidateOrgMembers(c, id)
+	c.JSON(http.StatusOK, organizationJSON{Organization: org, Role: role})
+	return nil
+}
+
+// listOrgMembers lists members and roles (members may look).
+func (s *Server) listOrgMembers(c *gin.Context) error {
+	id, _, err := s.orgAccess(c, models.OrgRoleMember)
+	if err != nil {
+		return err
+	}
+	members, err := s.store.ListOrganizationMembers(c.Request.Context(), id)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"members": members})
+	return nil
+}
+
+type orgRoleRequest struct {
+	Role models.OrganizationRole `json:"role"`
+}
+
+// changeOrgRole changes a member's role. Owners may set any role; admins
+// may move people between member and admin but cannot touch owners or
+// make new ones. The last owner always stays.
+func (s *Server) changeOrgRole(c *gin.Context) error {
+	id, myRole, err := s.orgAccess(c, models.OrgRoleAdmin)
+	if err != nil {
+		return err
+	}
+	target, err := pathID(c, "user")
+	if err != nil {
+		return err
+	}
+	var req orgRoleRequest
+	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
+		return err
+	}
+	if _, ok := orgRank[req.Role]; !ok {
+		return models.Invalid("invalid_role", "role must be owner, admin or member.", models.FieldError{Field: "role", Message: "must be owner, admin or member"})
+	}
+	if err := s.adminMayManage(c, id, myRole, target, req.Role); err != nil {
+		return err
+	}
+	if err := s.store.ChangeOrganizationRole(c.Request.Context(), id, target, req.Role); err != nil {
+		return err
+	}
+	s.invalidateOrgMembers(c, id)
+	c.Status(http.StatusNoContent)
+	return nil
+}
+
+// removeOrgMember removes a member under the same owner/admin rules.
+func (s *Server) removeOrgMember(c *gin.Context) error {
+	id, myRole, err := s.orgAccess(c, models.OrgRoleAdmin)
+	if err != nil {
+		return err
+	}
+	target, err := pathID(c, "user")
+	if err != nil {
+		return err
+	}
+	if err := s.adminMayManage(c, id, myRole, target, ""); err != nil {
+		return err
+	}
+	if err := s.store.RemoveOrganizationMember(c.Request.Context(), id, target); err != nil {
+		return err
+	}
+	s.invalidateOrgMembers(c, id, target)
+	c.Status(http.StatusNoContent)
+	return nil
+}
+
+// adminMayManage enforces that admins manage only non-owners and never
+// grant ownership; owners may do anything the last-owner rule allows.
+func (s *Server) adminMayManage(c *gin.Context, orgID uuid.UUID, myRole models.OrganizationRole, target uuid.UUID, newRole models.OrganizationRole) error {
+	if myRole == models.OrgRoleOwner {
+		return nil
+	}
+	if newRole == models.OrgRoleOwner {
+		return models.Errorf(models.KindForbidden, "owner_required", "Only owners can make someone an owner.")
+	}
+	targetRole, err := s.store.OrganizationRole(c.Request.Context(), orgID, target)
+	if errors.Is(err, models.ErrNotFound) {
+		return models.Errorf(models.KindNotFound, "member_not_found", "That user is not a member of this organization.")
+	}
+	if err != nil {
+		return err
+	}
+	if targetRole == models.OrgRoleOwner {
+		return models.Errorf(models.KindForbidden, "owner_required", "Only owners can change or remove an owner.")
+	}
+	return nil
+}
+
+// leaveOrganization removes the caller; the last owner cannot leave.
+func (s *Server) leaveOrganization(c *gin.Context) error {
+	id, _, err := s.orgAccess(c, models.OrgRoleMember)
+	if err != nil {
+		return err
+	}
+	me := principal(c).UserID
+	if err := s.store.RemoveOrganizationMember(c.Request.Context(), id, me); err != nil {
+		return err
+	}
+	s.invalidateOrgMembers(c, id, me)
+	c.Status(http.StatusNoContent)
+	return nil
+}
+
+// invalidateOrgMembers drops this process's cached portal state of every
+// member now; other processes hear of it through PostgreSQL NOTIFY.
+func (s *Server) invalidateOrgMembers(c *gin.Context, orgID uuid.UUID, extra ...uuid.UUID) {
+	for _, u := range extra {
+		s.portal.Invalidate(u)
+	}
+	members, err := s.store.ListOrganizationMembers(c.Request.Context(), orgID)
+	if err != nil {
+		logger(c).Warn("invalidate portal state", "err", err)
+		return
+	}
+	for _, m := range members {
+		s.portal.Invalidate(m.UserID)
+	}
+}

@@ -1,0 +1,161 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Purposes of an account mail request.
+const (
+	AccountMailVerifyEmail    = "verify_email"    // a link that verifies the address
+	AccountMailPasswordReset  = "password_reset"  // a link that sets a new password
+	AccountMailSignupExisting = "signup_existing" // no link: tells the owner someone tried to sign up
+)
+
+// Link token prefixes of account mails.
+const (
+	VerifyEmailTokenPrefix   = "asv_"
+	PasswordResetTokenPrefix = "asr_"
+)
+
+// How long links stay valid, and how long a dead request is kept after that.
+const (
+	VerifyEmailTTL   = 24 * time.Hour
+	PasswordResetTTL = 30 * time.Minute
+	// AccountMailRetention is how long after its expiry retention keeps a
+	// request, so a late click still hears "expired" rather than "invalid".
+	AccountMailRetention = 24 * time.Hour
+)
+
+// AccountMailRequest is one mail about a user's account. Its link token is
+// made when the mail goes out (MailAccountToken); only its hash is stored.
+// A signup_existing request has no token; it expires too, so retention
+// removes it.
+type AccountMailRequest struct {
+	ID        uuid.UUID  `gorm:"type:uuid;primaryKey" json:"id"`
+	UserID    uuid.UUID  `gorm:"type:uuid" json:"user_id"`
+	Purpose   string     `json:"purpose"`
+	ExpiresAt *time.Time `json:"expires_at"`
+	MailedAt  *time.Time `json:"mailed_at"`
+	UsedAt    *time.Time `json:"used_at"`
+	CreatedAt time.Time  `json:"created_at"`
+	TokenHash TokenHash  `json:"-"`
+}
+
+// TableName is account_mail_requests.
+func (AccountMailRequest) TableName() string { return "account_mail_requests" }
+
+var errAccountMailNotFound = &Error{Kind: KindNotFound, Code: "account_mail_not_found", Message: "No such account mail."}
+
+// accountMailTTL is the lifetime of a request of purpose.
+func accountMailTTL(purpose string) time.Duration {
+	if purpose == AccountMailPasswordReset {
+		return PasswordResetTTL
+	}
+	return VerifyEmailTTL
+}
+
+// accountTokenPrefix is the link token prefix of purpose; "" for none.
+func accountTokenPrefix(purpose string) string {
+	switch purpose {
+	case AccountMailVerifyEmail:
+		return VerifyEmailTokenPrefix
+	case AccountMailPasswordReset:
+		return PasswordResetTokenPrefix
+	}
+	return ""
+}
+
+// createAccountMailRequest inserts a request of purpose for userID in tx.
+func createAccountMailRequest(tx *gorm.DB, userID uuid.UUID, purpose string, now time.Time) (*AccountMailRequest, error) {
+	expires := now.Add(accountMailTTL(purpose))
+	req := &AccountMailRequest{ID: newID(), UserID: userID, Purpose: purpose, ExpiresAt: &expires, CreatedAt: now}
+	if err := tx.Create(req).Error; err != nil {
+		return nil, fmt.Errorf("create %s request: %w", purpose, err)
+	}
+	return req, nil
+}
+
+// expired reports whether req's link is dead at now.
+func (req *AccountMailRequest) expired(now time.Time) bool {
+	return req.ExpiresAt != nil && !now.Before(*req.ExpiresAt)
+}
+
+// MailAccountToken mails request requestID once. With the row locked,
+// unless it was already mailed, used or has expired (or, for verify_email,
+// the address was verified meanwhile), it makes a link token for
+// verify_email ("asv_") and password_reset ("asr_") requests and stores its
+// hash (signup_existing gets none: token is ""), marks the request mailed
+// and calls send inside the transaction, so an error from send leaves the
+// row unchanged. It reports whether send was called and succeeded, and
+// returns a not-found error ("account_mail_not_found") for an unknown request.
+func (s *Store) MailAccountToken(ctx context.Context, requestID uuid.UUID,
+	send func(req *AccountMailRequest, user *User, token string) error) (sent bool, err error) {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var req AccountMailRequest
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&req, "id = ?", requestID).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return errAccountMailNotFound
+		}
+		now := s.now().Truncate(time.Microsecond)
+		if err != nil || req.MailedAt != nil || req.UsedAt != nil || req.expired(now) {
+			return err
+		}
+		var user User
+		if err := tx.First(&user, "id = ?", req.UserID).Error; err != nil {
+			return err
+		}
+		if req.Purpose == AccountMailVerifyEmail && user.EmailVerifiedAt != nil {
+			return nil
+		}
+		var token string
+		if prefix := accountTokenPrefix(req.Purpose); prefix != "" {
+			token = NewToken(prefix)
+			req.TokenHash = HashToken(token)
+			if err := tx.Exec(`UPDATE account_mail_requests SET token_hash = ? WHERE id = ?`, req.TokenHash, req.ID).Error; err != nil {
+				return err
+			}
+		}
+		req.MailedAt = &now
+		if err := tx.Exec(`UPDATE account_mail_requests SET mailed_at = ? WHERE id = ?`, now, req.ID).Error; err != nil {
+			return err
+		}
+		if err := send(&req, &user, token); err != nil {
+			return fmt.Errorf("send account mail %s: %w", requestID, err)
+		}
+		sent = true
+		return nil
+	})
+	if err != nil {
+		return false, storeError("mail account token", err)
+	}
+	return sent, nil
+}
+
+// lockAccountMailByToken finds the request of purpose whose link carries
+// token and locks its row until tx ends; notFound when there is none.
+func lockAccountMailByToken(tx *gorm.DB, token, purpose string, notFound error) (*AccountMailRequest, error) {
+	var req AccountMailRequest
+	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).
+		First(&req, "token_hash = ? AND purpose = ?", HashToken(token), purpose).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, notFound
+	}
+	return &req, err
+}
+
+// DeleteExpiredAccountMailRequests removes account mail requests that
+// expired before cutoff, used or not, and returns how many.
+func (s *Store) DeleteExpiredAccountMailRequests(ctx context.Context, cutoff time.Time) (int64, error) {
+	res := s.db.WithContext(ctx).Exec(`DELETE FROM account_mail_requests WHERE expires_at < ?`, cutoff)
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: delete account mail requests: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
