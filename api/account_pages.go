@@ -21,7 +21,8 @@ func (s *Server) signUpPage(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, "/")
 		return
 	}
-	s.renderPage(c, http.StatusOK, "signup", pageData{Title: "Create your account", Page: accountPageData{PasswordRules: models.PasswordRules}})
+	s.renderPage(c, http.StatusOK, "signup", pageData{Title: "Create your account", Email: c.Query("email"),
+		Page: accountPageData{PasswordRules: models.PasswordRules}})
 }
 
 func (s *Server) verifyEmailPage(c *gin.Context) {

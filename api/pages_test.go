@@ -98,3 +98,13 @@ func TestUnknownPageIs404(t *testing.T) {
 		t.Fatalf("content type %q", rec.Header().Get("Content-Type"))
 	}
 }
+
+func TestSignUpPagePrefillsInvitedEmail(t *testing.T) {
+	h := newHarness(t)
+	rec := h.do(req{method: "GET", path: "/signup?email=" + urlEscape(`new"<x>@example.com`)})
+	wantStatus(t, rec, http.StatusOK)
+	body := rec.Body.String()
+	if !strings.Contains(body, `value="new&#34;&lt;x&gt;@example.com"`) {
+		t.Fatalf("sign-up page does not prefill the escaped email:\n%s", body)
+	}
+}
