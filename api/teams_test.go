@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"regexp"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -57,33 +56,10 @@ func newUser(t *testing.T, h *harness, email string) uuid.UUID {
 
 var tokenInMail = regexp.MustCompile(`token=(asi_[a-z0-9]+)`)
 
-// waitForMail waits for the n-th mail to email and returns its token.
+// waitForMail waits for the n-th mail to email and returns its invitation token.
 func waitForMail(t *testing.T, h *harness, email string, n int) string {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		mails, err := h.store.ListDevMails(context.Background(), 100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var found []models.DevMail
-		for _, m := range mails {
-			if m.To == email {
-				found = append(found, m)
-			}
-		}
-		if len(found) >= n {
-			newest := found[0] // newest first
-			m := tokenInMail.FindStringSubmatch(newest.Text)
-			if m == nil {
-				t.Fatalf("mail to %s has no token link:\n%s", email, newest.Text)
-			}
-			return m[1]
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("no mail #%d to %s", n, email)
-	return ""
+	return waitForLink(t, h, email, n, tokenInMail)
 }
 
 func TestTeamAuthorization(t *testing.T) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,10 @@ func TestComposeEnvironmentIsAValidConfig(t *testing.T) {
 	if err := os.WriteFile(secret, []byte(strings.Repeat("k", 48)+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	encKey := filepath.Join(t.TempDir(), "encryption_key")
+	if err := os.WriteFile(encKey, []byte(base64.StdEncoding.EncodeToString([]byte(strings.Repeat("e", 32)))+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, name := range composeAppstoreServices {
 		s := composeService(t, p, name)
 		env := map[string]string{}
@@ -23,8 +28,12 @@ func TestComposeEnvironmentIsAValidConfig(t *testing.T) {
 				env[k] = *v
 			}
 		}
+		// The container paths, mapped to local files.
 		if env["JWT_SECRET_FILE"] != "" {
-			env["JWT_SECRET_FILE"] = secret // the container path, mapped to a local file
+			env["JWT_SECRET_FILE"] = secret
+		}
+		if env["ENCRYPTION_KEY_FILE"] != "" {
+			env["ENCRYPTION_KEY_FILE"] = encKey
 		}
 		lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 		cfg, err := LoadConfig(lookup)

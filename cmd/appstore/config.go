@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,6 +17,10 @@ import (
 
 // devJWTKey signs sessions in development only; production refuses it.
 const devJWTKey = "appstore-development-jwt-key-never-use-in-production"
+
+// devEncryptionKey (base64 of 32 bytes) encrypts stored secrets in
+// development only; production refuses it.
+const devEncryptionKey = "YXBwc3RvcmUtZGV2LWtleS1ub3QtZm9yLXByb2R1Y3Q="
 
 // Config is every setting, read from the environment once at start. A
 // secret NAME may instead be given as NAME_FILE, the path of a file holding it.
@@ -39,6 +44,13 @@ type Config struct {
 	TrustedProxies    []string
 	DataDir           string
 	SMTP              SMTPConfig // production mail; development uses the /dev/mail outbox
+	// EncryptionKey (32 bytes) encrypts secrets we must use later, such as
+	// connection client secrets (AES-256-GCM).
+	EncryptionKey []byte
+	// SecretGrace is how long a rotated app client secret stays valid.
+	SecretGrace time.Duration
+	// RotationReminderEvery is how often developers are reminded to rotate.
+	RotationReminderEvery time.Duration
 }
 
 // SMTPConfig is the mail relay of production.
@@ -84,6 +96,9 @@ var settings = []setting{
 	{"SMTP_PASSWORD", "", "mail relay password (also SMTP_PASSWORD_FILE)"},
 	{"SMTP_FROM", "Appstore <no-reply@appstore.localhost>", "sender of every mail"},
 	{"SMTP_TLS", "starttls", "starttls, tls or none"},
+	{"ENCRYPTION_KEY", "(development key)", "base64 of 32 random bytes; encrypts stored secrets we must use (AES-256-GCM); required in production (also ENCRYPTION_KEY_FILE)"},
+	{"SECRET_GRACE", "168h", "how long the previous app client secret stays valid after a rotation"},
+	{"ROTATION_REMINDER_INTERVAL", "2160h", "how often developers are reminded to rotate app client secrets (90 days)"},
 }
 
 // env looks a setting up: NAME, else the contents of NAME_FILE, else the default.
@@ -224,6 +239,24 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 	}
 	if c.Env == "production" && c.SMTP.Host == "" {
 		e.fail("SMTP_HOST", "is required in production: invitations and account mail must be delivered")
+	}
+	c.SecretGrace = e.duration("SECRET_GRACE")
+	c.RotationReminderEvery = e.duration("ROTATION_REMINDER_INTERVAL")
+	encKey := e.get("ENCRYPTION_KEY")
+	switch {
+	case encKey == "" && c.Env == "production":
+		e.fail("ENCRYPTION_KEY", "is required in production (base64 of 32 random bytes; or ENCRYPTION_KEY_FILE)")
+	case encKey == devEncryptionKey && c.Env == "production":
+		e.fail("ENCRYPTION_KEY", "is the development key; production needs its own")
+	default:
+		if encKey == "" {
+			encKey = devEncryptionKey
+		}
+		if key, err := base64.StdEncoding.DecodeString(encKey); err != nil || len(key) != 32 {
+			e.fail("ENCRYPTION_KEY", "must be base64 of exactly 32 bytes")
+		} else {
+			c.EncryptionKey = key
+		}
 	}
 	if c.TemporalNamespace == "" || c.TaskQueue == "" {
 		e.fail("TEMPORAL_NAMESPACE/TEMPORAL_TASK_QUEUE", "must not be empty")

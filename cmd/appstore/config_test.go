@@ -85,7 +85,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 func TestLoadConfig(t *testing.T) {
 	t.Parallel()
 	prod := func(extra map[string]string) map[string]string {
-		env := map[string]string{"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com", "JWT_SECRET": goodSecret, "SMTP_HOST": "smtp.example.com"}
+		env := map[string]string{"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com", "JWT_SECRET": goodSecret, "SMTP_HOST": "smtp.example.com", "ENCRYPTION_KEY": goodEncryptionKey}
 		for k, v := range extra {
 			env[k] = v
 		}
@@ -111,9 +111,25 @@ func TestLoadConfig(t *testing.T) {
 		},
 		{
 			name:     "production without JWT_SECRET",
-			env:      map[string]string{"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com", "SMTP_HOST": "smtp.example.com"},
+			env:      map[string]string{"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com", "SMTP_HOST": "smtp.example.com", "ENCRYPTION_KEY": goodEncryptionKey},
 			wantErrs: []string{"JWT_SECRET"},
 			wantText: []string{"required in production"},
+		},
+		{
+			name:     "production without ENCRYPTION_KEY",
+			env:      prod(map[string]string{"ENCRYPTION_KEY": ""}),
+			wantErrs: []string{"ENCRYPTION_KEY"},
+			wantText: []string{"required in production"},
+		},
+		{
+			name:     "production with the development encryption key",
+			env:      prod(map[string]string{"ENCRYPTION_KEY": devEncryptionKey}),
+			wantErrs: []string{"ENCRYPTION_KEY"},
+		},
+		{
+			name:     "encryption key of the wrong size",
+			env:      map[string]string{"ENCRYPTION_KEY": "c2hvcnQ="},
+			wantErrs: []string{"ENCRYPTION_KEY"},
 		},
 		{
 			name:     "production without SMTP_HOST",
@@ -267,7 +283,7 @@ func TestLoadConfigSecretFile(t *testing.T) {
 	for _, content := range []string{goodSecret + "\n", goodSecret + "\r\n", goodSecret} {
 		env := map[string]string{
 			"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com",
-			"JWT_SECRET_FILE": writeSecret(t, content), "SMTP_HOST": "smtp.example.com",
+			"JWT_SECRET_FILE": writeSecret(t, content), "SMTP_HOST": "smtp.example.com", "ENCRYPTION_KEY": goodEncryptionKey,
 		}
 		c, err := LoadConfig(lookupFrom(env))
 		if err != nil {
@@ -283,3 +299,6 @@ func TestLoadConfigSecretFile(t *testing.T) {
 		t.Errorf("problems = %q, want the short secret", problems)
 	}
 }
+
+// goodEncryptionKey is base64 of 32 bytes that is not the development key.
+const goodEncryptionKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
