@@ -27,6 +27,12 @@ type Config struct {
 	LoginRatePerEmail RateLimit
 	TrustedProxies    []string // proxies whose X-Forwarded-For is believed
 	DevMode           bool     // development conveniences (dev pages) are mounted
+	// SecretGrace is how long a rotated-out OAuth client secret keeps
+	// working; zero means workflows.DefaultSecretGrace.
+	SecretGrace time.Duration
+	// RotationReminderEvery is how often admins are reminded to rotate an
+	// app's client secret; zero means workflows.DefaultRotationReminderEvery.
+	RotationReminderEvery time.Duration
 }
 
 // Store is every store method the handlers use. It is declared here, by its
@@ -44,6 +50,8 @@ type Store interface {
 	RecordEvent(ctx context.Context, e models.Event) error
 	ListEvents(ctx context.Context, viewer models.EventViewer, f models.EventFilter) (*models.EventPage, error)
 	TeamStore
+	ConnectionStore
+	OAuthStore
 }
 
 // TeamStore is what the developer-account, member and invitation handlers use.
@@ -66,6 +74,19 @@ type TeamStore interface {
 	GetDevMail(ctx context.Context, id uuid.UUID) (*models.DevMail, error)
 	IdentityStore
 	InvitationStore
+	AppStore
+}
+
+// AppStore is what the app handlers use.
+type AppStore interface {
+	CheckAppSlug(ctx context.Context, raw string) (*models.SlugCheck, error)
+	CreateApp(ctx context.Context, accountID uuid.UUID, rawSlug, title string) (*models.App, error)
+	GetApp(ctx context.Context, id uuid.UUID) (*models.App, error)
+	ListApps(ctx context.Context, accountID uuid.UUID, cursor string, limit int) (*models.AppPage, error)
+	UpdateAppListing(ctx context.Context, id uuid.UUID, in models.AppListingUpdate) (*models.App, error)
+	SetAppPublicationStatus(ctx context.Context, id uuid.UUID, to models.PublicationStatus) (*models.App, error)
+	PublishChecks(ctx context.Context, appID uuid.UUID) ([]models.PublishCheck, error)
+	PreviewPublishChecks(ctx context.Context, appID uuid.UUID, draft models.AppListingUpdate) ([]models.PublishCheck, error)
 }
 
 // IdentityStore is what sign-up, verification, password reset and the
@@ -102,6 +123,9 @@ type Deps struct {
 	// server's own, where every user is generation 0 until a password reset
 	// handled by this server, for tests that do not care.
 	Generations *SessionGenerations
+	// Rotations drives secret rotation runs and reminder Schedules;
+	// required for the OAuth routes.
+	Rotations Rotations
 }
 
 // portalCacheSize bounds the per-user portal state cache.
@@ -122,6 +146,7 @@ type Server struct {
 	invitations  Invitations
 	accountMails AccountMails
 	generations  *SessionGenerations
+	rotations    Rotations
 }
 
 // New validates cfg and builds a Server with every route mounted.
@@ -156,6 +181,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		invitations:  deps.Invitations,
 		accountMails: deps.AccountMails,
 		generations:  deps.Generations,
+		rotations:    deps.Rotations,
 	}
 	if s.generations == nil {
 		// Nobody shares one: a password reset in this process still ends

@@ -44,6 +44,24 @@ const (
 	EventOrganizationMemberRoleChanged EventType = "organization.member_role_changed"
 	EventOrganizationMemberRemoved     EventType = "organization.member_removed"
 	EventOrganizationMemberLeft        EventType = "organization.member_left"
+
+	EventAppCreated     EventType = "app.created"
+	EventAppUpdated     EventType = "app.updated"
+	EventAppPublished   EventType = "app.published"
+	EventAppUnpublished EventType = "app.unpublished"
+	EventAppSuspended   EventType = "app.suspended"
+	EventAppRestored    EventType = "app.restored"
+
+	EventOAuthEnabled          EventType = "oauth.enabled"
+	EventOAuthDisabled         EventType = "oauth.disabled"
+	EventOAuthUpdated          EventType = "oauth.updated"
+	EventOAuthSecretRotated    EventType = "oauth.secret_rotated"
+	EventOAuthSecretRevoked    EventType = "oauth.secret_revoked"
+	EventOAuthRotationReminder EventType = "oauth.rotation_reminder"
+
+	EventConnectionCreated EventType = "connection.created"
+	EventConnectionUpdated EventType = "connection.updated"
+	EventConnectionDeleted EventType = "connection.deleted"
 )
 
 // EventTypes lists every event type, for filters in the API and the UI.
@@ -59,6 +77,11 @@ var EventTypes = []EventType{
 	EventUserEmailVerified, EventUserPasswordResetRequested, EventUserPasswordReset,
 	EventOrganizationRenamed, EventOrganizationMemberRoleChanged,
 	EventOrganizationMemberRemoved, EventOrganizationMemberLeft,
+	EventAppCreated, EventAppUpdated, EventAppPublished, EventAppUnpublished,
+	EventAppSuspended, EventAppRestored,
+	EventOAuthEnabled, EventOAuthDisabled, EventOAuthUpdated, EventOAuthSecretRotated,
+	EventOAuthSecretRevoked, EventOAuthRotationReminder,
+	EventConnectionCreated, EventConnectionUpdated, EventConnectionDeleted,
 }
 
 // Event is one row of the append-only event log.

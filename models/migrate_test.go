@@ -19,6 +19,9 @@ var appTables = []string{
 	"dev_mail_outbox", "developer_account_invitations", "developer_account_members", "developer_accounts",
 	"event_logs", "login_tokens", "organization_members", "organizations", "personal_access_tokens",
 	"reserved_slugs", "users",
+	"oauth_clients",
+	"connection_definitions",
+	"apps",
 }
 
 func openEmpty(t *testing.T) *sql.DB {

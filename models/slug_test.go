@@ -72,13 +72,23 @@ func TestNormalizeSlugMatchesRules(t *testing.T) {
 	}
 }
 
+// slugShape is every non-empty normalised slug.
+var slugShape = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
 func FuzzNormalizeSlug(f *testing.F) {
 	for _, seed := range []string{"Acme Labs", "a-!-b", " _x_ ", "日本", "İstanbul"} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		if got, want := models.NormalizeSlug(raw), referenceSlug(raw); got != want {
+		got := models.NormalizeSlug(raw)
+		if want := referenceSlug(raw); got != want {
 			t.Fatalf("NormalizeSlug(%q) = %q, the rules give %q", raw, got, want)
+		}
+		if again := models.NormalizeSlug(got); again != got {
+			t.Fatalf("NormalizeSlug is not idempotent on %q: %q, then %q", raw, got, again)
+		}
+		if got != "" && !slugShape.MatchString(got) {
+			t.Fatalf("NormalizeSlug(%q) = %q, not of the form [a-z0-9]+(-[a-z0-9]+)*", raw, got)
 		}
 	})
 }

@@ -14,6 +14,7 @@ import (
 type Store struct {
 	db  *gorm.DB
 	now func() time.Time
+	enc *Encrypter // seals the secrets we must use again; nil until SetEncrypter
 }
 
 // NewStore returns a Store over db.

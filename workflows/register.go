@@ -17,5 +17,7 @@ func Register(r worker.Registry, act *activities.Activities) {
 	r.RegisterWorkflow(Retention)
 	r.RegisterWorkflow(Invitation)
 	r.RegisterWorkflow(AccountMail)
+	r.RegisterWorkflow(SecretRotation)
+	r.RegisterWorkflow(RotationReminder)
 	r.RegisterActivity(act)
 }

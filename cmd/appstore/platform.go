@@ -37,7 +37,15 @@ func openPlatform(ctx context.Context, cfg *Config, log *slog.Logger) (*platform
 		db.Close()
 		return nil, err
 	}
-	return &platform{cfg: cfg, log: log, db: db, store: models.NewStore(db), temporal: tc, registry: reg}, nil
+	enc, err := models.NewEncrypter(cfg.EncryptionKey)
+	if err != nil {
+		db.Close()
+		tc.Close()
+		return nil, fmt.Errorf("ENCRYPTION_KEY: %w", err)
+	}
+	store := models.NewStore(db)
+	store.SetEncrypter(enc)
+	return &platform{cfg: cfg, log: log, db: db, store: store, temporal: tc, registry: reg}, nil
 }
 
 func (p *platform) close() {

@@ -34,18 +34,21 @@ func (p *platform) serve(ctx context.Context) error {
 		return fmt.Errorf("load session generations: %w", err)
 	}
 	srv, err := api.New(api.Config{
-		BaseURL:           p.cfg.BaseURL,
-		JWTKey:            p.cfg.JWTSecret,
-		MaxBodyBytes:      p.cfg.MaxBodyBytes,
-		LoginRatePerIP:    p.cfg.LoginRatePerIP,
-		LoginRatePerEmail: p.cfg.LoginRatePerEmail,
-		TrustedProxies:    p.cfg.TrustedProxies,
-		DevMode:           !p.cfg.Production(),
+		BaseURL:               p.cfg.BaseURL,
+		JWTKey:                p.cfg.JWTSecret,
+		MaxBodyBytes:          p.cfg.MaxBodyBytes,
+		LoginRatePerIP:        p.cfg.LoginRatePerIP,
+		LoginRatePerEmail:     p.cfg.LoginRatePerEmail,
+		TrustedProxies:        p.cfg.TrustedProxies,
+		DevMode:               !p.cfg.Production(),
+		SecretGrace:           p.cfg.SecretGrace,
+		RotationReminderEvery: p.cfg.RotationReminderEvery,
 	}, api.Deps{
 		Store: p.store, Logger: p.log, Registry: p.registry, Checks: p.checks(),
 		Invitations:  &api.TemporalInvitations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
 		AccountMails: &api.TemporalAccountMails{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
 		Generations:  generations,
+		Rotations:    &api.TemporalRotations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
 	})
 	if err != nil {
 		return err
