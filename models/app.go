@@ -1,9 +1,6 @@
 package models
 
 import (
-	"database/sql/driver"
-	"encoding/json"
-	"fmt"
 	"slices"
 	"time"
 
@@ -89,45 +86,4 @@ const (
 )
 
 // StringList is a jsonb array of strings. A nil list is stored and served as [].
-type StringList []string
-
-// Value encodes the list as a JSON array.
-func (l StringList) Value() (driver.Value, error) {
-	if l == nil {
-		return []byte("[]"), nil
-	}
-	return json.Marshal([]string(l))
-}
-
-// Scan decodes a jsonb array.
-func (l *StringList) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case nil:
-		*l = StringList{}
-		return nil
-	case []byte:
-		b = v
-	case string:
-		b = []byte(v)
-	default:
-		return fmt.Errorf("StringList: cannot scan %T", src)
-	}
-	var out []string
-	if err := json.Unmarshal(b, &out); err != nil {
-		return err
-	}
-	if out == nil {
-		out = []string{}
-	}
-	*l = out
-	return nil
-}
-
-// MarshalJSON serves a nil list as [].
-func (l StringList) MarshalJSON() ([]byte, error) {
-	if l == nil {
-		return []byte("[]"), nil
-	}
-	return json.Marshal([]string(l))
-}
+type StringList = JSONList[string]

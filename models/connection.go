@@ -1,9 +1,7 @@
 package models
 
 import (
-	"database/sql/driver"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -63,48 +61,7 @@ type ConnectionField struct {
 
 // ConnectionFields is a jsonb array of fields. A nil list is stored and
 // served as [].
-type ConnectionFields []ConnectionField
-
-// Value encodes the fields as a JSON array.
-func (f ConnectionFields) Value() (driver.Value, error) {
-	if f == nil {
-		return []byte("[]"), nil
-	}
-	return json.Marshal([]ConnectionField(f))
-}
-
-// Scan decodes a jsonb array of fields.
-func (f *ConnectionFields) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case nil:
-		*f = ConnectionFields{}
-		return nil
-	case []byte:
-		b = v
-	case string:
-		b = []byte(v)
-	default:
-		return fmt.Errorf("ConnectionFields: cannot scan %T", src)
-	}
-	var out []ConnectionField
-	if err := json.Unmarshal(b, &out); err != nil {
-		return err
-	}
-	if out == nil {
-		out = []ConnectionField{}
-	}
-	*f = out
-	return nil
-}
-
-// MarshalJSON serves a nil list as [].
-func (f ConnectionFields) MarshalJSON() ([]byte, error) {
-	if f == nil {
-		return []byte("[]"), nil
-	}
-	return json.Marshal([]ConnectionField(f))
-}
+type ConnectionFields = JSONList[ConnectionField]
 
 // ConnectionDefinition is one connection an app asks installing
 // organizations for. The oauth2 settings are empty for other types and
