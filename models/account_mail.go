@@ -91,47 +91,57 @@ func (req *AccountMailRequest) expired(now time.Time) bool {
 // unless it was already mailed, used or has expired (or, for verify_email,
 // the address was verified meanwhile), it makes a link token for
 // verify_email ("asv_") and password_reset ("asr_") requests and stores its
-// hash (signup_existing gets none: token is ""), marks the request mailed
-// and calls send inside the transaction, so an error from send leaves the
-// row unchanged. It reports whether send was called and succeeded, and
-// returns a not-found error ("account_mail_not_found") for an unknown request.
+// hash (signup_existing gets none: token is ""), commits, calls send, and
+// then marks the request mailed; a failed send leaves it unmailed, so a
+// retry makes a fresh token. It reports whether send was called and
+// succeeded, and returns a not-found error ("account_mail_not_found") for an
+// unknown request.
 func (s *Store) MailAccountToken(ctx context.Context, requestID uuid.UUID,
 	send func(req *AccountMailRequest, user *User, token string) error) (sent bool, err error) {
+	var (
+		req   *AccountMailRequest
+		user  User
+		token string
+	)
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var req AccountMailRequest
-		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&req, "id = ?", requestID).Error
+		var r AccountMailRequest
+		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&r, "id = ?", requestID).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return errAccountMailNotFound
 		}
 		now := s.now().Truncate(time.Microsecond)
-		if err != nil || req.MailedAt != nil || req.UsedAt != nil || req.expired(now) {
+		if err != nil || r.MailedAt != nil || r.UsedAt != nil || r.expired(now) {
 			return err
 		}
-		var user User
-		if err := tx.First(&user, "id = ?", req.UserID).Error; err != nil {
+		if err := tx.First(&user, "id = ?", r.UserID).Error; err != nil {
 			return err
 		}
-		if req.Purpose == AccountMailVerifyEmail && user.EmailVerifiedAt != nil {
+		if r.Purpose == AccountMailVerifyEmail && user.EmailVerifiedAt != nil {
 			return nil
 		}
-		var token string
-		if prefix := accountTokenPrefix(req.Purpose); prefix != "" {
+		if prefix := accountTokenPrefix(r.Purpose); prefix != "" {
 			token = NewToken(prefix)
-			req.TokenHash = HashToken(token)
-			if err := tx.Exec(`UPDATE account_mail_requests SET token_hash = ? WHERE id = ?`, req.TokenHash, req.ID).Error; err != nil {
+			r.TokenHash = HashToken(token)
+			if err := tx.Exec(`UPDATE account_mail_requests SET token_hash = ? WHERE id = ?`, r.TokenHash, r.ID).Error; err != nil {
 				return err
 			}
 		}
-		req.MailedAt = &now
-		if err := tx.Exec(`UPDATE account_mail_requests SET mailed_at = ? WHERE id = ?`, now, req.ID).Error; err != nil {
-			return err
-		}
-		if err := send(&req, &user, token); err != nil {
-			return fmt.Errorf("send account mail %s: %w", requestID, err)
-		}
-		sent = true
+		req = &r
 		return nil
 	})
+	if err == nil && req != nil {
+		// The hash is committed before the mail leaves, so the link works
+		// by the time anyone can follow it. A failed send leaves the request
+		// unmailed; the retry makes a fresh token.
+		if err = send(req, &user, token); err != nil {
+			err = fmt.Errorf("send account mail %s: %w", requestID, err)
+		} else {
+			now := s.now().Truncate(time.Microsecond)
+			req.MailedAt = &now
+			sent = true
+			err = s.db.WithContext(ctx).Exec(`UPDATE account_mail_requests SET mailed_at = ? WHERE id = ? AND mailed_at IS NULL`, now, req.ID).Error
+		}
+	}
 	if err != nil {
 		return false, storeError("mail account token", err)
 	}

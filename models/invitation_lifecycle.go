@@ -13,37 +13,50 @@ import (
 // The Invitation workflow's activities call these; each is idempotent, so
 // an activity retried after a commit it did not hear about changes nothing twice.
 
-// MailInvitationToken mails generation of invitation id once: with the row
-// locked, unless the invitation is no longer pending or that generation was
-// already mailed, it makes a new link token, stores its hash in place of the
-// previous one (whose link stops working) and calls send with the token and
-// what the invitation is to, inside the transaction, so an error from send
-// leaves the row unchanged. It reports whether send was called and succeeded.
+// MailInvitationToken mails generation of invitation id once: unless the
+// invitation is no longer pending or that generation was already mailed, it
+// makes a new link token, commits its hash in place of the previous one
+// (whose link stops working), then calls send with the token and what the
+// invitation is to, and finally records the generation as mailed. The hash
+// is committed before the mail leaves, so a link is never followed before
+// it works; if send fails, the generation stays unmailed and a retry makes
+// a fresh token. It reports whether send was called and succeeded.
 func (s *Store) MailInvitationToken(ctx context.Context, id uuid.UUID, generation int,
 	send func(inv *Invitation, target *InvitationTarget, token string) error) (sent bool, err error) {
+	var (
+		inv    *Invitation
+		target *InvitationTarget
+		token  string
+	)
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		inv, err := lockInvitation(tx, id)
+		var err error
+		inv, err = lockInvitation(tx, id)
 		if err != nil || inv.Status != InvitationPending || inv.MailedGeneration >= generation {
+			inv = nil
 			return err
 		}
-		target, err := invitationTarget(tx, inv)
-		if err != nil {
+		if target, err = invitationTarget(tx, inv); err != nil {
 			return err
 		}
-		token := NewToken(InvitationTokenPrefix)
-		if err := s.updateInvitation(tx, inv, "token_hash = ?, mailed_generation = ?", HashToken(token), generation); err != nil {
-			return err
-		}
-		if err := send(inv, target, token); err != nil {
-			return fmt.Errorf("send invitation %s: %w", id, err)
-		}
-		sent = true
-		return nil
+		token = NewToken(InvitationTokenPrefix)
+		return s.updateInvitation(tx, inv, "token_hash = ?", HashToken(token))
 	})
 	if err != nil {
 		return false, storeError("mail invitation", err)
 	}
-	return sent, nil
+	if inv == nil {
+		return false, nil
+	}
+	if err := send(inv, target, token); err != nil {
+		return false, storeError("mail invitation", fmt.Errorf("send invitation %s: %w", id, err))
+	}
+	err = s.db.WithContext(ctx).Exec(`UPDATE invitations SET mailed_generation = ?, updated_at = now()
+		WHERE id = ? AND mailed_generation < ?`, generation, id, generation).Error
+	if err != nil {
+		return true, storeError("mail invitation", err)
+	}
+	inv.MailedGeneration = generation
+	return true, nil
 }
 
 // MarkInvitationResent moves pending invitation id to generation (resend
