@@ -113,6 +113,11 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 	pages.GET("/organizations/:org", s.organizationPage)
 	pages.GET("/developer-accounts", s.developerAccountsPage)
 	pages.GET("/developer-accounts/:id", s.teamPage)
+	pages.GET("/developer-accounts/:id/apps", s.appsPage)
+	pages.GET("/apps/:app", s.appListingPage)
+	pages.GET("/apps/:app/oauth", s.appOAuthPage)
+	pages.GET("/apps/:app/connections", s.appConnectionsPage)
+	pages.GET("/apps/:app/logs", s.appLogsPage)
 	pages.GET("/invitations/accept", s.acceptInvitationPage)
 	if s.cfg.DevMode {
 		pages.GET("/dev/mail", s.devMailPage)
