@@ -35,7 +35,17 @@ type pageData struct {
 
 // pageFuncs are the helpers templates may call.
 var pageFuncs = template.FuncMap{
-	"date": func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
+	"date": func(v any) string {
+		switch t := v.(type) {
+		case time.Time:
+			return t.UTC().Format("2 Jan 2006 15:04 UTC")
+		case *time.Time:
+			if t != nil {
+				return t.UTC().Format("2 Jan 2006 15:04 UTC")
+			}
+		}
+		return ""
+	},
 	// linkify escapes text and makes its http(s) URLs clickable, for the
 	// development mail outbox.
 	"linkify": func(text string) template.HTML {

@@ -82,6 +82,8 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 	me.POST("/apps/:app/unpublish", handler(s.unpublishApp))
 	me.POST("/apps/:app/suspend", handler(s.suspendApp))
 	me.POST("/apps/:app/restore", handler(s.restoreApp))
+	me.PUT("/apps/:app/webhook", handler(s.setAppWebhook))
+	me.PATCH("/apps/:app/staff", handler(s.setAppStaffFlags))
 	me.GET("/app-categories", s.appCategories)
 	me.GET("/app-scopes", s.appScopes)
 	me.GET("/apps/:app/connections", handler(s.listConnections))

@@ -79,6 +79,8 @@ type TeamStore interface {
 
 // AppStore is what the app handlers use.
 type AppStore interface {
+	SetAppWebhookURL(ctx context.Context, appID uuid.UUID, rawURL string) (*models.App, string, error)
+	SetAppStaffFlags(ctx context.Context, appID uuid.UUID, in models.AppStaffFlags) (*models.App, error)
 	CheckAppSlug(ctx context.Context, raw string) (*models.SlugCheck, error)
 	CreateApp(ctx context.Context, accountID uuid.UUID, rawSlug, title string) (*models.App, error)
 	GetApp(ctx context.Context, id uuid.UUID) (*models.App, error)

@@ -65,12 +65,16 @@ type App struct {
 	AppURL             string            `json:"app_url"`
 	CallbackURL        string            `json:"callback_url"`
 	WebhookURL         string            `json:"webhook_url"`
-	IsFree             bool              `json:"is_free"`
-	MonthlyPrice       *string           `gorm:"type:numeric" json:"monthly_price"` // decimal, e.g. "29.99"; nil when free
-	Features           StringList        `gorm:"type:jsonb" json:"features"`
-	RequiredScopes     StringList        `gorm:"type:jsonb" json:"required_scopes"`
-	CreatedAt          time.Time         `json:"created_at"`
-	UpdatedAt          time.Time         `json:"updated_at"`
+	// The webhook signing secret, encrypted (the platform signs with it);
+	// only when it was made is ever served.
+	WebhookSecretCiphertext []byte     `json:"-"`
+	WebhookSecretCreatedAt  *time.Time `json:"webhook_secret_created_at"`
+	IsFree                  bool       `json:"is_free"`
+	MonthlyPrice            *string    `gorm:"type:numeric" json:"monthly_price"` // decimal, e.g. "29.99"; nil when free
+	Features                StringList `gorm:"type:jsonb" json:"features"`
+	RequiredScopes          StringList `gorm:"type:jsonb" json:"required_scopes"`
+	CreatedAt               time.Time  `json:"created_at"`
+	UpdatedAt               time.Time  `json:"updated_at"`
 }
 
 // AppPage is one page of apps, newest first, and the cursor of the next.

@@ -45,12 +45,14 @@ const (
 	EventOrganizationMemberRemoved     EventType = "organization.member_removed"
 	EventOrganizationMemberLeft        EventType = "organization.member_left"
 
-	EventAppCreated     EventType = "app.created"
-	EventAppUpdated     EventType = "app.updated"
-	EventAppPublished   EventType = "app.published"
-	EventAppUnpublished EventType = "app.unpublished"
-	EventAppSuspended   EventType = "app.suspended"
-	EventAppRestored    EventType = "app.restored"
+	EventAppCreated           EventType = "app.created"
+	EventAppUpdated           EventType = "app.updated"
+	EventAppPublished         EventType = "app.published"
+	EventAppUnpublished       EventType = "app.unpublished"
+	EventAppSuspended         EventType = "app.suspended"
+	EventAppRestored          EventType = "app.restored"
+	EventAppWebhookUpdated    EventType = "app.webhook_updated"
+	EventAppStaffFlagsChanged EventType = "app.staff_flags_changed"
 
 	EventOAuthEnabled          EventType = "oauth.enabled"
 	EventOAuthDisabled         EventType = "oauth.disabled"
@@ -78,7 +80,7 @@ var EventTypes = []EventType{
 	EventOrganizationRenamed, EventOrganizationMemberRoleChanged,
 	EventOrganizationMemberRemoved, EventOrganizationMemberLeft,
 	EventAppCreated, EventAppUpdated, EventAppPublished, EventAppUnpublished,
-	EventAppSuspended, EventAppRestored,
+	EventAppSuspended, EventAppRestored, EventAppWebhookUpdated, EventAppStaffFlagsChanged,
 	EventOAuthEnabled, EventOAuthDisabled, EventOAuthUpdated, EventOAuthSecretRotated,
 	EventOAuthSecretRevoked, EventOAuthRotationReminder,
 	EventConnectionCreated, EventConnectionUpdated, EventConnectionDeleted,

@@ -44,6 +44,29 @@ func migrationCount(t *testing.T) int {
 }
 
 // publicTables lists the tables in the public schema other than goose's.
+// publicColumns lists every table.column of the public schema but goose's.
+func publicColumns(t *testing.T, db *sql.DB) []string {
+	t.Helper()
+	rows, err := db.Query(`SELECT table_name || '.' || column_name FROM information_schema.columns
+		WHERE table_schema = 'public' AND table_name <> 'goose_db_version' ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
 func publicTables(t *testing.T, db *sql.DB) []string {
 	t.Helper()
 	rows, err := db.Query(`SELECT table_name FROM information_schema.tables
@@ -158,6 +181,7 @@ func TestMigrateDownOne(t *testing.T) {
 	}
 	before := appliedVersions(t, db)
 	tablesUp := publicTables(t, db)
+	columnsUp := publicColumns(t, db)
 
 	res, err := models.MigrateDown(ctx, db, false)
 	if err != nil {
@@ -173,12 +197,14 @@ func TestMigrateDownOne(t *testing.T) {
 	if len(after) != n-1 || !slices.Equal(after, before[:len(before)-1]) {
 		t.Fatalf("applied after one down = %v, want %v", after, before[:len(before)-1])
 	}
-	// One down drops only what the latest migration created; the first
-	// migration's tables stay.
+	// One down removes only what the latest migration added (tables or
+	// columns); the first migration's tables stay.
 	tables := publicTables(t, db)
-	if len(tables) >= len(tablesUp) {
-		t.Fatalf("tables after one down = %v, want fewer than %v", tables, tablesUp)
+	columns := publicColumns(t, db)
+	if len(columns) >= len(columnsUp) {
+		t.Fatalf("columns after one down = %d, want fewer than %d", len(columns), len(columnsUp))
 	}
+	assertContainsAll(t, columnsUp, columns)
 	assertContainsAll(t, tablesUp, tables)
 	if !slices.Contains(tables, "users") {
 		t.Fatalf("users dropped by a single down: %v", tables)

@@ -1,0 +1,134 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// WebhookSecretPrefix starts every webhook signing secret (Standard Webhooks).
+const WebhookSecretPrefix = "whsec_"
+
+func webhookSecretPurpose(appID uuid.UUID) string { return "apps.webhook_secret:" + appID.String() }
+
+// newWebhookSecret is whsec_ + base64 of 32 random bytes, the form Standard
+// Webhooks receivers expect.
+func newWebhookSecret() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return WebhookSecretPrefix + base64.StdEncoding.EncodeToString(b)
+}
+
+// SetAppWebhookURL sets (or, with "", clears) the URL that receives the
+// app's installation events. The first time a URL is set, a signing secret
+// is made and returned, once; it is stored encrypted and kept when the URL
+// later changes or is cleared. secret is "" on every other call.
+func (s *Store) SetAppWebhookURL(ctx context.Context, appID uuid.UUID, rawURL string) (app *App, secret string, err error) {
+	raw := strings.TrimSpace(rawURL)
+	if raw != "" {
+		if p := appURLProblem(raw); p != "" {
+			return nil, "", Invalid("invalid_webhook_url", "The webhook URL "+p+".", FieldError{Field: "webhook_url", Message: p})
+		}
+	}
+	var a App
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&a, "id = ?", appID).Error; err != nil {
+			return err
+		}
+		data := JSONMap{"webhook_url": raw}
+		if raw != "" && a.WebhookSecretCiphertext == nil {
+			if s.enc == nil {
+				return errNoEncrypter
+			}
+			secret = newWebhookSecret()
+			now := s.now().Truncate(time.Microsecond)
+			a.WebhookSecretCiphertext = s.enc.Encrypt([]byte(secret), webhookSecretPurpose(a.ID))
+			a.WebhookSecretCreatedAt = &now
+			data["signing_secret_created"] = true
+		}
+		if a.WebhookURL == raw && secret == "" {
+			return nil
+		}
+		a.WebhookURL = raw
+		a.UpdatedAt = s.now()
+		if err := tx.Model(&a).Select("webhook_url", "webhook_secret_ciphertext", "webhook_secret_created_at", "updated_at").Updates(&a).Error; err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, Event{Type: EventAppWebhookUpdated, DeveloperAccountID: &a.DeveloperAccountID, AppID: &a.ID, Data: data})
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, "", errAppNotFound
+	}
+	if err != nil {
+		return nil, "", storeError("set app webhook url", err)
+	}
+	return &a, secret, nil
+}
+
+// AppWebhookSecret decrypts the app's signing secret, for signing
+// deliveries. It returns a not-found error ("webhook_secret_not_set") when
+// the app has none.
+func (s *Store) AppWebhookSecret(ctx context.Context, appID uuid.UUID) (string, error) {
+	app, err := s.GetApp(ctx, appID)
+	if err != nil {
+		return "", err
+	}
+	if app.WebhookSecretCiphertext == nil {
+		return "", &Error{Kind: KindNotFound, Code: "webhook_secret_not_set", Message: "The app has no webhook signing secret yet."}
+	}
+	if s.enc == nil {
+		return "", errNoEncrypter
+	}
+	plain, err := s.enc.Decrypt(app.WebhookSecretCiphertext, webhookSecretPurpose(app.ID))
+	if err != nil {
+		return "", fmt.Errorf("store: app webhook secret: %w", err)
+	}
+	return string(plain), nil
+}
+
+// AppStaffFlags are the fields only platform staff set.
+type AppStaffFlags struct {
+	Verified     *bool `json:"verified"`
+	IsFirstParty *bool `json:"is_first_party"`
+}
+
+// SetAppStaffFlags sets verified and is_first_party (platform staff only;
+// the API checks who asks).
+func (s *Store) SetAppStaffFlags(ctx context.Context, appID uuid.UUID, in AppStaffFlags) (*App, error) {
+	var a App
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&a, "id = ?", appID).Error; err != nil {
+			return err
+		}
+		data := JSONMap{}
+		if in.Verified != nil && *in.Verified != a.Verified {
+			a.Verified, data["verified"] = *in.Verified, *in.Verified
+		}
+		if in.IsFirstParty != nil && *in.IsFirstParty != a.IsFirstParty {
+			a.IsFirstParty, data["is_first_party"] = *in.IsFirstParty, *in.IsFirstParty
+		}
+		if len(data) == 0 {
+			return nil
+		}
+		a.UpdatedAt = s.now()
+		if err := tx.Model(&a).Select("verified", "is_first_party", "updated_at").Updates(&a).Error; err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, Event{Type: EventAppStaffFlagsChanged, DeveloperAccountID: &a.DeveloperAccountID, AppID: &a.ID, Data: data})
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, errAppNotFound
+	}
+	if err != nil {
+		return nil, storeError("set app staff flags", err)
+	}
+	return &a, nil
+}
