@@ -63,3 +63,10 @@ func (s *Server) organizationPage(c *gin.Context) {
 		Members: members, Invitations: invs,
 	}))
 }
+
+// InvitationsPanel feeds the shared invitations partial.
+func (d orgPageData) InvitationsPanel() invitationsPanel {
+	return invitationsPanel{Base: "/api/v1/organizations/" + d.Organization.ID.String(), TestID: "org-invitations",
+		Invitations: d.Invitations, CanManage: d.IsAdmin,
+		MemberMeans: "use installed apps", AdminMeans: "also install apps and manage members"}
+}

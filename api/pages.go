@@ -74,10 +74,10 @@ func parsePages() (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
 	for _, n := range names {
 		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if name == "layout" {
-			continue
+		if name == "layout" || strings.HasPrefix(name, "_") {
+			continue // the layout and the shared partials are parsed into every page
 		}
-		t, err := template.New(name).Funcs(pageFuncs).ParseFS(web.Templates(), "templates/layout.html", n)
+		t, err := template.New(name).Funcs(pageFuncs).ParseFS(web.Templates(), "templates/layout.html", "templates/_*.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", n, err)
 		}
@@ -186,4 +186,14 @@ func safeNext(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// invitationsPanel is the data of the shared "invitations" partial.
+type invitationsPanel struct {
+	Base        string // API path of the account or organization
+	TestID      string
+	Invitations []models.Invitation
+	CanManage   bool
+	MemberMeans string
+	AdminMeans  string
 }

@@ -104,3 +104,10 @@ func (s *Server) optionalUser(c *gin.Context, d pageData) pageData {
 	}
 	return d
 }
+
+// InvitationsPanel feeds the shared invitations partial.
+func (d teamPageData) InvitationsPanel() invitationsPanel {
+	return invitationsPanel{Base: "/api/v1/developer-accounts/" + d.Account.ID.String(), TestID: "invitations",
+		Invitations: d.Invitations, CanManage: d.IsAdmin,
+		MemberMeans: "view apps, push development deployments", AdminMeans: "also publish and manage the team"}
+}
