@@ -22,7 +22,7 @@ tools:
 # Debian's Chromium for the browser tests.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian's chromium for the browser tests..."; \
-		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 bench:
 	go test -run '^$$' -bench 'AuthMiddleware|SessionVerify' -benchmem -count 5 ./api
