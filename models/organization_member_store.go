@@ -2,8 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -36,47 +34,9 @@ func validOrganizationRole(role OrganizationRole) error {
 		FieldError{Field: "role", Message: "must be owner, admin or member"})
 }
 
-// lockOrganization locks the organization's row until tx ends. Every
-// transaction that changes the organization's members takes it first, so
-// rules over all members (at least one owner) hold under concurrency and
-// each sees the member list the previous one left.
+// lockOrganization locks the organization's row until tx ends; see membership.lock.
 func lockOrganization(tx *gorm.DB, id uuid.UUID) error {
-	var found []uuid.UUID
-	if err := tx.Raw(`SELECT id FROM organizations WHERE id = ? FOR UPDATE`, id).Scan(&found).Error; err != nil {
-		return err
-	}
-	if len(found) == 0 {
-		return errOrganizationNotFound
-	}
-	return nil
-}
-
-// lockedOrganizationMember returns userID's membership of the locked organization orgID.
-func lockedOrganizationMember(tx *gorm.DB, orgID, userID uuid.UUID) (*OrganizationMember, error) {
-	var m OrganizationMember
-	err := tx.First(&m, "organization_id = ? AND user_id = ?", orgID, userID).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, errOrgMemberNotFound
-	}
-	return &m, err
-}
-
-// keepsAnOwner returns errLastOwner when m is the only owner of its
-// (locked) organization, so it may be neither demoted nor removed.
-func keepsAnOwner(tx *gorm.DB, m *OrganizationMember) error {
-	if m.Role != OrgRoleOwner {
-		return nil
-	}
-	var n int64
-	err := tx.Model(&OrganizationMember{}).
-		Where("organization_id = ? AND role = ?", m.OrganizationID, OrgRoleOwner).Count(&n).Error
-	if err != nil {
-		return err
-	}
-	if n <= 1 {
-		return errLastOwner
-	}
-	return nil
+	return organizationMembership.lock(tx, id)
 }
 
 // AddOrganizationMember makes userID a member of orgID with role. It
@@ -110,11 +70,8 @@ func (s *Store) AddOrganizationMember(ctx context.Context, orgID, userID uuid.UU
 // ListOrganizationMembers returns the members of orgID ordered by email.
 func (s *Store) ListOrganizationMembers(ctx context.Context, orgID uuid.UUID) ([]OrganizationMemberView, error) {
 	members := []OrganizationMemberView{}
-	err := s.db.WithContext(ctx).Raw(`SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at AS joined_at
-		FROM organization_members m JOIN users u ON u.id = m.user_id
-		WHERE m.organization_id = ? ORDER BY u.email, u.id`, orgID).Scan(&members).Error
-	if err != nil {
-		return nil, fmt.Errorf("store: list organization members: %w", err)
+	if err := s.listMembers(ctx, organizationMembership, orgID, &members); err != nil {
+		return nil, err
 	}
 	return members, nil
 }
@@ -128,27 +85,7 @@ func (s *Store) ChangeOrganizationRole(ctx context.Context, orgID, userID uuid.U
 	if err := validOrganizationRole(role); err != nil {
 		return err
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockOrganization(tx, orgID); err != nil {
-			return err
-		}
-		m, err := lockedOrganizationMember(tx, orgID, userID)
-		if err != nil || m.Role == role {
-			return err
-		}
-		if err := keepsAnOwner(tx, m); err != nil {
-			return err
-		}
-		if err := tx.Exec(`UPDATE organization_members SET role = ? WHERE organization_id = ? AND user_id = ?`,
-			role, orgID, userID).Error; err != nil {
-			return err
-		}
-		if err := appendEvent(ctx, tx, Event{Type: EventOrganizationMemberRoleChanged, OrganizationID: &orgID,
-			Data: JSONMap{"user_id": userID.String(), "role": string(role), "previous_role": string(m.Role)}}); err != nil {
-			return err
-		}
-		return notifyOrganizationChange(ctx, tx, orgID)
-	})
+	err := s.changeMemberRole(ctx, organizationMembership, orgID, userID, string(role))
 	return storeError("change organization role", err)
 }
 
@@ -157,31 +94,6 @@ func (s *Store) ChangeOrganizationRole(ctx context.Context, orgID, userID uuid.U
 // ("organization_not_found", "member_not_found") and a conflict
 // ("last_owner") for the last owner.
 func (s *Store) RemoveOrganizationMember(ctx context.Context, orgID, userID uuid.UUID) error {
-	typ := EventOrganizationMemberRemoved
-	if actor := AuditFrom(ctx).ActorID; actor != nil && *actor == userID {
-		typ = EventOrganizationMemberLeft
-	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockOrganization(tx, orgID); err != nil {
-			return err
-		}
-		m, err := lockedOrganizationMember(tx, orgID, userID)
-		if err != nil {
-			return err
-		}
-		if err := keepsAnOwner(tx, m); err != nil {
-			return err
-		}
-		if err := tx.Exec(`DELETE FROM organization_members WHERE organization_id = ? AND user_id = ?`,
-			orgID, userID).Error; err != nil {
-			return err
-		}
-		if err := appendEvent(ctx, tx, Event{Type: typ, OrganizationID: &orgID,
-			Data: JSONMap{"user_id": userID.String(), "role": string(m.Role)}}); err != nil {
-			return err
-		}
-		// The removed user is no longer a member but their cache lists the organization.
-		return notifyOrganizationChange(ctx, tx, orgID, userID)
-	})
+	err := s.removeMember(ctx, organizationMembership, orgID, userID)
 	return storeError("remove organization member", err)
 }
