@@ -84,6 +84,11 @@ var EventTypes = []EventType{
 	EventOAuthEnabled, EventOAuthDisabled, EventOAuthUpdated, EventOAuthSecretRotated,
 	EventOAuthSecretRevoked, EventOAuthRotationReminder,
 	EventConnectionCreated, EventConnectionUpdated, EventConnectionDeleted,
+	EventDeploymentCreated, EventDeploymentPromoted, EventDeploymentSubmitted,
+	EventDeploymentWithdrawn, EventDeploymentClaimed, EventDeploymentApproved,
+	EventDeploymentRejected, EventDeploymentPublished, EventDeploymentDeprecated,
+	EventDeploymentReminder, EventBundleUploaded, EventInstallationUpdated,
+	EventWebhookEndpointAdded, EventWebhookEndpointGone, EventWebhookEndpointOff,
 }
 
 // Event is one row of the append-only event log.

@@ -22,6 +22,8 @@ var appTables = []string{
 	"oauth_clients",
 	"connection_definitions",
 	"apps",
+	"app_bundles", "app_deployments", "app_installations",
+	"webhook_endpoints", "webhook_deliveries", "webhook_attempts",
 }
 
 func openEmpty(t *testing.T) *sql.DB {

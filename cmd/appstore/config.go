@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -51,6 +52,19 @@ type Config struct {
 	SecretGrace time.Duration
 	// RotationReminderEvery is how often developers are reminded to rotate.
 	RotationReminderEvery time.Duration
+	// BlobDir holds uploaded bundles (the filesystem blob store).
+	BlobDir string
+	// MaxBundleBytes is the largest bundle accepted in one upload.
+	MaxBundleBytes int64
+	// ReviewReminderAfter is how long a submission may wait before
+	// reviewers are reminded (and again after each reminder).
+	ReviewReminderAfter time.Duration
+	// WebhookRetrySchedule is the delay before each webhook attempt; its
+	// length is the number of attempts.
+	WebhookRetrySchedule []time.Duration
+	// OutboundAllow lists CIDRs that outbound calls to developer-supplied
+	// URLs may reach although they are loopback, private or link-local.
+	OutboundAllow []*net.IPNet
 }
 
 // SMTPConfig is the mail relay of production.
@@ -99,6 +113,11 @@ var settings = []setting{
 	{"ENCRYPTION_KEY", "(development key)", "base64 of 32 random bytes; encrypts stored secrets we must use (AES-256-GCM); required in production (also ENCRYPTION_KEY_FILE)"},
 	{"SECRET_GRACE", "168h", "how long the previous app client secret stays valid after a rotation"},
 	{"ROTATION_REMINDER_INTERVAL", "2160h", "how often developers are reminded to rotate app client secrets (90 days)"},
+	{"BLOB_DIR", "", "where uploaded bundles are stored (default: DATA_DIR/blobs)"},
+	{"MAX_BUNDLE_BYTES", "52428800", "largest bundle accepted in one upload (50 MB); account quotas are per developer account"},
+	{"REVIEW_REMINDER_AFTER", "24h", "how long a submission waits before reviewers are reminded, and again after each reminder"},
+	{"WEBHOOK_RETRY_SCHEDULE", "0s,5s,5m,30m,2h,5h,10h,14h,20h,24h", "delay before each webhook attempt (jitter is added); its length is the number of attempts"},
+	{"OUTBOUND_ALLOW", "", "CIDRs outbound webhook calls may reach although private or loopback (development allows 127.0.0.0/8 and ::1/128 by default)"},
 }
 
 // env looks a setting up: NAME, else the contents of NAME_FILE, else the default.
@@ -142,6 +161,42 @@ func (e *env) duration(name string) time.Duration {
 		e.fail(name, "%q is not a positive duration such as 24h or 90m", v)
 	}
 	return d
+}
+
+// durations reads a comma-separated list of non-negative durations.
+func (e *env) durations(name string) []time.Duration {
+	var out []time.Duration
+	for _, part := range strings.Split(e.get(name), ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(part))
+		if err != nil || d < 0 {
+			e.fail(name, "%q is not a comma-separated list of durations such as 0s,5s,5m", part)
+			return nil
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// cidrs reads a comma-separated list of CIDRs. Empty in development means
+// loopback, so a newcomer's local receivers work; production allows none.
+func (e *env) cidrs(name, mode string) []*net.IPNet {
+	raw := strings.TrimSpace(e.get(name))
+	if raw == "" && mode == "development" {
+		raw = "127.0.0.0/8,::1/128"
+	}
+	var out []*net.IPNet
+	for _, part := range strings.Split(raw, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			e.fail(name, "%q is not a CIDR such as 10.0.0.0/8", part)
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 func (e *env) rate(name string) api.RateLimit {
@@ -241,6 +296,18 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 		e.fail("SMTP_HOST", "is required in production: invitations and account mail must be delivered")
 	}
 	c.SecretGrace = e.duration("SECRET_GRACE")
+	c.ReviewReminderAfter = e.duration("REVIEW_REMINDER_AFTER")
+	c.BlobDir = e.get("BLOB_DIR")
+	if c.BlobDir == "" {
+		c.BlobDir = filepath.Join(c.DataDir, "blobs")
+	}
+	if n, err := strconv.ParseInt(e.get("MAX_BUNDLE_BYTES"), 10, 64); err != nil || n < 1024 {
+		e.fail("MAX_BUNDLE_BYTES", "must be a whole number of at least 1024")
+	} else {
+		c.MaxBundleBytes = n
+	}
+	c.WebhookRetrySchedule = e.durations("WEBHOOK_RETRY_SCHEDULE")
+	c.OutboundAllow = e.cidrs("OUTBOUND_ALLOW", c.Env)
 	c.RotationReminderEvery = e.duration("ROTATION_REMINDER_INTERVAL")
 	encKey := e.get("ENCRYPTION_KEY")
 	switch {
