@@ -89,6 +89,8 @@ var EventTypes = []EventType{
 	EventDeploymentRejected, EventDeploymentPublished, EventDeploymentDeprecated,
 	EventDeploymentReminder, EventBundleUploaded, EventInstallationUpdated,
 	EventWebhookEndpointAdded, EventWebhookEndpointGone, EventWebhookEndpointOff,
+	EventWebhookEndpointUpdated, EventWebhookEndpointEnabled, EventWebhookSecretRotated,
+	EventWebhookTestSent, EventWebhookRedelivered,
 }
 
 // Event is one row of the append-only event log.
