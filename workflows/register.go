@@ -19,5 +19,6 @@ func Register(r worker.Registry, act *activities.Activities) {
 	r.RegisterWorkflow(AccountMail)
 	r.RegisterWorkflow(SecretRotation)
 	r.RegisterWorkflow(RotationReminder)
+	r.RegisterWorkflow(WebhookDelivery)
 	r.RegisterActivity(act)
 }
