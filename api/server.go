@@ -52,6 +52,7 @@ type Store interface {
 	TeamStore
 	ConnectionStore
 	OAuthStore
+	WebhookStore
 }
 
 // TeamStore is what the developer-account, member and invitation handlers use.
@@ -128,6 +129,9 @@ type Deps struct {
 	// Rotations drives secret rotation runs and reminder Schedules;
 	// required for the OAuth routes.
 	Rotations Rotations
+	// WebhookDeliveries starts WebhookDelivery runs; the test-event and
+	// redeliver routes answer 503 without it.
+	WebhookDeliveries WebhookDeliveries
 }
 
 // portalCacheSize bounds the per-user portal state cache.
@@ -149,6 +153,8 @@ type Server struct {
 	accountMails AccountMails
 	generations  *SessionGenerations
 	rotations    Rotations
+	// webhookDeliveries starts WebhookDelivery runs; may be nil.
+	webhookDeliveries WebhookDeliveries
 }
 
 // New validates cfg and builds a Server with every route mounted.
@@ -184,6 +190,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		accountMails: deps.AccountMails,
 		generations:  deps.Generations,
 		rotations:    deps.Rotations,
+
+		webhookDeliveries: deps.WebhookDeliveries,
 	}
 	if s.generations == nil {
 		// Nobody shares one: a password reset in this process still ends

@@ -106,7 +106,7 @@ type WebhookDelivery struct {
 	CreatedAt          time.Time             `json:"created_at"`
 	UpdatedAt          time.Time             `json:"updated_at"`
 	// Attempts are filled by the methods that say so, oldest first.
-	Attempts []WebhookAttempt `gorm:"-" json:"attempts,omitempty"`
+	Attempts []WebhookAttempt `gorm:"-" json:"attempts"`
 }
 
 // TableName is webhook_deliveries.

@@ -49,6 +49,8 @@ func (p *platform) serve(ctx context.Context) error {
 		AccountMails: &api.TemporalAccountMails{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
 		Generations:  generations,
 		Rotations:    &api.TemporalRotations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
+
+		WebhookDeliveries: &api.TemporalWebhookDeliveries{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
 	})
 	if err != nil {
 		return err

@@ -61,7 +61,9 @@ func (p *platform) work(ctx context.Context) error {
 		return fmt.Errorf("retention schedule: %w", err)
 	}
 	w := worker.New(p.temporal, p.cfg.TaskQueue, worker.Options{})
-	workflows.Register(w, &activities.Activities{Store: p.store, Mailer: p.mailer(), BaseURL: p.cfg.BaseURL.String()})
+	workflows.Register(w, &activities.Activities{Store: p.store, Mailer: p.mailer(), BaseURL: p.cfg.BaseURL.String(),
+		WebhookSchedule: p.cfg.WebhookRetrySchedule, OutboundAllow: p.cfg.OutboundAllow,
+		HTTPClient: activities.NewOutboundClient(p.cfg.OutboundAllow)})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
