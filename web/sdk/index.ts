@@ -175,3 +175,5 @@ export function runServerFunction<R = unknown>(moduleHash: string, args: unknown
     });
   });
 }
+
+export * from "./components";
