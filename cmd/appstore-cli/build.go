@@ -242,22 +242,22 @@ func baseOptions(dir string) api.BuildOptions {
 	}
 }
 
-// runBuild runs esbuild and returns its single JavaScript output.
-func runBuild(what string, opts api.BuildOptions) ([]byte, string, []string, error) {
+// runBuild runs esbuild and returns its JavaScript output and warnings.
+func runBuild(what string, opts api.BuildOptions) ([]byte, []string, error) {
 	r := api.Build(opts)
 	var warnings []string
 	for _, w := range r.Warnings {
 		warnings = append(warnings, what+": warning: "+formatMessage(w))
 	}
 	if len(r.Errors) > 0 {
-		return nil, "", warnings, &buildError{what: what, msgs: r.Errors}
+		return nil, warnings, &buildError{what: what, msgs: r.Errors}
 	}
 	for _, f := range r.OutputFiles {
 		if strings.HasSuffix(f.Path, ".js") {
-			return f.Contents, r.Metafile, warnings, nil
+			return f.Contents, warnings, nil
 		}
 	}
-	return nil, "", warnings, fmt.Errorf("%s: esbuild produced no JavaScript", what)
+	return nil, warnings, fmt.Errorf("%s: esbuild produced no JavaScript", what)
 }
 
 // bundleClient bundles the client entry for the iframe host: ESM, minified,
@@ -276,8 +276,7 @@ func bundleClient(dir, entry string, exports map[string][]string) ([]byte, []str
 	opts.External = []string{"react", "react/*", "react-dom", "react-dom/*"}
 	opts.MinifyWhitespace, opts.MinifyIdentifiers, opts.MinifySyntax = true, true, true
 	opts.Plugins = append(opts.Plugins, serverProxyPlugin(dir, exports))
-	code, _, warnings, err := runBuild("client bundle", opts)
-	return code, warnings, err
+	return runBuild("client bundle", opts)
 }
 
 // bundleServer bundles every server module into one platform-neutral ES
@@ -303,8 +302,7 @@ func bundleServer(dir string, modules []string, exports map[string][]string) ([]
 	opts.MainFields = []string{"module", "main"}
 	// Readable names in server stack traces; whitespace and syntax only.
 	opts.MinifyWhitespace, opts.MinifySyntax = true, true
-	code, _, warnings, err := runBuild("server bundle", opts)
-	return code, warnings, err
+	return runBuild("server bundle", opts)
 }
 
 // serverExports finds the export names of each server module with one

@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -59,8 +58,12 @@ type env struct {
 }
 
 func osEnv() *env {
+	// No overall timeout: a large upload may take a while. A server that
+	// accepts a request and never answers is given up on.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.ResponseHeaderTimeout = 2 * time.Minute
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
-		http: &http.Client{}, followEvery: 2 * time.Second}
+		http: &http.Client{Transport: transport}, followEvery: 2 * time.Second}
 	if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
 		e.readSecret = func() (string, error) {
 			b, err := term.ReadPassword(fd)
@@ -77,11 +80,7 @@ func run(ctx context.Context, args []string, e *env) error {
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	err := root.ExecuteContext(ctx)
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		return nil // interrupted: not an error worth a message
-	}
-	return err
+	return root.ExecuteContext(ctx)
 }
 
 func newRootCommand(e *env) *cobra.Command {

@@ -34,7 +34,7 @@ func extractSettingsSchema(dir, entry string) ([]byte, []string, error) {
 	opts.Platform = api.PlatformNeutral
 	opts.MainFields = []string{"module", "main"}
 	opts.Sourcemap = api.SourceMapInline // goja maps stack traces back to the source
-	code, _, warnings, err := runBuild("settings", opts)
+	code, warnings, err := runBuild("settings", opts)
 	if err != nil {
 		return nil, warnings, err
 	}

@@ -24,6 +24,8 @@
 //                                    or data {ok: false, error: {code, message}}.
 // A request without an answer fails after 30 seconds.
 
+export * from "./components";
+
 /** The source of messages the app sends. */
 export const EXTENSION_SOURCE = "appstore-extension";
 /** The source of messages the platform sends. */
@@ -175,5 +177,3 @@ export function runServerFunction<R = unknown>(moduleHash: string, args: unknown
     });
   });
 }
-
-export * from "./components";
