@@ -6,8 +6,12 @@
 /** Props of a host component: plain values and event handlers. */
 export type HostProps = { [prop: string]: unknown; children?: unknown };
 
-/** A component the platform renders by name. */
-export type HostComponent = (props: HostProps) => unknown;
+/**
+ * A component the platform renders by name. Typed as a function component
+ * returning null so JSX accepts it without the SDK depending on React's
+ * types; at run time it is the name.
+ */
+export type HostComponent = (props: HostProps) => null;
 
 export const Form = "Form" as unknown as HostComponent;
 export const Input = "Input" as unknown as HostComponent;

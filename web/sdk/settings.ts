@@ -30,6 +30,11 @@ export const SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema";
 export const SCOPES = ["organization", "user"] as const;
 export type Scope = (typeof SCOPES)[number];
 
+/** Type-level only: marks a setting made optional(). */
+export interface OptionalMark {
+  readonly __optional: true;
+}
+
 /** The common part of every builder: constraints every type has. */
 export abstract class Setting<T> {
   /** @internal The schema built so far. */
@@ -53,8 +58,8 @@ export abstract class Setting<T> {
   }
 
   /** The field may be left out. */
-  optional(): this {
-    return this.with({}, true);
+  optional(): this & OptionalMark {
+    return this.with({}, true) as this & OptionalMark;
   }
 
   /** The field must be present (the default). */
@@ -177,7 +182,7 @@ export class SelectSetting<V extends string | number> extends Setting<V> {
     const labels: string[] = [];
     let labelled = false;
     for (const o of options) {
-      const value = typeof o === "object" && o !== null ? o.value : o;
+      const value = (typeof o === "object" && o !== null ? o.value : o) as V;
       if (typeof value !== "string" && typeof value !== "number") {
         throw new Error(`select options must be strings or numbers, got ${JSON.stringify(o)}`);
       }
@@ -209,9 +214,13 @@ export class SelectSetting<V extends string | number> extends Setting<V> {
 /** The fields of a struct or a scope, by key. */
 export type Fields = { [key: string]: Setting<unknown> };
 
-/** The value type a set of fields describes. */
+type ValueOf<S> = S extends Setting<infer T> ? T : never;
+
+/** The value type a set of fields describes: optional() fields may be absent. */
 export type Infer<F extends Fields> = {
-  [K in keyof F]: F[K] extends Setting<infer T> ? T : never;
+  [K in keyof F as F[K] extends OptionalMark ? never : K]: ValueOf<F[K]>;
+} & {
+  [K in keyof F as F[K] extends OptionalMark ? K : never]?: ValueOf<F[K]>;
 };
 
 function objectSchema(fields: Fields, where: string): JSONSchema {
