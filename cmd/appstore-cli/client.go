@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -72,7 +74,11 @@ func (c *client) request(ctx context.Context, method, path string, body io.Reade
 func (c *client) send(req *http.Request, out any) error {
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err)
+		var ue *url.Error
+		if errors.As(err, &ue) && req.Context().Err() == nil {
+			err = ue.Err // the URL is in the message already
+		}
+		return fmt.Errorf("%s %s at %s: %w", req.Method, req.URL.Path, c.base, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
