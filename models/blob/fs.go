@@ -44,13 +44,82 @@ func (f *FS) path(key string) (string, error) {
 	return filepath.Join(f.dir, filepath.FromSlash(key)), nil
 }
 
-// copyBuffers are reused across uploads: a large buffer means few, large
+// copyBuffers are reused across uploads: large buffers mean few, large
 // write(2) calls.
 var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
 
-// writerOnly hides *os.File's ReadFrom, whose fallback for ordinary
-// readers copies through a small buffer of its own.
-type writerOnly struct{ io.Writer }
+// copyToFile copies r into f, reading the next buffer while the previous
+// one is written: receiving and hashing an upload (the caller's reader)
+// overlap with the disk writes. An error from r is returned as is, so a
+// caller can tell its own reader's refusal from a disk error. The reading
+// goroutine has stopped when copyToFile returns.
+func copyToFile(f *os.File, r io.Reader) (int64, error) {
+	type chunk struct {
+		b   []byte
+		err error
+	}
+	a, b := copyBuffers.Get().(*[]byte), copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(a)
+	defer copyBuffers.Put(b)
+	free := make(chan []byte, 2)
+	free <- *a
+	free <- *b
+	full := make(chan chunk)
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			var buf []byte
+			select {
+			case buf = <-free:
+			case <-stop:
+				return
+			}
+			n, err := fill(r, buf)
+			select {
+			case full <- chunk{buf[:n], err}:
+			case <-stop:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	var written int64
+	for {
+		c := <-full
+		if len(c.b) > 0 {
+			if _, err := f.Write(c.b); err != nil {
+				close(stop)
+				<-stopped
+				return written, fmt.Errorf("blob: write: %w", err)
+			}
+			written += int64(len(c.b))
+		}
+		if c.err != nil {
+			<-stopped
+			if c.err == io.EOF {
+				return written, nil
+			}
+			return written, c.err
+		}
+		free <- c.b[:cap(c.b)]
+	}
+}
+
+// fill reads from r until buf is full or r fails (io.EOF at the end).
+func fill(r io.Reader, buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) {
+		m, err := r.Read(buf[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
 
 // Put implements Store.
 func (f *FS) Put(ctx context.Context, key string, r io.Reader) (n int64, err error) {
@@ -72,12 +141,7 @@ func (f *FS) Put(ctx context.Context, key string, r io.Reader) (n int64, err err
 			os.Remove(tmp.Name())
 		}
 	}()
-	buf := copyBuffers.Get().(*[]byte)
-	defer copyBuffers.Put(buf)
-	// The reader's own error (a verification failure) is returned as is,
-	// so the caller can tell it from a disk error.
-	n, err = io.CopyBuffer(writerOnly{tmp}, ctxReader{ctx, r}, *buf)
-	if err != nil {
+	if n, err = copyToFile(tmp, ctxReader{ctx, r}); err != nil {
 		return n, err
 	}
 	if err = tmp.Sync(); err != nil {

@@ -166,3 +166,33 @@ func TestFSPutAbortLeavesNothing(t *testing.T) {
 		t.Fatalf("files left: %v, want only %s", left, key)
 	}
 }
+
+// oneByteAtATime hands out at most 7 bytes per Read, like a slow network.
+type oneByteAtATime struct{ r io.Reader }
+
+func (o oneByteAtATime) Read(p []byte) (int, error) { return o.r.Read(p[:min(len(p), 7)]) }
+
+func TestFSPutLarge(t *testing.T) {
+	ctx := context.Background()
+	fs := newFS(t)
+	big := make([]byte, 5<<20+12345)
+	for i := range big {
+		big[i] = byte(i*31 + i>>9)
+	}
+	for name, r := range map[string]io.Reader{
+		"whole":    bytes.NewReader(big),
+		"trickled": oneByteAtATime{bytes.NewReader(big[:300_000])},
+	} {
+		n, err := fs.Put(ctx, "big/"+name, r)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want := big
+		if name == "trickled" {
+			want = big[:300_000]
+		}
+		if n != int64(len(want)) || read(t, fs, "big/"+name) != string(want) {
+			t.Fatalf("%s: stored %d bytes, not what was sent", name, n)
+		}
+	}
+}
