@@ -58,10 +58,14 @@ func (s *Server) uploadBundle(c *gin.Context) error {
 		return models.Errorf(models.KindMalformed, "content_length_required",
 			"Send the bundle with a Content-Length header; chunked uploads are not accepted.")
 	}
-	// The server's read timeout suits JSON bodies, not tens of megabytes
-	// on a slow link: allow a minute plus 64 KiB/s. Recorders in tests do
-	// not support deadlines, which is fine.
-	_ = http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(time.Minute + time.Duration(size/(64<<10))*time.Second))
+	// The server's timeouts suit JSON bodies, not tens of megabytes on a
+	// slow link: allow a minute plus 64 KiB/s to read the body, and a
+	// minute more to answer (the write deadline runs from the request's
+	// start). Recorders in tests do not support deadlines, which is fine.
+	rc := http.NewResponseController(c.Writer)
+	readBy := time.Now().Add(time.Minute + time.Duration(size/(64<<10))*time.Second)
+	_ = rc.SetReadDeadline(readBy)
+	_ = rc.SetWriteDeadline(readBy.Add(time.Minute))
 	b, created, err := s.store.UploadBundle(c.Request.Context(), app.ID, models.BundleType(c.Param("type")), c.Param("sha256"),
 		size, c.Request.Body, s.cfg.MaxBundleBytes)
 	if err != nil {
