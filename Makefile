@@ -1,7 +1,7 @@
 # Appstore developer commands. The Temporal CLI version is pinned in one
 # place, workflows/devserver/devserver.go; `install-tools` installs it.
 
-.PHONY: dev test test-short tools browser bench lint
+.PHONY: dev test test-short tools browser bench bench-bundles lint
 
 # Everything on this machine: Temporal dev server + UI, migrations, demo data, API, web, worker.
 dev:
@@ -26,6 +26,10 @@ browser:
 
 bench:
 	go test -run '^$$' -bench 'AuthMiddleware|SessionVerify' -benchmem -count 5 ./api
+
+# Bundle upload vs io.Copy on the same disk, and an unchanged re-deploy (needs PostgreSQL).
+bench-bundles:
+	go test -run '^$$' -bench 'BundleUpload|RedeployUnchanged' -benchtime 10x -count 5 -v ./api
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }

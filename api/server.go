@@ -33,6 +33,9 @@ type Config struct {
 	// RotationReminderEvery is how often admins are reminded to rotate an
 	// app's client secret; zero means workflows.DefaultRotationReminderEvery.
 	RotationReminderEvery time.Duration
+	// MaxBundleBytes is the largest bundle upload (raw bodies, not JSON);
+	// zero means DefaultMaxBundleBytes.
+	MaxBundleBytes int64
 }
 
 // Store is every store method the handlers use. It is declared here, by its
@@ -53,6 +56,7 @@ type Store interface {
 	ConnectionStore
 	OAuthStore
 	WebhookStore
+	DeploymentStore
 }
 
 // TeamStore is what the developer-account, member and invitation handlers use.
@@ -167,6 +171,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.MaxBundleBytes <= 0 {
+		cfg.MaxBundleBytes = DefaultMaxBundleBytes
 	}
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()

@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+
+	"appstore/models/blob"
 )
 
 // Store is the PostgreSQL-backed store of every domain type. Its methods take
@@ -15,6 +17,9 @@ type Store struct {
 	db  *gorm.DB
 	now func() time.Time
 	enc *Encrypter // seals the secrets we must use again; nil until SetEncrypter
+
+	// blobs holds bundle bytes; nil until SetBlobs.
+	blobs blob.Store
 }
 
 // NewStore returns a Store over db.

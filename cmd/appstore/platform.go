@@ -13,6 +13,7 @@ import (
 
 	"appstore/api"
 	"appstore/models"
+	"appstore/models/blob"
 )
 
 // platform is what the serve and worker roles share: configuration, logger,
@@ -43,8 +44,15 @@ func openPlatform(ctx context.Context, cfg *Config, log *slog.Logger) (*platform
 		tc.Close()
 		return nil, fmt.Errorf("ENCRYPTION_KEY: %w", err)
 	}
+	blobs, err := blob.NewFS(cfg.BlobDir)
+	if err != nil {
+		db.Close()
+		tc.Close()
+		return nil, fmt.Errorf("BLOB_DIR: %w", err)
+	}
 	store := models.NewStore(db)
 	store.SetEncrypter(enc)
+	store.SetBlobs(blobs)
 	return &platform{cfg: cfg, log: log, db: db, store: store, temporal: tc, registry: reg}, nil
 }
 

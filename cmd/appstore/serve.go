@@ -43,6 +43,7 @@ func (p *platform) serve(ctx context.Context) error {
 		DevMode:               !p.cfg.Production(),
 		SecretGrace:           p.cfg.SecretGrace,
 		RotationReminderEvery: p.cfg.RotationReminderEvery,
+		MaxBundleBytes:        p.cfg.MaxBundleBytes,
 	}, api.Deps{
 		Store: p.store, Logger: p.log, Registry: p.registry, Checks: p.checks(),
 		Invitations:  &api.TemporalInvitations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
