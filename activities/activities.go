@@ -5,6 +5,7 @@
 package activities
 
 import (
+	"go.temporal.io/sdk/client"
 	"net"
 	"net/http"
 	"time"
@@ -27,4 +28,7 @@ type Activities struct {
 	// OutboundAllow lists the networks outbound calls may reach although
 	// they are loopback, private or link-local (development, tests).
 	OutboundAllow []*net.IPNet
+	// Temporal lets an activity talk to another workflow (a publication
+	// deprecates the previous deployment through an Update to its run).
+	Temporal client.Client
 }

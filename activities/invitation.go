@@ -139,7 +139,7 @@ func DomainError(err error) error {
 	// worker logs it at debug level instead of as an activity error.
 	return temporal.NewApplicationErrorWithOptions(e.Message, e.Code, temporal.ApplicationErrorOptions{
 		NonRetryable: true,
-		Details:      []any{e.Kind},
+		Details:      []any{e.Kind, e.Fields},
 		Category:     temporal.ApplicationErrorCategoryBenign,
 	})
 }
@@ -154,10 +154,18 @@ func ModelError(err error) (*models.Error, bool) {
 		return nil, false
 	}
 	var kind models.Kind
-	if appErr.Details(&kind) != nil || kind == "" {
+	var fields []models.FieldError
+	// Field errors ride as a second detail; validators send only the Kind.
+	if appErr.Details(&kind, &fields) != nil {
+		fields = nil
+		if appErr.Details(&kind) != nil {
+			return nil, false
+		}
+	}
+	if kind == "" {
 		return nil, false
 	}
-	return &models.Error{Kind: kind, Code: appErr.Type(), Message: appErr.Message(), Err: err}, true
+	return &models.Error{Kind: kind, Code: appErr.Type(), Message: appErr.Message(), Fields: fields, Err: err}, true
 }
 
 // InvitationMail builds the mail inviting inv.Email to target (a developer

@@ -55,13 +55,14 @@ func newTeamHarness(t *testing.T, opts ...func(*api.Config)) *harness {
 		c := temporaltest.DevServer(t).Client()
 		queue := "api-test-" + uuid.NewString()
 		w := worker.New(c, queue, worker.Options{})
-		workflows.Register(w, &activities.Activities{Store: store, Mailer: &activities.OutboxMailer{Store: store}, BaseURL: baseURL})
+		workflows.Register(w, &activities.Activities{Store: store, Mailer: &activities.OutboxMailer{Store: store}, BaseURL: baseURL, Temporal: c})
 		if err := w.Start(); err != nil {
 			t.Fatalf("worker: %v", err)
 		}
 		t.Cleanup(w.Stop)
 		deps.Invitations = &api.TemporalInvitations{Client: c, TaskQueue: queue}
 		deps.AccountMails = &api.TemporalAccountMails{Client: c, TaskQueue: queue}
+		deps.Promotions = &api.TemporalPromotions{Client: c, TaskQueue: queue, ReminderAfter: time.Hour}
 	}, opts...)
 }
 

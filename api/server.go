@@ -36,6 +36,10 @@ type Config struct {
 	// MaxBundleBytes is the largest bundle upload (raw bodies, not JSON);
 	// zero means DefaultMaxBundleBytes.
 	MaxBundleBytes int64
+	// TemporalUIURL and TemporalNamespace let pages link workflow runs to
+	// the Temporal UI; empty means no links.
+	TemporalUIURL     string
+	TemporalNamespace string
 }
 
 // Store is every store method the handlers use. It is declared here, by its
@@ -57,6 +61,7 @@ type Store interface {
 	OAuthStore
 	WebhookStore
 	DeploymentStore
+	ReviewStore
 }
 
 // TeamStore is what the developer-account, member and invitation handlers use.
@@ -136,6 +141,9 @@ type Deps struct {
 	// WebhookDeliveries starts WebhookDelivery runs; the test-event and
 	// redeliver routes answer 503 without it.
 	WebhookDeliveries WebhookDeliveries
+	// Promotions drives Promotion runs; required for the promotion and
+	// review routes.
+	Promotions Promotions
 }
 
 // portalCacheSize bounds the per-user portal state cache.
@@ -159,6 +167,7 @@ type Server struct {
 	rotations    Rotations
 	// webhookDeliveries starts WebhookDelivery runs; may be nil.
 	webhookDeliveries WebhookDeliveries
+	promotions        Promotions
 }
 
 // New validates cfg and builds a Server with every route mounted.
@@ -199,6 +208,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		rotations:    deps.Rotations,
 
 		webhookDeliveries: deps.WebhookDeliveries,
+		promotions:        deps.Promotions,
 	}
 	if s.generations == nil {
 		// Nobody shares one: a password reset in this process still ends

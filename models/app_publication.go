@@ -57,10 +57,15 @@ func (s *Store) SetAppPublicationStatus(ctx context.Context, id uuid.UUID, to Pu
 			if Blocking(checks) {
 				return publishChecksFailed(checks)
 			}
-			// Deployments arrive in a later issue; until then no app has a
-			// published deployment, so none can be published.
-			return &Error{Kind: KindConflict, Code: "no_published_deployment",
-				Message: "Publish a production deployment of the app before publishing the app."}
+			var published int64
+			if err := tx.Model(&Deployment{}).Where("app_id = ? AND type = ? AND status = ?", id, DeploymentProduction, DeploymentPublished).
+				Count(&published).Error; err != nil {
+				return err
+			}
+			if published == 0 {
+				return &Error{Kind: KindConflict, Code: "no_published_deployment",
+					Message: "Publish a production deployment of the app before publishing the app."}
+			}
 		}
 		now := s.now()
 		if err := tx.Model(&App{}).Where("id = ?", id).

@@ -20,5 +20,6 @@ func Register(r worker.Registry, act *activities.Activities) {
 	r.RegisterWorkflow(SecretRotation)
 	r.RegisterWorkflow(RotationReminder)
 	r.RegisterWorkflow(WebhookDelivery)
+	r.RegisterWorkflow(Promotion)
 	r.RegisterActivity(act)
 }

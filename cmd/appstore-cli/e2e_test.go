@@ -13,18 +13,12 @@ import (
 // TestCLIEndToEnd drives the CLI against the real API: login with a
 // personal access token, deploy the example app (every bundle uploaded the
 // first time, nothing the second), promote, submit, approval by a
-// reviewer, publish, and status showing the published 0.1.0. It is
-// written against the shared contract and skips only while the server
-// answers the routes it needs with 404 route_not_found.
+// reviewer, publish, and status showing the published 0.1.0.
 func TestCLIEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs PostgreSQL and the Temporal dev server: skipped with -short")
 	}
 	p := newPlatform(t)
-	probe := p.serve(t, nil)
-	if missing := missingRoutes(t, probe.URL, p.pat, p.app.ID); len(missing) > 0 {
-		t.Skipf("the API does not serve these routes yet (404 route_not_found): %s", strings.Join(missing, ", "))
-	}
 	srv := p.serve(t, p.withWorkflows(t))
 
 	c := newCLI(t)

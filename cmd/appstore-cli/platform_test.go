@@ -18,6 +18,7 @@ import (
 	"appstore/activities"
 	"appstore/api"
 	"appstore/models"
+	"appstore/models/blob"
 	"appstore/models/dbtest"
 	"appstore/workflows"
 	"appstore/workflows/temporaltest"
@@ -107,54 +108,26 @@ func (p *platform) serve(t *testing.T, wire func(baseURL string, deps *api.Deps)
 // withWorkflows runs a worker with the real workflows and activities on
 // the test binary's Temporal dev server and points the API's workflow
 // dependencies at it, the way api/harness_test.go's newTeamHarness does.
-//
-// Merge note: the routes this test needs are built on other branches.
-// When they land, give the API what they need here (and nowhere else):
-//   - bundles (h1-bundles): a blob store for the store, e.g.
-//     blobs, _ := blob.NewFS(t.TempDir()); p.store.SetBlobs(blobs)
-//   - promotion and review: the Temporal-backed dependency those handlers
-//     use, on c and queue like the two below.
+// Bundles go to a blob store in the test's temporary directory.
 func (p *platform) withWorkflows(t *testing.T) func(baseURL string, deps *api.Deps) {
 	return func(baseURL string, deps *api.Deps) {
 		c := temporaltest.DevServer(t).Client()
 		queue := "cli-test-" + uuid.NewString()
 		w := worker.New(c, queue, worker.Options{})
-		workflows.Register(w, &activities.Activities{Store: p.store, Mailer: &activities.OutboxMailer{Store: p.store}, BaseURL: baseURL})
+		blobs, err := blob.NewFS(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.store.SetBlobs(blobs)
+		workflows.Register(w, &activities.Activities{Store: p.store, Mailer: &activities.OutboxMailer{Store: p.store}, BaseURL: baseURL, Temporal: c})
 		if err := w.Start(); err != nil {
 			t.Fatalf("worker: %v", err)
 		}
 		t.Cleanup(w.Stop)
 		deps.Invitations = &api.TemporalInvitations{Client: c, TaskQueue: queue}
 		deps.AccountMails = &api.TemporalAccountMails{Client: c, TaskQueue: queue}
+		deps.Promotions = &api.TemporalPromotions{Client: c, TaskQueue: queue, ReminderAfter: time.Hour}
 	}
-}
-
-// missingRoutes lists the routes of the deploy-to-publish path that the
-// server answers with 404 route_not_found: routes not built yet, as
-// opposed to a 404 for an unknown resource.
-func missingRoutes(t *testing.T, baseURL, token string, appID uuid.UUID) []string {
-	t.Helper()
-	some := uuid.NewString()
-	var missing []string
-	for _, r := range [][2]string{
-		{"POST", "/apps/" + appID.String() + "/bundles/check"},
-		{"PUT", "/apps/" + appID.String() + "/bundles/client/" + strings.Repeat("0", 64)},
-		{"POST", "/apps/" + appID.String() + "/deployments"},
-		{"GET", "/apps/" + appID.String() + "/deployments"},
-		{"GET", "/deployments/" + some},
-		{"POST", "/deployments/" + some + "/promote"},
-		{"POST", "/deployments/" + some + "/submit"},
-		{"POST", "/deployments/" + some + "/publish"},
-		{"GET", "/deployments/" + some + "/review"},
-		{"POST", "/review/deployments/" + some + "/claim"},
-		{"POST", "/review/deployments/" + some + "/approve"},
-	} {
-		status, body := call(t, baseURL, r[0], r[1], token, map[string]any{})
-		if status == http.StatusNotFound && strings.Contains(body, `"route_not_found"`) {
-			missing = append(missing, r[0]+" "+r[1])
-		}
-	}
-	return missing
 }
 
 // call sends one JSON request with a bearer token and returns the status

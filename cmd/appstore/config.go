@@ -62,6 +62,9 @@ type Config struct {
 	// WebhookRetrySchedule is the delay before each webhook attempt; its
 	// length is the number of attempts.
 	WebhookRetrySchedule []time.Duration
+	// TemporalUIURL is where ops open the Temporal UI; pages link each
+	// run there.
+	TemporalUIURL string
 	// OutboundAllow lists CIDRs that outbound calls to developer-supplied
 	// URLs may reach although they are loopback, private or link-local.
 	OutboundAllow []*net.IPNet
@@ -95,6 +98,7 @@ var settings = []setting{
 	{"TEMPORAL_ADDRESS", "127.0.0.1:7233", "Temporal frontend host:port"},
 	{"TEMPORAL_NAMESPACE", "default", "Temporal namespace"},
 	{"TEMPORAL_TASK_QUEUE", "appstore", "task queue of the worker"},
+	{"TEMPORAL_UI_URL", "http://localhost:8233", "the Temporal UI; deployment pages link each Promotion run there (empty: no links)"},
 	{"LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"LOG_FORMAT", "text", "text or json"},
 	{"EVENT_RETENTION", "2160h", "how long event log rows are kept (90 days)"},
@@ -297,6 +301,12 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 	}
 	c.SecretGrace = e.duration("SECRET_GRACE")
 	c.ReviewReminderAfter = e.duration("REVIEW_REMINDER_AFTER")
+	c.TemporalUIURL = strings.TrimSuffix(e.get("TEMPORAL_UI_URL"), "/")
+	if c.TemporalUIURL != "" {
+		if u, err := url.Parse(c.TemporalUIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			e.fail("TEMPORAL_UI_URL", "%q must be an http(s) URL", c.TemporalUIURL)
+		}
+	}
 	c.BlobDir = e.get("BLOB_DIR")
 	if c.BlobDir == "" {
 		c.BlobDir = filepath.Join(c.DataDir, "blobs")

@@ -44,6 +44,8 @@ func (p *platform) serve(ctx context.Context) error {
 		SecretGrace:           p.cfg.SecretGrace,
 		RotationReminderEvery: p.cfg.RotationReminderEvery,
 		MaxBundleBytes:        p.cfg.MaxBundleBytes,
+		TemporalUIURL:         p.cfg.TemporalUIURL,
+		TemporalNamespace:     p.cfg.TemporalNamespace,
 	}, api.Deps{
 		Store: p.store, Logger: p.log, Registry: p.registry, Checks: p.checks(),
 		Invitations:  &api.TemporalInvitations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
@@ -52,6 +54,7 @@ func (p *platform) serve(ctx context.Context) error {
 		Rotations:    &api.TemporalRotations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
 
 		WebhookDeliveries: &api.TemporalWebhookDeliveries{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
+		Promotions:        &api.TemporalPromotions{Client: p.temporal, TaskQueue: p.cfg.TaskQueue, ReminderAfter: p.cfg.ReviewReminderAfter},
 	})
 	if err != nil {
 		return err

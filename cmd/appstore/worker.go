@@ -63,7 +63,7 @@ func (p *platform) work(ctx context.Context) error {
 	w := worker.New(p.temporal, p.cfg.TaskQueue, worker.Options{})
 	workflows.Register(w, &activities.Activities{Store: p.store, Mailer: p.mailer(), BaseURL: p.cfg.BaseURL.String(),
 		WebhookSchedule: p.cfg.WebhookRetrySchedule, OutboundAllow: p.cfg.OutboundAllow,
-		HTTPClient: activities.NewOutboundClient(p.cfg.OutboundAllow)})
+		HTTPClient: activities.NewOutboundClient(p.cfg.OutboundAllow), Temporal: p.temporal})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
