@@ -24,6 +24,7 @@ var appTables = []string{
 	"apps",
 	"app_bundles", "app_deployments", "app_installations",
 	"webhook_endpoints", "webhook_deliveries", "webhook_attempts",
+	"app_settings", "connection_values", "app_permissions", "oidc_signing_keys", "oidc_auth_requests", "oidc_tokens",
 }
 
 func openEmpty(t *testing.T) *sql.DB {
