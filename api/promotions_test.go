@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"appstore/api"
 	"appstore/models"
 	"appstore/workflows"
 )
@@ -24,17 +25,21 @@ type reviewFixture struct {
 	staff    string
 }
 
-func newReviewFixture(t *testing.T) *reviewFixture {
+func newReviewFixture(t *testing.T, opts ...func(*api.Config)) *reviewFixture {
 	t.Helper()
-	h := newTeamHarness(t)
+	h := newTeamHarness(t, opts...)
 	tm := newTeam(t, h)
 	f := &reviewFixture{h: h, tm: tm, app: newApp(t, h, tm.acme, models.AppUnpublished),
 		reviewer: h.login("reviewer@appstore.test"), staff: h.login("staff@appstore.test")}
+	// Set up through the store: browser tests serve the harness on an
+	// origin of their own, which the harness's API requests do not carry.
 	text := strings.Repeat("t", 100)
-	wantStatus(t, h.do(req{method: "PATCH", path: "/api/v1/apps/" + f.app.ID.String(), cookie: tm.admin, body: map[string]any{
-		"category": "analytics", "description": text, "overview": text, "content_how_it_works": text, "content_configure": text,
-		"website_url": "https://example.com", "docs_url": "https://example.com/docs", "contact_url": "https://example.com/contact",
-		"terms_url": "https://example.com/terms"}}), http.StatusOK)
+	cat, site := "analytics", "https://example.com"
+	if _, err := h.store.UpdateAppListing(context.Background(), f.app.ID, models.AppListingUpdate{Category: &cat, Description: &text,
+		Overview: &text, ContentHowItWorks: &text, ContentConfigure: &text, WebsiteURL: &site, DocsURL: &site, ContactURL: &site,
+		TermsURL: &site}); err != nil {
+		t.Fatal(err)
+	}
 	var org models.Organization
 	if err := h.store.Gorm().Where("name = ?", "Acme Sandbox").First(&org).Error; err != nil {
 		t.Fatal(err)
@@ -54,12 +59,12 @@ func (f *reviewFixture) deploy(t *testing.T, orgSettings map[string]any) uuid.UU
 			"user":         map[string]any{"type": "object", "properties": map[string]any{}},
 		},
 	}
-	rec := f.h.do(req{method: "POST", path: "/api/v1/apps/" + f.app.ID.String() + "/deployments", cookie: f.tm.admin,
-		body: map[string]any{"target_organization_id": f.sandbox, "settings_schema": schema, "metadata": map[string]any{"message": "test"}}})
-	wantStatus(t, rec, http.StatusCreated)
-	var out struct{ Deployment models.Deployment }
-	decode(t, rec, &out)
-	return out.Deployment.ID
+	d, _, err := f.h.store.CreateDevelopmentDeployment(models.WithActor(context.Background(), userID(t, f.h, "dev@acme.test")), f.app.ID,
+		models.DevelopmentDeploymentInput{TargetOrganizationID: f.sandbox, SettingsSchema: schema, Metadata: models.DeploymentMetadata{Message: "test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.ID
 }
 
 type moveAnswer struct {
