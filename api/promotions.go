@@ -71,7 +71,12 @@ func (s *Server) promote(c *gin.Context) error {
 			return err
 		}
 	}
-	in := workflows.PromotionInput{DevDeploymentID: d.ID, AppID: app.ID, AppSlug: app.Slug, DeveloperAccountID: app.DeveloperAccountID}
+	acct, err := s.store.GetDeveloperAccount(c.Request.Context(), app.DeveloperAccountID)
+	if err != nil {
+		return err
+	}
+	in := workflows.PromotionInput{DevDeploymentID: d.ID, AppID: app.ID, AppSlug: app.Slug,
+		DeveloperAccountID: app.DeveloperAccountID, DeveloperAccountSlug: acct.Slug}
 	args := activities.ReviewArgs{ActorID: principal(c).UserID, ReleaseNotes: strings.TrimSpace(req.ReleaseNotes)}
 	ctx := c.Request.Context()
 	st, err := s.promotions.Promote(ctx, in, args, updateID(c, "promote", d.ID))

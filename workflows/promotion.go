@@ -35,6 +35,9 @@ type PromotionInput struct {
 	AppID              uuid.UUID
 	AppSlug            string
 	DeveloperAccountID uuid.UUID
+	// DeveloperAccountSlug is what ops filter by (DeveloperAccount), as
+	// for invitations and webhook deliveries.
+	DeveloperAccountSlug string
 	// ReminderAfter is how long a submission may wait before reviewers
 	// are reminded; zero means DefaultReviewReminder.
 	ReminderAfter time.Duration
@@ -314,6 +317,6 @@ func (p *promotion) snapshot() *ReviewState {
 func PromotionSearchAttributes(in PromotionInput) temporal.SearchAttributes {
 	return temporal.NewSearchAttributes(
 		AttrAppSlug.ValueSet(in.AppSlug),
-		AttrDeveloperAccount.ValueSet(in.DeveloperAccountID.String()),
+		AttrDeveloperAccount.ValueSet(in.DeveloperAccountSlug),
 	)
 }

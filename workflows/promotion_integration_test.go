@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
 
@@ -166,7 +167,7 @@ func TestPromotionIntegration(t *testing.T) {
 	}
 
 	promotions := &api.TemporalPromotions{Client: c, TaskQueue: queue, ReminderAfter: time.Hour}
-	in := workflows.PromotionInput{DevDeploymentID: devDeployment.ID, AppID: app.ID, AppSlug: app.Slug, DeveloperAccountID: acct.ID}
+	in := workflows.PromotionInput{DevDeploymentID: devDeployment.ID, AppID: app.ID, AppSlug: app.Slug, DeveloperAccountID: acct.ID, DeveloperAccountSlug: acct.Slug}
 	type answer struct {
 		st  *workflows.ReviewState
 		err error
@@ -248,6 +249,25 @@ func TestPromotionIntegration(t *testing.T) {
 	}
 	if final.Status != models.DeploymentDeprecated || len(final.History) != 9 {
 		t.Fatalf("final state %+v", final)
+	}
+
+	// Ops find the run by its search attributes, kept current to the end.
+	desc, err := c.DescribeWorkflowExecution(ctx, workflows.PromotionWorkflowID(devDeployment.ID), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	attrs := map[string]string{}
+	for name, p := range desc.GetWorkflowExecutionInfo().GetSearchAttributes().GetIndexedFields() {
+		var v string
+		if converter.GetDefaultDataConverter().FromPayload(p, &v) == nil {
+			attrs[name] = v
+		}
+	}
+	for name, want := range map[string]string{"AppSlug": app.Slug, "DeveloperAccount": acct.Slug, "ReviewStatus": "deprecated",
+		"Version": "0.1.0", "DeploymentID": got.st.DeploymentID.String()} {
+		if attrs[name] != want {
+			t.Errorf("search attribute %s = %q, want %q", name, attrs[name], want)
+		}
 	}
 
 	want := []string{"deployment.promoted", "deployment.submitted", "deployment.claimed", "deployment.rejected",
