@@ -26,7 +26,7 @@ func TestBrowserPromoteSubmitReject(t *testing.T) {
 		return f.h
 	})
 	dev := f.deploy(t, map[string]any{})
-	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
 	defer cancel()
 
 	err := chromedp.Do(ctx, steps(

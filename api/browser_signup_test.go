@@ -39,7 +39,18 @@ func TestBrowserSignUpVerifyCreateOrganization(t *testing.T) {
 		chromedp.Navigate(origin+"/dev/mail"),
 		chromedp.Click(`[data-testid=outbox] a`),
 		chromedp.WaitVisible(`[data-testid=mail-body] a`),
-		chromedp.Click(`[data-testid=mail-body] a`),
+	)...)
+	if err != nil {
+		failShot(t, ctx, "open-mail", err)
+	}
+	// Follow the link by navigating to it, so the next steps run on the
+	// loaded verification page and not on a document being replaced.
+	link, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("[data-testid=mail-body] a").href`))
+	if err != nil {
+		t.Fatalf("verification link: %v", err)
+	}
+	err = chromedp.Do(ctx, steps(
+		chromedp.Navigate(link),
 		chromedp.WaitVisible(`form[data-api-url="/api/v1/auth/verify-email"] button`),
 		chromedp.Click(`form[data-api-url="/api/v1/auth/verify-email"] button`),
 		chromedp.WaitVisible(`[data-testid=verified]`),
