@@ -172,3 +172,5 @@ func verifyIDToken(t *testing.T, env *oidctest.Env, clientID, idToken string) *o
 	}
 	return claims
 }
+
+func base64URLDecode(s string) ([]byte, error) { return base64.RawURLEncoding.DecodeString(s) }
