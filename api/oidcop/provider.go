@@ -141,7 +141,9 @@ func (p *Provider) Issuer() string { return p.cfg.Issuer }
 
 // Paths are the request paths the provider answers (mount each of them).
 func (p *Provider) Paths() []string {
-	return []string{DiscoveryPath, AuthorizePath, CallbackPath, TokenPath, UserinfoPath, RevokePath,
+	// op's /oauth/authorize/callback is left out on purpose: FinishLogin
+	// answers the client itself, so no second way to mint a code exists.
+	return []string{DiscoveryPath, AuthorizePath, TokenPath, UserinfoPath, RevokePath,
 		IntrospectPath, EndSessionPath, KeysPath}
 }
 
