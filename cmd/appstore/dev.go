@@ -96,7 +96,14 @@ func dev(ctx context.Context, cfg *Config, out io.Writer, exampleApp bool) error
 	g.Go(func() error { return p.work(gctx) })
 	if exampleApp {
 		fmt.Fprintf(out, "Example app (examples/crm-app) at %s: install it, then Open App.\n", cfg.ExampleAppURL)
-		g.Go(func() error { return runExampleApp(gctx, cfg, p.store, out) })
+		// The example is a convenience: if it cannot run (its port is
+		// taken), the platform keeps running without it.
+		g.Go(func() error {
+			if err := runExampleApp(gctx, cfg, p.store, out); err != nil {
+				fmt.Fprintf(out, "Example app stopped: %v (the platform keeps running; --no-example-app skips it).\n", err)
+			}
+			return nil
+		})
 	}
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
