@@ -141,6 +141,15 @@ func TestOIDCRevokedTokensStopWorking(t *testing.T) {
 	if status, info := userinfo(t, env, owner.AccessToken); status != 200 || info["org_role"] != "owner" {
 		t.Fatalf("owner's userinfo: %d %v", status, info)
 	}
+	// A disabled client's tokens stop working while it is disabled.
+	env.DB().Exec("UPDATE oauth_clients SET enabled = false WHERE client_id = ?", inst.ClientID)
+	if status, _ := userinfo(t, env, owner.AccessToken); status == 200 {
+		t.Fatal("userinfo works for a disabled client's token")
+	}
+	env.DB().Exec("UPDATE oauth_clients SET enabled = true WHERE client_id = ?", inst.ClientID)
+	if status, _ := userinfo(t, env, owner.AccessToken); status != 200 {
+		t.Fatalf("userinfo after re-enabling: %d", status)
+	}
 	// Uninstalled: every token of the installation ends, and its client too.
 	env.Uninstall(inst)
 	if status, _ := userinfo(t, env, owner.AccessToken); status == 200 {
