@@ -61,8 +61,8 @@ func (s *Store) OIDCAuthRequest(ctx context.Context, id uuid.UUID) (*OIDCAuthReq
 	return s.findAuthRequest(ctx, "id = ?", id)
 }
 
-// OIDCAuthRequestByCode returns the unexpired, completed request whose code
-// digest is codeHash.
+// OIDCAuthRequestByCode returns the unexpired, completed request that code
+// was issued for (looked up by the code's digest).
 func (s *Store) OIDCAuthRequestByCode(ctx context.Context, code string) (*OIDCAuthRequest, error) {
 	return s.findAuthRequest(ctx, "code_hash = ? AND done", HashToken(code))
 }
