@@ -129,6 +129,7 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 	me.POST("/organizations/:org/invitations", handler(s.inviteToOrganization))
 	me.POST("/organizations/:org/invitations/:inv/resend", handler(s.resendOrganizationInvitation))
 	me.POST("/organizations/:org/invitations/:inv/cancel", handler(s.cancelOrganizationInvitation))
+	me.GET("/organizations/:org/installations/:id/sso", handler(s.getSSO))
 
 	pages := r.Group("", auth, csrf)
 	pages.GET("/", s.homePage)
@@ -153,9 +154,14 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 	pages.GET("/deployments/:id", s.deploymentPage)
 	pages.GET("/review", s.reviewPage)
 	pages.GET("/invitations/accept", s.acceptInvitationPage)
+	pages.GET("/organizations/:org/installations/:id/open", s.openAppPage)
 	if s.cfg.DevMode {
 		pages.GET("/dev/mail", s.devMailPage)
 		pages.GET("/dev/mail/:id", s.devMailMessagePage)
+	}
+
+	if deps.OIDC != nil {
+		s.mountOIDC(r, deps.OIDC, auth)
 	}
 
 	r.NoRoute(func(c *gin.Context) {

@@ -68,6 +68,11 @@ type Config struct {
 	// OutboundAllow lists CIDRs that outbound calls to developer-supplied
 	// URLs may reach although they are loopback, private or link-local.
 	OutboundAllow []*net.IPNet
+	// OIDCKeyRotation is the age at which the OpenID Connect signing key
+	// is replaced.
+	OIDCKeyRotation time.Duration
+	// ExampleAppURL is where `appstore dev` serves the example app.
+	ExampleAppURL string
 }
 
 // SMTPConfig is the mail relay of production.
@@ -121,6 +126,8 @@ var settings = []setting{
 	{"MAX_BUNDLE_BYTES", "52428800", "largest bundle accepted in one upload (50 MB); account quotas are per developer account"},
 	{"REVIEW_REMINDER_AFTER", "24h", "how long a submission waits before reviewers are reminded, and again after each reminder"},
 	{"WEBHOOK_RETRY_SCHEDULE", "0s,5s,5m,30m,2h,5h,10h,14h,20h,24h", "delay before each webhook attempt (jitter is added); its length is the number of attempts"},
+	{"OIDC_KEY_ROTATION", "720h", "age at which the OpenID Connect signing key is replaced; retired keys stay published until their tokens expire"},
+	{"EXAMPLE_APP_URL", "http://localhost:8090", "where `appstore dev` serves the example third-party app (examples/crm-app)"},
 	{"OUTBOUND_ALLOW", "", "CIDRs outbound webhook calls may reach although private or loopback (development allows 127.0.0.0/8 and ::1/128 by default)"},
 }
 
@@ -319,6 +326,13 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 	c.WebhookRetrySchedule = e.durations("WEBHOOK_RETRY_SCHEDULE")
 	c.OutboundAllow = e.cidrs("OUTBOUND_ALLOW", c.Env)
 	c.RotationReminderEvery = e.duration("ROTATION_REMINDER_INTERVAL")
+	if c.OIDCKeyRotation = e.duration("OIDC_KEY_ROTATION"); c.OIDCKeyRotation > 0 && c.OIDCKeyRotation < time.Hour {
+		e.fail("OIDC_KEY_ROTATION", "must be at least 1h")
+	}
+	c.ExampleAppURL = strings.TrimSuffix(e.get("EXAMPLE_APP_URL"), "/")
+	if u, err := url.Parse(c.ExampleAppURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		e.fail("EXAMPLE_APP_URL", "%q must be an http(s) URL", c.ExampleAppURL)
+	}
 	encKey := e.get("ENCRYPTION_KEY")
 	switch {
 	case encKey == "" && c.Env == "production":

@@ -26,7 +26,8 @@ import (
 const devUIPort = "8233"
 
 func devCommand() *cobra.Command {
-	return &cobra.Command{
+	var noExampleApp bool
+	cmd := &cobra.Command{
 		Use:   "dev",
 		Short: "Run everything on this machine: Temporal dev server + UI, migrations, demo data, API, web and worker",
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -37,12 +38,14 @@ func devCommand() *cobra.Command {
 			if cfg.Production() {
 				return errors.New("`appstore dev` is for development; use serve and worker in production")
 			}
-			return dev(cmd.Context(), cfg, cmd.OutOrStdout())
+			return dev(cmd.Context(), cfg, cmd.OutOrStdout(), !noExampleApp)
 		},
 	}
+	cmd.Flags().BoolVar(&noExampleApp, "no-example-app", false, "do not serve the example third-party app (examples/crm-app) at EXAMPLE_APP_URL")
+	return cmd
 }
 
-func dev(ctx context.Context, cfg *Config, out io.Writer) error {
+func dev(ctx context.Context, cfg *Config, out io.Writer, exampleApp bool) error {
 	log := newLogger(cfg)
 	fmt.Fprintln(out, "Checking PostgreSQL...")
 	if err := createDatabaseIfMissing(ctx, cfg.DatabaseURL, out); err != nil {
@@ -91,6 +94,17 @@ func dev(ctx context.Context, cfg *Config, out io.Writer) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return p.serve(gctx) })
 	g.Go(func() error { return p.work(gctx) })
+	if exampleApp {
+		fmt.Fprintf(out, "Example app (examples/crm-app) at %s: install it, then Open App.\n", cfg.ExampleAppURL)
+		// The example is a convenience: if it cannot run (its port is
+		// taken), the platform keeps running without it.
+		g.Go(func() error {
+			if err := runExampleApp(gctx, cfg, p.store, out); err != nil {
+				fmt.Fprintf(out, "Example app stopped: %v (the platform keeps running; --no-example-app skips it).\n", err)
+			}
+			return nil
+		})
+	}
 	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
 		err = nil

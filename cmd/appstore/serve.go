@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"appstore/api"
+	"appstore/api/oidcop"
 	"appstore/models"
 )
 
@@ -33,6 +34,14 @@ func (p *platform) serve(ctx context.Context) error {
 	if err := generations.Reload(ctx); err != nil {
 		return fmt.Errorf("load session generations: %w", err)
 	}
+	enc, err := models.NewEncrypter(p.cfg.EncryptionKey)
+	if err != nil {
+		return fmt.Errorf("ENCRYPTION_KEY: %w", err)
+	}
+	provider, err := oidcop.New(oidcop.Config{Issuer: p.cfg.BaseURL.String(), KeyRotation: p.cfg.OIDCKeyRotation}, p.store, enc, p.log)
+	if err != nil {
+		return err
+	}
 	srv, err := api.New(api.Config{
 		BaseURL:               p.cfg.BaseURL,
 		JWTKey:                p.cfg.JWTSecret,
@@ -55,6 +64,7 @@ func (p *platform) serve(ctx context.Context) error {
 
 		WebhookDeliveries: &api.TemporalWebhookDeliveries{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
 		Promotions:        &api.TemporalPromotions{Client: p.temporal, TaskQueue: p.cfg.TaskQueue, ReminderAfter: p.cfg.ReviewReminderAfter},
+		OIDC:              provider,
 	})
 	if err != nil {
 		return err
