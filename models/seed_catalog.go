@@ -37,11 +37,11 @@ const (
 
 // catalogApp is one seeded listing; paths are under ExampleAppURL.
 type catalogApp struct {
-	slug, title, category, price string // price "" means free
-	description, overview, how, cfg  string
-	features, scopes                 []string
-	appPath, webhookPath             string // webhookPath "": no webhook
-	orgSettings, userSettings        map[string]any
+	slug, title, category, price    string // price "" means free
+	description, overview, how, cfg string
+	features, scopes                []string
+	appPath, webhookPath            string // webhookPath "": no webhook
+	orgSettings, userSettings       map[string]any
 }
 
 // catalogApps are the four apps of seed 002, first party and verified.
