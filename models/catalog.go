@@ -78,6 +78,9 @@ type CatalogDeveloper struct {
 // CatalogListing is an app's full marketplace page.
 type CatalogListing struct {
 	CatalogItem
+	// PublicationStatus is published, or unpublished for an app seen only
+	// through a development deployment.
+	PublicationStatus PublicationStatus `json:"publication_status"`
 	Overview          string     `json:"overview"`
 	ContentHowItWorks string     `json:"content_how_it_works"`
 	ContentConfigure  string     `json:"content_configure"`

@@ -214,7 +214,7 @@ func (s *Store) GetMarketplaceApp(ctx context.Context, slug string, viewer *uuid
 		CatalogItem: CatalogItem{ID: a.ID, Slug: a.Slug, Title: a.Title, Description: a.Description, Category: a.Category,
 			AvatarURL: a.AvatarURL, IsFree: a.IsFree, MonthlyPrice: a.MonthlyPrice, Features: a.Features,
 			IsFirstParty: a.IsFirstParty, Verified: a.Verified, Development: len(devOrgs) > 0, CreatedAt: a.CreatedAt},
-		Overview: a.Overview, ContentHowItWorks: a.ContentHowItWorks, ContentConfigure: a.ContentConfigure,
+		PublicationStatus: a.PublicationStatus, Overview: a.Overview, ContentHowItWorks: a.ContentHowItWorks, ContentConfigure: a.ContentConfigure,
 		ScreenshotURLs: a.ScreenshotURLs, WebsiteURL: a.WebsiteURL, DocsURL: a.DocsURL, SupportURL: a.SupportURL,
 		ContactURL: a.ContactURL, TermsURL: a.TermsURL, RequiredScopes: a.RequiredScopes,
 		Connections: []string{}, Releases: []CatalogRelease{}, DevelopmentOrganizations: devOrgs,
