@@ -81,16 +81,16 @@ type CatalogListing struct {
 	// PublicationStatus is published, or unpublished for an app seen only
 	// through a development deployment.
 	PublicationStatus PublicationStatus `json:"publication_status"`
-	Overview          string     `json:"overview"`
-	ContentHowItWorks string     `json:"content_how_it_works"`
-	ContentConfigure  string     `json:"content_configure"`
-	ScreenshotURLs    StringList `json:"screenshot_urls"`
-	WebsiteURL        string     `json:"website_url"`
-	DocsURL           string     `json:"docs_url"`
-	SupportURL        string     `json:"support_url"`
-	ContactURL        string     `json:"contact_url"`
-	TermsURL          string     `json:"terms_url"`
-	RequiredScopes    StringList `json:"required_scopes"`
+	Overview          string            `json:"overview"`
+	ContentHowItWorks string            `json:"content_how_it_works"`
+	ContentConfigure  string            `json:"content_configure"`
+	ScreenshotURLs    StringList        `json:"screenshot_urls"`
+	WebsiteURL        string            `json:"website_url"`
+	DocsURL           string            `json:"docs_url"`
+	SupportURL        string            `json:"support_url"`
+	ContactURL        string            `json:"contact_url"`
+	TermsURL          string            `json:"terms_url"`
+	RequiredScopes    StringList        `json:"required_scopes"`
 	// Connections are the display names of the connection definitions an
 	// installer fills in; never their secrets or client settings.
 	Connections []string         `json:"connections"`
