@@ -15,11 +15,14 @@ func newMarketplaceHarness(t *testing.T) *harness {
 	t.Helper()
 	h := newHarness(t)
 	withEncryption(t, h)
-	if _, err := h.store.SeedCatalog(context.Background(), models.CatalogURLs{ExampleAppURL: "http://localhost:8090"}); err != nil {
+	if _, err := h.store.SeedCatalog(context.Background(), catalogURLs); err != nil {
 		t.Fatalf("seed catalog: %v", err)
 	}
 	return h
 }
+
+// catalogURLs point the seeded apps at the example app's default address.
+var catalogURLs = models.CatalogURLs{ExampleAppURL: "http://localhost:8090"}
 
 type catalogAnswer struct {
 	Items       []models.CatalogItem `json:"items"`
