@@ -1,7 +1,7 @@
 # Appstore developer commands. The Temporal CLI version is pinned in one
 # place, workflows/devserver/devserver.go; `install-tools` installs it.
 
-.PHONY: dev test test-short tools browser bench bench-bundles lint
+.PHONY: dev test test-short tools browser bench bench-bundles bench-catalog lint
 
 # Everything on this machine: Temporal dev server + UI, migrations, demo data, API, web, worker.
 dev:
@@ -30,6 +30,10 @@ bench:
 # Bundle upload vs io.Copy on the same disk, and an unchanged re-deploy (needs PostgreSQL).
 bench-bundles:
 	go test -run '^$$' -bench 'BundleUpload|RedeployUnchanged' -benchtime 10x -count 5 -v ./api
+
+# Marketplace search over 10,000 published apps: p50/p99 of one first-page search (needs PostgreSQL).
+bench-catalog:
+	go test -run '^$$' -bench 'CatalogSearch' -benchtime 2000x -count 3 -v ./models
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }

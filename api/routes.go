@@ -124,6 +124,8 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 	me.POST("/review/deployments/:id/approve", handler(s.reviewerMove(models.ReviewApprove)))
 	me.POST("/review/deployments/:id/reject", handler(s.reviewerMove(models.ReviewReject)))
 	me.GET("/rejection-reasons", s.rejectionReasons)
+	me.GET("/marketplace/apps", handler(s.listMarketplaceApps))
+	me.GET("/marketplace/apps/:slug", handler(s.getMarketplaceApp))
 	me.POST("/invitations/accept", handler(s.acceptInvitation))
 	me.GET("/organizations/:org/invitations", handler(s.listOrganizationInvitations))
 	me.POST("/organizations/:org/invitations", handler(s.inviteToOrganization))
@@ -153,6 +155,8 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 	pages.GET("/apps/:app/deployments", s.appDeploymentsPage)
 	pages.GET("/deployments/:id", s.deploymentPage)
 	pages.GET("/review", s.reviewPage)
+	pages.GET("/marketplace", s.marketplacePage)
+	pages.GET("/marketplace/:slug", s.marketplaceAppPage)
 	pages.GET("/invitations/accept", s.acceptInvitationPage)
 	pages.GET("/organizations/:org/installations/:id/open", s.openAppPage)
 	if s.cfg.DevMode {

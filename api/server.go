@@ -63,6 +63,7 @@ type Store interface {
 	DeploymentStore
 	ReviewStore
 	SSOStore
+	MarketplaceStore
 }
 
 // TeamStore is what the developer-account, member and invitation handlers use.

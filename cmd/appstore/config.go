@@ -71,8 +71,13 @@ type Config struct {
 	// OIDCKeyRotation is the age at which the OpenID Connect signing key
 	// is replaced.
 	OIDCKeyRotation time.Duration
-	// ExampleAppURL is where `appstore dev` serves the example app.
+	// ExampleAppURL is where the example third-party app listens; the
+	// seeded catalog apps point their app, callback and webhook URLs there.
 	ExampleAppURL string
+	// ExampleAppWebhookSecretFile receives the seeded CRM app's webhook
+	// signing secret when `appstore seed` makes it (development only):
+	// the secret is shown once, and this is how the example app gets it.
+	ExampleAppWebhookSecretFile string
 }
 
 // SMTPConfig is the mail relay of production.
@@ -127,7 +132,8 @@ var settings = []setting{
 	{"REVIEW_REMINDER_AFTER", "24h", "how long a submission waits before reviewers are reminded, and again after each reminder"},
 	{"WEBHOOK_RETRY_SCHEDULE", "0s,5s,5m,30m,2h,5h,10h,14h,20h,24h", "delay before each webhook attempt (jitter is added); its length is the number of attempts"},
 	{"OIDC_KEY_ROTATION", "720h", "age at which the OpenID Connect signing key is replaced; retired keys stay published until their tokens expire"},
-	{"EXAMPLE_APP_URL", "http://localhost:8090", "where `appstore dev` serves the example third-party app (examples/crm-app)"},
+	{"EXAMPLE_APP_URL", "http://localhost:8090", "the example third-party app; the seeded catalog apps (crm: app URL /, callback /callback, webhooks /webhooks) point there"},
+	{"EXAMPLE_APP_WEBHOOK_SECRET_FILE", "", "where `appstore seed` writes the seeded crm app's webhook signing secret when it makes it, for the example app (default: DATA_DIR/example-app-webhook-secret)"},
 	{"OUTBOUND_ALLOW", "", "CIDRs outbound webhook calls may reach although private or loopback (development allows 127.0.0.0/8 and ::1/128 by default)"},
 }
 
@@ -332,6 +338,10 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 	c.ExampleAppURL = strings.TrimSuffix(e.get("EXAMPLE_APP_URL"), "/")
 	if u, err := url.Parse(c.ExampleAppURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		e.fail("EXAMPLE_APP_URL", "%q must be an http(s) URL", c.ExampleAppURL)
+	}
+	c.ExampleAppWebhookSecretFile = e.get("EXAMPLE_APP_WEBHOOK_SECRET_FILE")
+	if c.ExampleAppWebhookSecretFile == "" {
+		c.ExampleAppWebhookSecretFile = filepath.Join(c.DataDir, "example-app-webhook-secret")
 	}
 	encKey := e.get("ENCRYPTION_KEY")
 	switch {

@@ -19,8 +19,9 @@ import (
 // runExampleApp serves examples/crm-app at EXAMPLE_APP_URL until ctx ends,
 // so that a newcomer can install it and open it with single sign-on. Its
 // webhook secret is the one the platform signs with for the app whose
-// webhook URL is under EXAMPLE_APP_URL (the demo catalog's), written to
-// DATA_DIR/crm-app/webhook-secret.
+// webhook URL is under EXAMPLE_APP_URL (the demo catalog's crm), read from
+// the database at every start and written to EXAMPLE_APP_WEBHOOK_SECRET_FILE,
+// the file `appstore seed` writes when it makes the secret.
 func runExampleApp(ctx context.Context, cfg *Config, store *models.Store, out io.Writer) error {
 	u, err := url.Parse(cfg.ExampleAppURL)
 	if err != nil {
@@ -37,7 +38,7 @@ func runExampleApp(ctx context.Context, cfg *Config, store *models.Store, out io
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	secretFile := filepath.Join(dir, "webhook-secret")
+	secretFile := cfg.ExampleAppWebhookSecretFile
 	if err := writeExampleWebhookSecret(ctx, cfg, store, secretFile); err != nil {
 		fmt.Fprintf(out, "Example app: %v; its webhooks are refused until %s holds the app's whsec_ secret.\n", err, secretFile)
 	}

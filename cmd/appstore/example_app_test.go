@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -65,7 +64,7 @@ func TestDevRunsTheExampleApp(t *testing.T) {
 	if !strings.Contains(string(b), "Example CRM") {
 		t.Fatalf("example app page: %s", b)
 	}
-	written, err := os.ReadFile(filepath.Join(cfg.DataDir, "crm-app", "webhook-secret"))
+	written, err := os.ReadFile(cfg.ExampleAppWebhookSecretFile)
 	if err != nil || strings.TrimSpace(string(written)) != secret {
 		t.Fatalf("webhook secret file: %q %v", written, err)
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -14,10 +16,16 @@ import (
 func seedCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "seed",
-		Short: "Create the demo users, organizations and developer account (development only)",
+		Short: "Create the demo users, organizations, developer accounts and catalog apps (development only)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withDB(cmd.Context(), func(cfg *Config, db *models.DB) error {
-				return seed(cmd.Context(), cfg, models.NewStore(db), cmd.OutOrStdout())
+				enc, err := models.NewEncrypter(cfg.EncryptionKey)
+				if err != nil {
+					return fmt.Errorf("ENCRYPTION_KEY: %w", err)
+				}
+				store := models.NewStore(db)
+				store.SetEncrypter(enc) // the catalog's webhook signing secret is stored encrypted
+				return seed(cmd.Context(), cfg, store, cmd.OutOrStdout())
 			})
 		},
 	}
@@ -33,11 +41,37 @@ func seed(ctx context.Context, cfg *Config, store *models.Store, out io.Writer) 
 	if err != nil {
 		return err
 	}
-	if len(res.Created) == 0 {
+	catalog, err := store.SeedCatalog(ctx, models.CatalogURLs{ExampleAppURL: cfg.ExampleAppURL})
+	if err != nil {
+		return err
+	}
+	created := append(res.Created, catalog.Created...)
+	if len(created) == 0 {
 		fmt.Fprintln(out, "demo data already present; nothing to do")
 	}
-	for _, c := range res.Created {
+	for _, c := range created {
 		fmt.Fprintln(out, "seeded", c)
 	}
+	if catalog.WebhookSecret != "" {
+		// Shown once: the file is the example app's only way to get it.
+		if err := writeSecretFile(cfg.ExampleAppWebhookSecretFile, catalog.WebhookSecret); err != nil {
+			return fmt.Errorf("write the %s app's webhook secret (it is shown once; reset the database to make a new one): %w",
+				models.CatalogWebhookApp, err)
+		}
+		fmt.Fprintf(out, "wrote the %s app's webhook signing secret to %s\n", models.CatalogWebhookApp, cfg.ExampleAppWebhookSecretFile)
+	}
 	return nil
+}
+
+// writeSecretFile writes secret to path readable by its owner only,
+// through a temporary file so a reader never sees half of it.
+func writeSecretFile(path, secret string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(secret+"\n"), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
