@@ -129,6 +129,10 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 	me.POST("/organizations/:org/invitations", handler(s.inviteToOrganization))
 	me.POST("/organizations/:org/invitations/:inv/resend", handler(s.resendOrganizationInvitation))
 	me.POST("/organizations/:org/invitations/:inv/cancel", handler(s.cancelOrganizationInvitation))
+	me.GET("/organizations/:org/installations", handler(s.listInstallations))
+	me.POST("/organizations/:org/installations", handler(s.install))
+	me.GET("/organizations/:org/installations/:id", handler(s.getInstallation))
+	me.DELETE("/organizations/:org/installations/:id", handler(s.uninstall))
 
 	pages := r.Group("", auth, csrf)
 	pages.GET("/", s.homePage)

@@ -62,6 +62,7 @@ type Store interface {
 	WebhookStore
 	DeploymentStore
 	ReviewStore
+	InstallationStore
 }
 
 // TeamStore is what the developer-account, member and invitation handlers use.
@@ -144,6 +145,9 @@ type Deps struct {
 	// Promotions drives Promotion runs; required for the promotion and
 	// review routes.
 	Promotions Promotions
+	// Installations drives Installation runs; install and uninstall
+	// answer 503 without it.
+	Installations Installations
 }
 
 // portalCacheSize bounds the per-user portal state cache.
@@ -168,6 +172,7 @@ type Server struct {
 	// webhookDeliveries starts WebhookDelivery runs; may be nil.
 	webhookDeliveries WebhookDeliveries
 	promotions        Promotions
+	installations     Installations
 }
 
 // New validates cfg and builds a Server with every route mounted.
@@ -209,6 +214,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 
 		webhookDeliveries: deps.WebhookDeliveries,
 		promotions:        deps.Promotions,
+		installations:     deps.Installations,
 	}
 	if s.generations == nil {
 		// Nobody shares one: a password reset in this process still ends

@@ -55,6 +55,7 @@ func (p *platform) serve(ctx context.Context) error {
 
 		WebhookDeliveries: &api.TemporalWebhookDeliveries{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
 		Promotions:        &api.TemporalPromotions{Client: p.temporal, TaskQueue: p.cfg.TaskQueue, ReminderAfter: p.cfg.ReviewReminderAfter},
+		Installations:     &api.TemporalInstallations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
 	})
 	if err != nil {
 		return err
