@@ -100,7 +100,7 @@ func (s *Server) install(c *gin.Context) error {
 		}
 		in := workflows.InstallationInput{InstallationID: plan.InstallationID, Generation: plan.Generation,
 			AppID: plan.App.ID, AppSlug: plan.App.Slug, OrganizationID: orgID,
-			RotateEvery: s.cfg.RotationReminderEvery, SecretGrace: s.cfg.SecretGrace}
+			RotateEvery: s.cfg.InstallationRotationEvery, SecretGrace: s.cfg.SecretGrace}
 		_, err = s.installations.Install(ctx, in, activities.InstallationArgs{ActorID: principal(c).UserID},
 			installUpdateID(c, plan.InstallationID, plan.Generation))
 		var me *models.Error

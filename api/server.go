@@ -33,6 +33,9 @@ type Config struct {
 	// RotationReminderEvery is how often admins are reminded to rotate an
 	// app's client secret; zero means workflows.DefaultRotationReminderEvery.
 	RotationReminderEvery time.Duration
+	// InstallationRotationEvery is how often each installation client's
+	// secret is rotated; zero means workflows.DefaultRotationReminderEvery.
+	InstallationRotationEvery time.Duration
 	// MaxBundleBytes is the largest bundle upload (raw bodies, not JSON);
 	// zero means DefaultMaxBundleBytes.
 	MaxBundleBytes int64
