@@ -145,6 +145,8 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 	pages.GET("/reset-password", s.resetPasswordPage)
 	pages.GET("/organizations", s.organizationsPage)
 	pages.GET("/organizations/:org", s.organizationPage)
+	pages.GET("/organizations/:org/apps", s.installedAppsPage)
+	pages.GET("/organizations/:org/install/:slug", s.installConsentPage)
 	pages.GET("/developer-accounts", s.developerAccountsPage)
 	pages.GET("/developer-accounts/:id", s.teamPage)
 	pages.GET("/developer-accounts/:id/apps", s.appsPage)
