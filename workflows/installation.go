@@ -80,7 +80,7 @@ type installation struct {
 	failed       bool
 	uninstalling bool
 	// delivery is app.installed's WebhookDelivery child, if any.
-	delivery workflow.ChildWorkflowFuture
+	delivery  workflow.ChildWorkflowFuture
 	secretGen int
 }
 
