@@ -105,8 +105,14 @@ type ActivateInstallationInput struct {
 func (s *Store) ActivateInstallation(ctx context.Context, in ActivateInstallationInput) (*Installation, error) {
 	var out Installation
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if _, err := lockApp(tx, in.AppID); err != nil {
+		app, err := lockApp(tx, in.AppID)
+		if err != nil {
 			return err
+		}
+		// Checked again here: the app may have been taken down since the
+		// API planned the install.
+		if app.PublicationStatus == AppSuspended {
+			return errAppSuspended
 		}
 		d, err := publishedDeployment(tx, in.AppID)
 		if err != nil {
