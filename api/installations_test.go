@@ -22,7 +22,12 @@ type installFixture struct {
 
 func newInstallFixture(t *testing.T) *installFixture {
 	t.Helper()
-	h := newTeamHarness(t)
+	return newInstallFixtureOn(t, newTeamHarness(t))
+}
+
+// newInstallFixtureOn sets the fixture up on harness h.
+func newInstallFixtureOn(t *testing.T, h *harness) *installFixture {
+	t.Helper()
 	enc, err := models.NewEncrypter([]byte(strings.Repeat("k", 32)))
 	if err != nil {
 		t.Fatal(err)
