@@ -153,7 +153,7 @@ func (s *Store) ActivateInstallation(ctx context.Context, in ActivateInstallatio
 			return err
 		}
 		return appendEvent(ctx, tx, Event{Type: EventAppInstalled, ActorID: &in.ActorID, AppID: &in.AppID,
-			OrganizationID: &in.OrganizationID, DeploymentID: &d.ID,
+			DeveloperAccountID: &app.DeveloperAccountID, OrganizationID: &in.OrganizationID, DeploymentID: &d.ID,
 			Data: JSONMap{"installation_id": out.ID, "generation": in.Generation, "version": d.Version}})
 	})
 	if err != nil {
@@ -356,7 +356,7 @@ func (s *Store) EraseInstallationSecret(ctx context.Context, clientID string, ge
 func (s *Store) DeactivateInstallation(ctx context.Context, installationID uuid.UUID, generation int, actorID uuid.UUID) (string, error) {
 	var clientID string
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		inst, _, err := lockedInstallation(tx, installationID)
+		inst, app, err := lockedInstallation(tx, installationID)
 		if err != nil {
 			return err
 		}
@@ -384,7 +384,7 @@ func (s *Store) DeactivateInstallation(ctx context.Context, installationID uuid.
 			return err
 		}
 		return appendEvent(ctx, tx, Event{Type: EventAppUninstalled, ActorID: &actorID, AppID: &inst.AppID,
-			OrganizationID: &inst.OrganizationID, Data: JSONMap{"installation_id": inst.ID, "generation": generation}})
+			DeveloperAccountID: &app.DeveloperAccountID, OrganizationID: &inst.OrganizationID, Data: JSONMap{"installation_id": inst.ID, "generation": generation}})
 	})
 	if err != nil {
 		return "", storeError("deactivate installation", err)

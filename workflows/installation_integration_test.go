@@ -249,6 +249,16 @@ func TestInstallationIntegration(t *testing.T) {
 	if plan.Generation != 1 || plan.Active || st.Status != models.InstallationActive || !strings.HasPrefix(st.ClientID, "asc_") {
 		t.Fatalf("plan %+v state %+v", plan, st)
 	}
+	desc, err := f.c.DescribeWorkflowExecution(ctx, workflows.InstallationWorkflowID(plan.InstallationID, 1), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sa := desc.GetWorkflowExecutionInfo().GetSearchAttributes().GetIndexedFields()
+	for name, want := range map[string]string{"OrganizationID": f.org.String(), "InstallationID": plan.InstallationID.String(), "AppSlug": f.app.Slug} {
+		if got := sa[name]; got == nil || string(got.GetData()) != `"`+want+`"` {
+			t.Errorf("search attribute %s = %v, want %s", name, got, want)
+		}
+	}
 	waitFor(t, "app.installed", func() bool { return len(f.rcv.ofType("app.installed")) == 1 })
 	installed := f.rcv.ofType("app.installed")[0]
 	secret := f.credentials(t, installed, st.ClientID)
@@ -281,7 +291,7 @@ func TestInstallationIntegration(t *testing.T) {
 		t.Fatalf("access: owner %+v member %+v", o, m)
 	}
 	// A setting the organization saved survives the reinstall below.
-	err := f.store.Gorm().Exec(`INSERT INTO app_settings (id, installation_id, scope, key, value, deployment_id)
+	err = f.store.Gorm().Exec(`INSERT INTO app_settings (id, installation_id, scope, key, value, deployment_id)
 		SELECT ?, id, 'organization', 'region', '"eu"', deployment_id FROM app_installations WHERE id = ?`,
 		uuid.Must(uuid.NewV7()), plan.InstallationID).Error
 	if err != nil {
