@@ -131,8 +131,14 @@ func Installation(ctx workflow.Context, in InstallationInput) (*InstallationStat
 		return nil, err
 	}
 	if w.failed {
-		err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
-		return &w.state, err
+		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+			return nil, err
+		}
+		// An install Update queued behind the refused one may have
+		// succeeded; only a run that installed nothing ends here.
+		if w.state.Status == "" {
+			return &w.state, nil
+		}
 	}
 	// Erase the secret's copy once app.installed is delivered, while the
 	// installation lives (an uninstall erases it anyway). A delivery that
