@@ -197,7 +197,7 @@ func (a *Activities) AttemptWebhook(ctx context.Context, in WebhookAttemptInput)
 // use, a cancelled activity.
 func (a *Activities) post(ctx context.Context, target *models.WebhookTarget) (*WebhookAttemptResult, time.Duration, error) {
 	d := &target.Delivery
-	body, err := WebhookBody(d)
+	body, err := a.webhookBody(ctx, d)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -63,6 +63,7 @@ func newTeamHarness(t *testing.T, opts ...func(*api.Config)) *harness {
 		deps.Invitations = &api.TemporalInvitations{Client: c, TaskQueue: queue}
 		deps.AccountMails = &api.TemporalAccountMails{Client: c, TaskQueue: queue}
 		deps.Promotions = &api.TemporalPromotions{Client: c, TaskQueue: queue, ReminderAfter: time.Hour}
+		deps.Installations = &api.TemporalInstallations{Client: c, TaskQueue: queue}
 	}, opts...)
 }
 

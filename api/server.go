@@ -33,6 +33,9 @@ type Config struct {
 	// RotationReminderEvery is how often admins are reminded to rotate an
 	// app's client secret; zero means workflows.DefaultRotationReminderEvery.
 	RotationReminderEvery time.Duration
+	// InstallationRotationEvery is how often each installation client's
+	// secret is rotated; zero means workflows.DefaultRotationReminderEvery.
+	InstallationRotationEvery time.Duration
 	// MaxBundleBytes is the largest bundle upload (raw bodies, not JSON);
 	// zero means DefaultMaxBundleBytes.
 	MaxBundleBytes int64
@@ -64,6 +67,7 @@ type Store interface {
 	ReviewStore
 	SSOStore
 	MarketplaceStore
+	InstallationStore
 }
 
 // TeamStore is what the developer-account, member and invitation handlers use.
@@ -149,6 +153,9 @@ type Deps struct {
 	// OIDC is the OpenID Connect provider, mounted at the root when set;
 	// the SSO routes answer 503 without it.
 	OIDC OIDCProvider
+	// Installations drives Installation runs; install and uninstall
+	// answer 503 without it.
+	Installations Installations
 }
 
 // portalCacheSize bounds the per-user portal state cache.
@@ -174,6 +181,7 @@ type Server struct {
 	webhookDeliveries WebhookDeliveries
 	promotions        Promotions
 	oidc              OIDCProvider
+	installations     Installations
 }
 
 // New validates cfg and builds a Server with every route mounted.
@@ -216,6 +224,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		webhookDeliveries: deps.WebhookDeliveries,
 		promotions:        deps.Promotions,
 		oidc:              deps.OIDC,
+		installations:     deps.Installations,
 	}
 	if s.generations == nil {
 		// Nobody shares one: a password reset in this process still ends

@@ -40,8 +40,12 @@ type OAuthClient struct {
 	PKCERequired       bool       `gorm:"column:pkce_required" json:"pkce_required"`
 	EntrypointURL      string     `json:"entrypoint_url"`
 	Enabled            bool       `json:"enabled"`
-	CreatedAt          time.Time  `json:"created_at"`
-	UpdatedAt          time.Time  `json:"updated_at"`
+	// SecretCiphertext is an installation client's current secret,
+	// encrypted, until the webhook carrying it has been delivered.
+	SecretCiphertext []byte     `json:"-"`
+	RevokedAt        *time.Time `json:"-"` // an installation client's, on uninstall
+	CreatedAt        time.Time  `json:"created_at"`
+	UpdatedAt        time.Time  `json:"updated_at"`
 }
 
 // TableName is oauth_clients.

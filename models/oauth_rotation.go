@@ -131,7 +131,7 @@ func (s *Store) VerifyClientSecret(ctx context.Context, clientID, secret string)
 	}
 	current := subtle.ConstantTimeCompare(h, c.SecretHash)
 	old := subtle.ConstantTimeCompare(h, previous)
-	if !c.Enabled || (current != 1 && (old != 1 || !c.previousValid(s.now()))) {
+	if !c.Enabled || c.RevokedAt != nil || (current != 1 && (old != 1 || !c.previousValid(s.now()))) {
 		return nil, errInvalidClient
 	}
 	return &c, nil

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
 	"appstore/activities"
 )
@@ -21,5 +22,7 @@ func Register(r worker.Registry, act *activities.Activities) {
 	r.RegisterWorkflow(RotationReminder)
 	r.RegisterWorkflow(WebhookDelivery)
 	r.RegisterWorkflow(Promotion)
+	r.RegisterWorkflow(Installation)
+	r.RegisterWorkflowWithOptions(InstallationSecretRotation, workflow.RegisterOptions{Name: activities.InstallationSecretRotationWorkflow})
 	r.RegisterActivity(act)
 }

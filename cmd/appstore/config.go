@@ -52,6 +52,9 @@ type Config struct {
 	SecretGrace time.Duration
 	// RotationReminderEvery is how often developers are reminded to rotate.
 	RotationReminderEvery time.Duration
+	// InstallationRotationEvery is how often each installation client's
+	// secret is rotated (and delivered by secret.rotated).
+	InstallationRotationEvery time.Duration
 	// BlobDir holds uploaded bundles (the filesystem blob store).
 	BlobDir string
 	// MaxBundleBytes is the largest bundle accepted in one upload.
@@ -127,6 +130,7 @@ var settings = []setting{
 	{"ENCRYPTION_KEY", "(development key)", "base64 of 32 random bytes; encrypts stored secrets we must use (AES-256-GCM); required in production (also ENCRYPTION_KEY_FILE)"},
 	{"SECRET_GRACE", "168h", "how long the previous app client secret stays valid after a rotation"},
 	{"ROTATION_REMINDER_INTERVAL", "2160h", "how often developers are reminded to rotate app client secrets (90 days)"},
+	{"INSTALLATION_SECRET_ROTATION_INTERVAL", "2160h", "how often each installation's OAuth client secret is rotated and delivered by secret.rotated (90 days)"},
 	{"BLOB_DIR", "", "where uploaded bundles are stored (default: DATA_DIR/blobs)"},
 	{"MAX_BUNDLE_BYTES", "52428800", "largest bundle accepted in one upload (50 MB); account quotas are per developer account"},
 	{"REVIEW_REMINDER_AFTER", "24h", "how long a submission waits before reviewers are reminded, and again after each reminder"},
@@ -343,6 +347,7 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 	if c.ExampleAppWebhookSecretFile == "" {
 		c.ExampleAppWebhookSecretFile = filepath.Join(c.DataDir, "example-app-webhook-secret")
 	}
+	c.InstallationRotationEvery = e.duration("INSTALLATION_SECRET_ROTATION_INTERVAL")
 	encKey := e.get("ENCRYPTION_KEY")
 	switch {
 	case encKey == "" && c.Env == "production":

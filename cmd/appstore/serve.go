@@ -43,18 +43,19 @@ func (p *platform) serve(ctx context.Context) error {
 		return err
 	}
 	srv, err := api.New(api.Config{
-		BaseURL:               p.cfg.BaseURL,
-		JWTKey:                p.cfg.JWTSecret,
-		MaxBodyBytes:          p.cfg.MaxBodyBytes,
-		LoginRatePerIP:        p.cfg.LoginRatePerIP,
-		LoginRatePerEmail:     p.cfg.LoginRatePerEmail,
-		TrustedProxies:        p.cfg.TrustedProxies,
-		DevMode:               !p.cfg.Production(),
-		SecretGrace:           p.cfg.SecretGrace,
-		RotationReminderEvery: p.cfg.RotationReminderEvery,
-		MaxBundleBytes:        p.cfg.MaxBundleBytes,
-		TemporalUIURL:         p.cfg.TemporalUIURL,
-		TemporalNamespace:     p.cfg.TemporalNamespace,
+		BaseURL:                   p.cfg.BaseURL,
+		JWTKey:                    p.cfg.JWTSecret,
+		MaxBodyBytes:              p.cfg.MaxBodyBytes,
+		LoginRatePerIP:            p.cfg.LoginRatePerIP,
+		LoginRatePerEmail:         p.cfg.LoginRatePerEmail,
+		TrustedProxies:            p.cfg.TrustedProxies,
+		DevMode:                   !p.cfg.Production(),
+		SecretGrace:               p.cfg.SecretGrace,
+		RotationReminderEvery:     p.cfg.RotationReminderEvery,
+		InstallationRotationEvery: p.cfg.InstallationRotationEvery,
+		MaxBundleBytes:            p.cfg.MaxBundleBytes,
+		TemporalUIURL:             p.cfg.TemporalUIURL,
+		TemporalNamespace:         p.cfg.TemporalNamespace,
 	}, api.Deps{
 		Store: p.store, Logger: p.log, Registry: p.registry, Checks: p.checks(),
 		Invitations:  &api.TemporalInvitations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
@@ -65,6 +66,7 @@ func (p *platform) serve(ctx context.Context) error {
 		WebhookDeliveries: &api.TemporalWebhookDeliveries{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
 		Promotions:        &api.TemporalPromotions{Client: p.temporal, TaskQueue: p.cfg.TaskQueue, ReminderAfter: p.cfg.ReviewReminderAfter},
 		OIDC:              provider,
+		Installations:     &api.TemporalInstallations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,92 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"appstore/models"
+)
+
+type installedAppsPage struct {
+	Organization  *models.Organization
+	IsAdmin       bool
+	Installations []models.InstallationView
+	Installed     string // the id just installed, highlighted
+}
+
+// installedAppsPage is /organizations/:org/apps: the organization's
+// installed apps with Open App (members with access) and Uninstall
+// (owners and admins).
+func (s *Server) installedAppsPage(c *gin.Context) {
+	state, ok := s.pageUser(c)
+	if !ok {
+		return
+	}
+	id, role, err := s.orgAccess(c, models.OrgRoleMember)
+	if err != nil {
+		s.pageError(c, state, err)
+		return
+	}
+	ctx := c.Request.Context()
+	org, err := s.store.GetOrganization(ctx, id)
+	if err != nil {
+		s.pageError(c, state, err)
+		return
+	}
+	list, err := s.store.ListOrganizationInstallations(ctx, id, state.User.ID)
+	if err != nil {
+		s.pageError(c, state, err)
+		return
+	}
+	s.renderPage(c, http.StatusOK, "installed_apps", userPage("Apps of "+org.Name, state, installedAppsPage{
+		Organization: org, IsAdmin: role == models.OrgRoleOwner || role == models.OrgRoleAdmin,
+		Installations: list, Installed: c.Query("installed"),
+	}))
+}
+
+type installConsentPage struct {
+	Organization *models.Organization
+	IsAdmin      bool
+	App          *models.App
+	Scopes       []string
+	Connections  []models.ConnectionDefinition
+	Installed    bool
+}
+
+// installConsentPage is /organizations/:org/install/:slug: what installing
+// the app grants (scopes), what it will need (connections) and its price,
+// before an owner or admin confirms.
+func (s *Server) installConsentPage(c *gin.Context) {
+	state, ok := s.pageUser(c)
+	if !ok {
+		return
+	}
+	id, role, err := s.orgAccess(c, models.OrgRoleMember)
+	if err != nil {
+		s.pageError(c, state, err)
+		return
+	}
+	ctx := c.Request.Context()
+	org, err := s.store.GetOrganization(ctx, id)
+	if err != nil {
+		s.pageError(c, state, err)
+		return
+	}
+	plan, err := s.store.PlanInstall(ctx, id, strings.ToLower(c.Param("slug")))
+	if err != nil {
+		s.pageError(c, state, err)
+		return
+	}
+	conns, err := s.store.ListConnectionDefinitions(ctx, plan.App.ID)
+	if err != nil {
+		s.pageError(c, state, err)
+		return
+	}
+	scopes := append(append([]string{}, plan.App.RequiredScopes...), models.InstallationScopes...)
+	s.renderPage(c, http.StatusOK, "install_consent", userPage("Install "+plan.App.Title, state, installConsentPage{
+		Organization: org, IsAdmin: role == models.OrgRoleOwner || role == models.OrgRoleAdmin,
+		App: plan.App, Scopes: scopes, Connections: conns, Installed: plan.Active,
+	}))
+}
