@@ -62,6 +62,7 @@ type Store interface {
 	WebhookStore
 	DeploymentStore
 	ReviewStore
+	InstallationConfigStore
 }
 
 // TeamStore is what the developer-account, member and invitation handlers use.
