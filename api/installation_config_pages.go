@@ -11,18 +11,17 @@ import (
 // installationPage is what the settings, connections and permissions
 // pages of an installation share: the app, and which tabs the caller sees.
 type installationPage struct {
-	OrgID     string
-	Access    *models.InstallationAccess
-	IsAdmin   bool // organization owner or admin
-	Base      string
-	APIBase   string
-	Tab       string
-	OrgForm   *settingsForm
-	UserForm  *settingsForm
-	Conns     []models.ConnectionValueStatus
-	Members   []models.MemberPermission
-	Me        string
-	NoSetting bool
+	OrgID    string
+	Access   *models.InstallationAccess
+	IsAdmin  bool // organization owner or admin
+	Base     string
+	APIBase  string
+	Tab      string
+	OrgForm  *settingsForm
+	UserForm *settingsForm
+	Conns    []models.ConnectionValueStatus
+	Members  []models.MemberPermission
+	Me       string
 }
 
 // installationPageFor checks the caller for need and fills the shared data;
@@ -60,7 +59,6 @@ func (s *Server) installationSettingsPage(c *gin.Context) {
 		{models.ScopeOrganization, p.IsAdmin, &p.OrgForm},
 		{models.ScopeUser, p.Access.CanAccess, &p.UserForm},
 	}
-	p.NoSetting = true
 	for _, f := range forms {
 		if !f.show {
 			continue
@@ -72,9 +70,6 @@ func (s *Server) installationSettingsPage(c *gin.Context) {
 		}
 		form := buildSettingsForm(f.scope, p.APIBase+"/settings?scope="+string(f.scope), st.Schema, st.Values)
 		*f.dst = &form
-		if len(form.Fields) > 0 {
-			p.NoSetting = false
-		}
 	}
 	s.renderPage(c, http.StatusOK, "installation_settings", userPage(p.Access.App.Title+" settings", state, p))
 }
