@@ -21,7 +21,6 @@ type installationPage struct {
 	UserForm *settingsForm
 	Conns    []models.ConnectionValueStatus
 	Members  []models.MemberPermission
-	Me       string
 }
 
 // installationPageFor checks the caller for need and fills the shared data;
@@ -37,7 +36,7 @@ func (s *Server) installationPageFor(c *gin.Context, need installationNeed, tab 
 		return nil, nil, false
 	}
 	org, id := c.Param("org"), c.Param("id")
-	return state, &installationPage{OrgID: org, Access: a, Tab: tab, Me: state.User.ID.String(),
+	return state, &installationPage{OrgID: org, Access: a, Tab: tab,
 		IsAdmin: a.OrgRole == models.OrgRoleOwner || a.OrgRole == models.OrgRoleAdmin,
 		Base:    "/organizations/" + org + "/installations/" + id,
 		APIBase: "/api/v1/organizations/" + org + "/installations/" + id}, true
