@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 
 	"appstore/models"
 )
@@ -59,9 +60,9 @@ func (s *Server) putSettings(c *gin.Context) error {
 		return err
 	}
 	me := principal(c).UserID
-	var user = &me
-	if scope == models.ScopeOrganization {
-		user = nil
+	var user *uuid.UUID // organization settings belong to no user
+	if scope == models.ScopeUser {
+		user = &me
 	}
 	st, err := s.store.SaveSettings(c.Request.Context(), a.Installation.ID, scope, user, req.Values, me)
 	if err != nil {
