@@ -68,6 +68,7 @@ type Store interface {
 	SSOStore
 	MarketplaceStore
 	InstallationStore
+	InstallationConfigStore
 }
 
 // TeamStore is what the developer-account, member and invitation handlers use.

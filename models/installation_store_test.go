@@ -182,7 +182,9 @@ func TestInstallationStoreIdempotent(t *testing.T) {
 func TestPlanInstallRefusals(t *testing.T) {
 	f := newInstallStoreFixture(t)
 	ctx := context.Background()
-	for status, code := range map[string]string{"unpublished": "app_not_found", "suspended": "app_suspended"} {
+	// In this order: the app ends suspended for the activation below.
+	for _, c := range [][2]string{{"unpublished", "app_not_found"}, {"suspended", "app_suspended"}} {
+		status, code := c[0], c[1]
 		if err := f.s.Gorm().Exec(`UPDATE apps SET publication_status = ? WHERE id = ?`, status, f.app.ID).Error; err != nil {
 			t.Fatal(err)
 		}
