@@ -100,10 +100,12 @@ func PromotionWorkflowIDFor(devDeploymentID uuid.UUID) string {
 // an Update to its own Promotion run, which owns its status. The update id
 // is derived from the replacing deployment, so a retry is answered from
 // the first attempt's result; a run that already deprecated it (or ended)
-// is fine.
-func (a *Activities) DeprecateDeployment(ctx context.Context, in DeprecateInput) error {
+// is fine. A deployment published without a run (the demo catalog's seed)
+// is deprecated in the database directly; the webhook deliveries that
+// causes are returned for the calling workflow to start.
+func (a *Activities) DeprecateDeployment(ctx context.Context, in DeprecateInput) ([]uuid.UUID, error) {
 	if a.Temporal == nil {
-		return errors.New("deprecate deployment: activities have no Temporal client")
+		return nil, errors.New("deprecate deployment: activities have no Temporal client")
 	}
 	h, err := a.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID:   PromotionWorkflowIDFor(in.SourceDeploymentID),
@@ -116,19 +118,39 @@ func (a *Activities) DeprecateDeployment(ctx context.Context, in DeprecateInput)
 		err = h.Get(ctx, nil)
 	}
 	var notFound *serviceerror.NotFound
-	if errors.As(err, &notFound) {
-		return nil // no run, nothing to keep in step
+	switch {
+	case err == nil:
+		return nil, nil
+	case errors.As(err, &notFound):
+		return a.deprecateWithoutRun(ctx, in.DeploymentID)
+	case strings.Contains(err.Error(), "already completed"):
+		return nil, nil
 	}
 	if me, ok := ModelError(err); ok && me.Code == "illegal_transition" {
-		return nil // deprecated already
+		return nil, nil // deprecated already
 	}
-	if err != nil && strings.Contains(err.Error(), "already completed") {
-		return nil
+	return nil, fmt.Errorf("deprecate deployment %s: %w", in.DeploymentID, err)
+}
+
+// deprecateWithoutRun moves a published deployment that has no Promotion
+// run to deprecated, as its next move; one already deprecated (a retry)
+// is left alone.
+func (a *Activities) deprecateWithoutRun(ctx context.Context, id uuid.UUID) ([]uuid.UUID, error) {
+	d, err := a.Store.GetDeployment(ctx, id)
+	if err != nil {
+		return nil, DomainError(wrap("deprecate deployment", id, err))
+	}
+	if d.Status != models.DeploymentPublished {
+		return nil, nil
+	}
+	out, err := a.Store.ApplyReviewTransition(ctx, models.ReviewTransition{DeploymentID: id, Seq: d.ReviewSeq + 1, Action: models.ReviewDeprecate})
+	if me, ok := models.AsError(err); ok && me.Code == "illegal_transition" {
+		return nil, nil
 	}
 	if err != nil {
-		return fmt.Errorf("deprecate deployment %s: %w", in.DeploymentID, err)
+		return nil, fmt.Errorf("deprecate deployment %s: %w", id, err)
 	}
-	return nil
+	return out.DeliveryIDs, nil
 }
 
 // ReviewArgs are the arguments of every review Update: who acts, whether

@@ -235,3 +235,35 @@ func TestReviewLifecycleAPI(t *testing.T) {
 		t.Fatalf("events of the first deployment:\n got %s\nwant %s", strings.Join(types, " "), want)
 	}
 }
+
+// A publication made without a Promotion run (the demo catalog's seed
+// moves its deployments in the store) is still deprecated when a newer
+// version is published through the workflow.
+func TestPublishDeprecatesAPublicationWithoutARun(t *testing.T) {
+	f := newReviewFixture(t)
+	ctx := context.Background()
+	old, err := f.h.store.PromoteDeployment(ctx, f.deploy(t, map[string]any{}), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reviewer := userID(t, f.h, "reviewer@appstore.test")
+	for seq, action := range []models.ReviewAction{models.ReviewSubmit, models.ReviewClaim, models.ReviewApprove, models.ReviewPublish} {
+		if _, err := f.h.store.ApplyReviewTransition(ctx, models.ReviewTransition{DeploymentID: old.ID, Seq: seq + 1, Action: action, ActorID: &reviewer}); err != nil {
+			t.Fatalf("%s: %v", action, err)
+		}
+	}
+	next := f.move(t, f.tm.member, "/api/v1/deployments/"+f.deploy(t, map[string]any{"tier": map[string]any{"type": "string"}}).String()+"/promote", nil, http.StatusOK).Deployment
+	dep := func(move string) string { return "/api/v1/deployments/" + next.ID.String() + "/" + move }
+	rev := func(move string) string { return "/api/v1/review/deployments/" + next.ID.String() + "/" + move }
+	f.move(t, f.tm.admin, dep("submit"), nil, http.StatusOK)
+	f.move(t, f.reviewer, rev("claim"), nil, http.StatusOK)
+	f.move(t, f.reviewer, rev("approve"), nil, http.StatusOK)
+	f.move(t, f.tm.admin, dep("publish"), nil, http.StatusOK)
+	got, err := f.h.store.GetDeployment(ctx, old.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != models.DeploymentDeprecated {
+		t.Fatalf("the run-less publication is %s, want deprecated", got.Status)
+	}
+}

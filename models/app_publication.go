@@ -73,6 +73,20 @@ func (s *Store) SetAppPublicationStatus(ctx context.Context, id uuid.UUID, to Pu
 			return err
 		}
 		app.PublicationStatus, app.UpdatedAt = to, now
+		// A takedown suspends every active installation until staff
+		// restore the app (DESIGN §4); restoring wakes exactly those.
+		var err error
+		switch {
+		case to == AppSuspended:
+			err = tx.Model(&Installation{}).Where("app_id = ? AND status = ?", id, InstallationActive).
+				Updates(map[string]any{"status": InstallationSuspended, "updated_at": now}).Error
+		case from == AppSuspended:
+			err = tx.Model(&Installation{}).Where("app_id = ? AND status = ?", id, InstallationSuspended).
+				Updates(map[string]any{"status": InstallationActive, "updated_at": now}).Error
+		}
+		if err != nil {
+			return err
+		}
 		return appendEvent(ctx, tx, Event{Type: event, DeveloperAccountID: &app.DeveloperAccountID, AppID: &app.ID,
 			Data: JSONMap{"from": string(from), "to": string(to)}})
 	})

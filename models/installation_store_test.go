@@ -197,3 +197,33 @@ func TestPlanInstallRefusals(t *testing.T) {
 		t.Fatal("activated an installation of a suspended app")
 	}
 }
+
+// TestSuspendingAnAppSuspendsItsInstallations: a takedown suspends every
+// active installation, and restoring the app wakes exactly those.
+func TestSuspendingAnAppSuspendsItsInstallations(t *testing.T) {
+	f := newInstallStoreFixture(t)
+	ctx := context.Background()
+	id := uuid.Must(uuid.NewV7())
+	if err := f.activate(t, id, 1); err != nil {
+		t.Fatal(err)
+	}
+	status := func() models.InstallationStatus {
+		inst, err := f.s.GetInstallation(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inst.Status
+	}
+	if _, err := f.s.SetAppPublicationStatus(ctx, f.app.ID, models.AppSuspended); err != nil {
+		t.Fatal(err)
+	}
+	if got := status(); got != models.InstallationSuspended {
+		t.Fatalf("installation is %s after the takedown, want suspended", got)
+	}
+	if _, err := f.s.SetAppPublicationStatus(ctx, f.app.ID, models.AppPublished); err != nil {
+		t.Fatal(err)
+	}
+	if got := status(); got != models.InstallationActive {
+		t.Fatalf("installation is %s after the restore, want active", got)
+	}
+}

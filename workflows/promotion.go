@@ -267,11 +267,17 @@ func (p *promotion) move(ctx workflow.Context, action models.ReviewAction, args 
 		return nil, err
 	}
 	if res.PreviousPublishedID != nil && res.PreviousSourceID != nil {
+		var deliveries []uuid.UUID
 		err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, promotionActivityOptions), a.DeprecateDeployment,
 			activities.DeprecateInput{DeploymentID: *res.PreviousPublishedID, SourceDeploymentID: *res.PreviousSourceID,
-				ReplacedBy: p.state.DeploymentID}).Get(ctx, nil)
+				ReplacedBy: p.state.DeploymentID}).Get(ctx, &deliveries)
 		if err != nil {
 			return nil, fmt.Errorf("deprecate the previous publication: %w", err)
+		}
+		// Deliveries come back only when the previous publication had no
+		// run of its own to send them.
+		if err := StartWebhookDeliveries(ctx, deliveries); err != nil {
+			return nil, err
 		}
 	}
 	return p.snapshot(), nil

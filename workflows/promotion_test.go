@@ -84,9 +84,9 @@ func newPromotionRun(t *testing.T) *promotionRun {
 			return res, nil
 		})
 	env.OnActivity(a.DeprecateDeployment, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, in activities.DeprecateInput) error {
+		func(_ context.Context, in activities.DeprecateInput) ([]uuid.UUID, error) {
 			r.deprec = append(r.deprec, in)
-			return nil
+			return nil, nil
 		})
 	env.OnActivity(a.RemindReviewers, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.RemindReviewersInput) (int, error) {
