@@ -3,12 +3,9 @@ package api
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
 
 	"github.com/google/uuid"
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"appstore/activities"
@@ -68,19 +65,5 @@ func (t *TemporalInstallations) Uninstall(ctx context.Context, installationID uu
 }
 
 func installationResult(ctx context.Context, handle client.WorkflowUpdateHandle, err error, op string) (*workflows.InstallationState, error) {
-	if err == nil {
-		var st workflows.InstallationState
-		if err = handle.Get(ctx, &st); err == nil {
-			return &st, nil
-		}
-	}
-	if me, ok := activities.ModelError(err); ok {
-		return nil, me
-	}
-	var notFound *serviceerror.NotFound
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &notFound) || errors.As(err, &started) || strings.Contains(err.Error(), "already completed") {
-		return nil, errInstallationClosed
-	}
-	return nil, fmt.Errorf("installation %s: %w", op, err)
+	return updateOutcome[workflows.InstallationState](ctx, handle, err, errInstallationClosed, "installation "+op)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -75,21 +74,7 @@ func (t *TemporalPromotions) Move(ctx context.Context, devDeploymentID uuid.UUID
 }
 
 func (t *TemporalPromotions) result(ctx context.Context, handle client.WorkflowUpdateHandle, err error, op string) (*workflows.ReviewState, error) {
-	if err == nil {
-		var st workflows.ReviewState
-		if err = handle.Get(ctx, &st); err == nil {
-			return &st, nil
-		}
-	}
-	if me, ok := activities.ModelError(err); ok {
-		return nil, me
-	}
-	var notFound *serviceerror.NotFound
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &notFound) || errors.As(err, &started) || strings.Contains(err.Error(), "already completed") {
-		return nil, errPromotionClosed
-	}
-	return nil, fmt.Errorf("promotion %s: %w", op, err)
+	return updateOutcome[workflows.ReviewState](ctx, handle, err, errPromotionClosed, "promotion "+op)
 }
 
 // Status answers the run's status Query.

@@ -157,3 +157,21 @@ func (e *apiError) Error() string {
 	}
 	return b.String()
 }
+
+// projectClient loads the app project in dir and an API client: what every
+// command that acts on the project's app starts with.
+func (e *env) projectClient(dir string) (*project, string, *client, error) {
+	p, err := loadProject(dir)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	appID, err := p.appID()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	c, err := e.client()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return p, appID, c, nil
+}

@@ -85,15 +85,7 @@ type deployResult struct {
 }
 
 func deploy(ctx context.Context, e *env, o deployOptions) error {
-	p, err := loadProject(o.dir)
-	if err != nil {
-		return err
-	}
-	appID, err := p.appID()
-	if err != nil {
-		return err
-	}
-	c, err := e.client()
+	p, appID, c, err := e.projectClient(o.dir)
 	if err != nil {
 		return err
 	}

@@ -60,15 +60,7 @@ type eventPage struct {
 }
 
 func logs(ctx context.Context, e *env, o logsOptions) error {
-	p, err := loadProject(o.dir)
-	if err != nil {
-		return err
-	}
-	appID, err := p.appID()
-	if err != nil {
-		return err
-	}
-	c, err := e.client()
+	_, appID, c, err := e.projectClient(o.dir)
 	if err != nil {
 		return err
 	}

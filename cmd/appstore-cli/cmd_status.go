@@ -45,15 +45,7 @@ review state, history and any rejection reasons.`,
 }
 
 func listDeployments(ctx context.Context, e *env, o statusOptions) error {
-	p, err := loadProject(o.dir)
-	if err != nil {
-		return err
-	}
-	appID, err := p.appID()
-	if err != nil {
-		return err
-	}
-	c, err := e.client()
+	_, appID, c, err := e.projectClient(o.dir)
 	if err != nil {
 		return err
 	}
