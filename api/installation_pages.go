@@ -14,6 +14,9 @@ type installedAppsPage struct {
 	IsAdmin       bool
 	Installations []models.InstallationView
 	Installed     string // the id just installed, highlighted
+	// Uninstalled are the apps whose settings and credentials are kept
+	// for a reinstall; admins may erase them.
+	Uninstalled []models.InstallationView
 }
 
 // installedAppsPage is /organizations/:org/apps: the organization's
@@ -40,9 +43,16 @@ func (s *Server) installedAppsPage(c *gin.Context) {
 		s.pageError(c, state, err)
 		return
 	}
+	isAdmin := role == models.OrgRoleOwner || role == models.OrgRoleAdmin
+	var kept []models.InstallationView
+	if isAdmin {
+		if kept, err = s.store.ListUninstalledInstallations(ctx, id, state.User.ID); err != nil {
+			s.pageError(c, state, err)
+			return
+		}
+	}
 	s.renderPage(c, http.StatusOK, "installed_apps", userPage("Apps of "+org.Name, state, installedAppsPage{
-		Organization: org, IsAdmin: role == models.OrgRoleOwner || role == models.OrgRoleAdmin,
-		Installations: list, Installed: c.Query("installed"),
+		Organization: org, IsAdmin: isAdmin, Installations: list, Installed: c.Query("installed"), Uninstalled: kept,
 	}))
 }
 

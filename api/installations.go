@@ -19,6 +19,8 @@ import (
 type InstallationStore interface {
 	PlanInstall(ctx context.Context, orgID uuid.UUID, slug string) (*models.InstallPlan, error)
 	ListOrganizationInstallations(ctx context.Context, orgID, viewer uuid.UUID) ([]models.InstallationView, error)
+	ListUninstalledInstallations(ctx context.Context, orgID, viewer uuid.UUID) ([]models.InstallationView, error)
+	EraseInstallationData(ctx context.Context, orgID, installationID uuid.UUID) (*models.ErasedInstallationData, error)
 	GetInstallationView(ctx context.Context, orgID, id, viewer uuid.UUID) (*models.InstallationView, error)
 	InstallationAccess(ctx context.Context, orgID, installationID, userID uuid.UUID) (*models.InstallationAccess, error)
 }
@@ -168,5 +170,26 @@ func (s *Server) uninstall(c *gin.Context) error {
 		return err
 	}
 	c.JSON(http.StatusOK, v)
+	return nil
+}
+
+// eraseInstallationData answers DELETE
+// /organizations/:org/installations/:id/data (owners and admins): the
+// settings, connection values and permissions an uninstalled app kept for
+// a reinstall are erased; 409 installation_active while it is installed.
+func (s *Server) eraseInstallationData(c *gin.Context) error {
+	orgID, _, err := s.orgAccess(c, models.OrgRoleAdmin)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(c, "id")
+	if err != nil {
+		return models.Errorf(models.KindNotFound, "installation_not_found", "No such installation.")
+	}
+	erased, err := s.store.EraseInstallationData(c.Request.Context(), orgID, id)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, erased)
 	return nil
 }

@@ -166,3 +166,55 @@ func TestInstallationsAPI(t *testing.T) {
 		t.Fatalf("reinstall %+v, want %s generation 2", re, first.ID)
 	}
 }
+
+// After an uninstall an admin may erase what the app kept for a reinstall:
+// settings, connection values and permissions; not while it is installed,
+// not as a member, not across organizations. The apps page offers it.
+func TestEraseInstallationDataAfterUninstall(t *testing.T) {
+	f := newInstallFixture(t)
+	inst := f.install(t, f.owner, f.acme, f.app.Slug, http.StatusCreated)
+	data := f.installations(f.acme) + "/" + inst.ID.String() + "/data"
+	wantProblem(t, f.h.do(req{method: "DELETE", path: data, cookie: f.owner}), http.StatusConflict, "installation_active")
+
+	db := f.h.store.Gorm()
+	owner := userID(t, f.h, "owner@acme.test")
+	if err := db.Exec(`INSERT INTO app_settings (id, installation_id, scope, key, value, deployment_id)
+		VALUES (?, ?, 'organization', 'region', '"eu"', ?)`, uuid.Must(uuid.NewV7()), inst.ID, inst.DeploymentID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec(`INSERT INTO app_settings (id, installation_id, scope, user_id, key, value, deployment_id)
+		VALUES (?, ?, 'user', ?, 'theme', '"dark"', ?)`, uuid.Must(uuid.NewV7()), inst.ID, owner, inst.DeploymentID).Error; err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, f.h.do(req{method: "DELETE", path: f.installations(f.acme) + "/" + inst.ID.String(), cookie: f.owner}), http.StatusOK)
+
+	page := f.h.do(req{method: "GET", path: "/organizations/" + f.acme.String() + "/apps", cookie: f.owner})
+	wantStatus(t, page, http.StatusOK)
+	if !strings.Contains(page.Body.String(), `data-testid="erase-data"`) || !strings.Contains(page.Body.String(), inst.ID.String()) {
+		t.Fatal("the apps page does not offer to erase the uninstalled app's data")
+	}
+	wantProblem(t, f.h.do(req{method: "DELETE", path: data, cookie: f.member}), http.StatusForbidden, "admin_required")
+	wantProblem(t, f.h.do(req{method: "DELETE", path: f.installations(f.sandbox) + "/" + inst.ID.String() + "/data", cookie: f.owner}),
+		http.StatusNotFound, "installation_not_found")
+
+	rec := f.h.do(req{method: "DELETE", path: data, cookie: f.admin})
+	wantStatus(t, rec, http.StatusOK)
+	var erased models.ErasedInstallationData
+	decode(t, rec, &erased)
+	if erased.Settings != 2 || erased.Permissions == 0 {
+		t.Fatalf("erased %+v, want 2 settings and the permissions", erased)
+	}
+	var left int64
+	db.Table("app_settings").Where("installation_id = ?", inst.ID).Count(&left)
+	if left != 0 {
+		t.Fatalf("%d settings left", left)
+	}
+	page = f.h.do(req{method: "GET", path: "/organizations/" + f.acme.String() + "/apps", cookie: f.owner})
+	if strings.Contains(page.Body.String(), `data-testid="erase-data"`) {
+		t.Fatal("the apps page still offers to erase data that is gone")
+	}
+	// A reinstall starts clean and grants access again.
+	if re := f.install(t, f.owner, f.acme, f.app.Slug, http.StatusCreated); re.Generation != 2 || !re.CanAccess {
+		t.Fatalf("reinstall %+v", re)
+	}
+}

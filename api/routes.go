@@ -136,6 +136,7 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 	me.POST("/organizations/:org/installations", handler(s.install))
 	me.GET("/organizations/:org/installations/:id", handler(s.getInstallation))
 	me.DELETE("/organizations/:org/installations/:id", handler(s.uninstall))
+	me.DELETE("/organizations/:org/installations/:id/data", handler(s.eraseInstallationData))
 	me.GET("/organizations/:org/installations/:id/settings", handler(s.getSettings))
 	me.PUT("/organizations/:org/installations/:id/settings", handler(s.putSettings))
 	me.GET("/organizations/:org/installations/:id/connections", handler(s.listConnectionValues))
