@@ -21,21 +21,11 @@ type appsPageData struct {
 // appsPage lists a developer account's apps to its members; admins also
 // get the create form with the live slug check.
 func (s *Server) appsPage(c *gin.Context) {
-	state, ok := s.pageUser(c)
+	state, acct, role, ok := s.accountPage(c)
 	if !ok {
 		return
 	}
-	id, role, err := s.accountAccess(c, models.DevRoleMember)
-	if err != nil {
-		s.pageError(c, state, err)
-		return
-	}
-	ctx := c.Request.Context()
-	acct, err := s.store.GetDeveloperAccount(ctx, id)
-	if err != nil {
-		s.pageError(c, state, err)
-		return
-	}
+	id, ctx := acct.ID, c.Request.Context()
 	page, err := s.store.ListApps(ctx, id, c.Query("cursor"), models.DefaultAppLimit)
 	if err != nil {
 		s.pageError(c, state, err)

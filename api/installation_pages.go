@@ -23,21 +23,11 @@ type installedAppsPage struct {
 // installed apps with Open App (members with access) and Uninstall
 // (owners and admins).
 func (s *Server) installedAppsPage(c *gin.Context) {
-	state, ok := s.pageUser(c)
+	state, org, role, ok := s.orgPage(c)
 	if !ok {
 		return
 	}
-	id, role, err := s.orgAccess(c, models.OrgRoleMember)
-	if err != nil {
-		s.pageError(c, state, err)
-		return
-	}
-	ctx := c.Request.Context()
-	org, err := s.store.GetOrganization(ctx, id)
-	if err != nil {
-		s.pageError(c, state, err)
-		return
-	}
+	id, ctx := org.ID, c.Request.Context()
 	list, err := s.store.ListOrganizationInstallations(ctx, id, state.User.ID)
 	if err != nil {
 		s.pageError(c, state, err)
@@ -69,21 +59,11 @@ type installConsentPage struct {
 // the app grants (scopes), what it will need (connections) and its price,
 // before an owner or admin confirms.
 func (s *Server) installConsentPage(c *gin.Context) {
-	state, ok := s.pageUser(c)
+	state, org, role, ok := s.orgPage(c)
 	if !ok {
 		return
 	}
-	id, role, err := s.orgAccess(c, models.OrgRoleMember)
-	if err != nil {
-		s.pageError(c, state, err)
-		return
-	}
-	ctx := c.Request.Context()
-	org, err := s.store.GetOrganization(ctx, id)
-	if err != nil {
-		s.pageError(c, state, err)
-		return
-	}
+	id, ctx := org.ID, c.Request.Context()
 	plan, err := s.store.PlanInstall(ctx, id, strings.ToLower(c.Param("slug")))
 	if err != nil {
 		s.pageError(c, state, err)

@@ -32,21 +32,11 @@ type orgPageData struct {
 // organizationPage is an organization's settings: name, members and roles,
 // pending invitations. Controls appear by role; the API enforces the rules.
 func (s *Server) organizationPage(c *gin.Context) {
-	state, ok := s.pageUser(c)
+	state, org, role, ok := s.orgPage(c)
 	if !ok {
 		return
 	}
-	id, role, err := s.orgAccess(c, models.OrgRoleMember)
-	if err != nil {
-		s.pageError(c, state, err)
-		return
-	}
-	ctx := c.Request.Context()
-	org, err := s.store.GetOrganization(ctx, id)
-	if err != nil {
-		s.pageError(c, state, err)
-		return
-	}
+	id, ctx := org.ID, c.Request.Context()
 	members, err := s.store.ListOrganizationMembers(ctx, id)
 	if err != nil {
 		s.pageError(c, state, err)

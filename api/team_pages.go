@@ -32,21 +32,11 @@ type teamPageData struct {
 // teamPage shows an account's members, roles and pending invitations;
 // admins also get the controls.
 func (s *Server) teamPage(c *gin.Context) {
-	state, ok := s.pageUser(c)
+	state, acct, role, ok := s.accountPage(c)
 	if !ok {
 		return
 	}
-	id, role, err := s.accountAccess(c, models.DevRoleMember)
-	if err != nil {
-		s.pageError(c, state, err)
-		return
-	}
-	ctx := c.Request.Context()
-	acct, err := s.store.GetDeveloperAccount(ctx, id)
-	if err != nil {
-		s.pageError(c, state, err)
-		return
-	}
+	id, ctx := acct.ID, c.Request.Context()
 	members, err := s.store.ListDeveloperAccountMembers(ctx, id)
 	if err != nil {
 		s.pageError(c, state, err)

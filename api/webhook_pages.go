@@ -52,21 +52,11 @@ func statusText(code *int) string {
 // admins also get the controls: add, enable/disable, delete, test,
 // rotate the secret, redeliver.
 func (s *Server) webhooksPage(c *gin.Context) {
-	state, ok := s.pageUser(c)
+	state, acct, role, ok := s.accountPage(c)
 	if !ok {
 		return
 	}
-	id, role, err := s.accountAccess(c, models.DevRoleMember)
-	if err != nil {
-		s.pageError(c, state, err)
-		return
-	}
-	ctx := c.Request.Context()
-	acct, err := s.store.GetDeveloperAccount(ctx, id)
-	if err != nil {
-		s.pageError(c, state, err)
-		return
-	}
+	id, ctx := acct.ID, c.Request.Context()
 	eps, err := s.store.ListWebhookEndpoints(ctx, id)
 	if err != nil {
 		s.pageError(c, state, err)

@@ -5,20 +5,7 @@
 (function () {
   "use strict";
 
-  // api sends a JSON request and resolves to {ok, status, data}.
-  function api(method, url, body) {
-    return fetch(url, {
-      method: method,
-      credentials: "same-origin",
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body)
-    }).then(function (res) {
-      var json = res.status === 204 ? Promise.resolve({}) : res.json().catch(function () { return {}; });
-      return json.then(function (data) { return { ok: res.ok, status: res.status, data: data }; });
-    }, function () {
-      return { ok: false, status: 0, data: { detail: "The network request failed. Try again." } };
-    });
-  }
+  var api = window.Appstore.api;
 
   function lines(text) {
     return text.split(/\r?\n/).map(function (s) { return s.trim(); }).filter(Boolean);
@@ -29,23 +16,7 @@
       .map(function (el) { return el.value; });
   }
 
-  // showProblem fills box with the problem's detail and its field errors.
-  function showProblem(box, data) {
-    box.innerHTML = "";
-    var p = document.createElement("p");
-    p.textContent = data.detail || "Something went wrong.";
-    box.appendChild(p);
-    if (data.errors && data.errors.length) {
-      var ul = document.createElement("ul");
-      data.errors.forEach(function (e) {
-        var li = document.createElement("li");
-        li.textContent = (e.field ? e.field + ": " : "") + e.message;
-        ul.appendChild(li);
-      });
-      box.appendChild(ul);
-    }
-    box.hidden = false;
-  }
+  var showProblem = window.Appstore.showProblem;
 
   function markInvalid(form, errors) {
     Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (el) { el.removeAttribute("aria-invalid"); });

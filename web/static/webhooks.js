@@ -4,36 +4,9 @@
 (function () {
   "use strict";
 
-  function api(method, url, body) {
-    return fetch(url, {
-      method: method,
-      credentials: "same-origin",
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body)
-    }).then(function (res) {
-      var json = res.status === 204 ? Promise.resolve({}) : res.json().catch(function () { return {}; });
-      return json.then(function (data) { return { ok: res.ok, status: res.status, data: data }; });
-    }, function () {
-      return { ok: false, status: 0, data: { detail: "The network request failed. Try again." } };
-    });
-  }
+  var api = window.Appstore.api;
 
-  function showProblem(box, data) {
-    box.innerHTML = "";
-    var p = document.createElement("p");
-    p.textContent = data.detail || "Something went wrong.";
-    box.appendChild(p);
-    if (data.errors && data.errors.length) {
-      var ul = document.createElement("ul");
-      data.errors.forEach(function (e) {
-        var li = document.createElement("li");
-        li.textContent = (e.field ? e.field + ": " : "") + e.message;
-        ul.appendChild(li);
-      });
-      box.appendChild(ul);
-    }
-    box.hidden = false;
-  }
+  var showProblem = window.Appstore.showProblem;
 
   var dialog = document.querySelector("[data-secret-dialog]");
 
