@@ -87,6 +87,9 @@ func newHarnessWith(t *testing.T, withTemporal func(store *models.Store, baseURL
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.DevMode {
+		store.SetURLRules(models.DevelopmentURLRules())
+	}
 	deps := api.Deps{Store: store, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), Checks: []api.Check{{Name: "database", Run: db.Ping}}}
 	if withTemporal != nil {
 		withTemporal(store, cfg.BaseURL.String(), &deps)

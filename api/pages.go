@@ -149,17 +149,21 @@ func (s *Server) homePage(c *gin.Context) {
 
 func (s *Server) loginPage(c *gin.Context) {
 	if p := principal(c); p != nil && p.Via == "cookie" {
-		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next")))
+		c.Redirect(http.StatusSeeOther, models.LocalPath(c.Query("next")))
 		return
 	}
-	s.renderPage(c, http.StatusOK, "login", pageData{Title: "Sign in", Next: safeNext(c.Query("next"))})
+	s.renderPage(c, http.StatusOK, "login", pageData{Title: "Sign in", Next: models.LocalPath(c.Query("next"))})
 }
 
 // loginSubmit is the browser's sign-in: the same password check, login
 // token and exchange as the API, in one round trip.
 func (s *Server) loginSubmit(c *gin.Context) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)
-	email, password, next := c.PostForm("email"), c.PostForm("password"), safeNext(c.PostForm("next"))
+	if err := parseSmallForm(c, loginFormMaxBytes); err != nil {
+		p := problemFor(err)
+		s.renderPage(c, p.Status, "login", pageData{Title: "Sign in", Error: p.Detail})
+		return
+	}
+	email, password, next := c.PostForm("email"), c.PostForm("password"), models.LocalPath(c.PostForm("next"))
 	token, _, err := s.checkPassword(c, email, password)
 	if err == nil {
 		_, _, _, err = s.startSession(c, token)
@@ -178,14 +182,6 @@ func (s *Server) loginSubmit(c *gin.Context) {
 func (s *Server) logoutSubmit(c *gin.Context) {
 	s.endSession(c)
 	c.Redirect(http.StatusSeeOther, "/login")
-}
-
-// safeNext keeps post-login redirects on this site: only local absolute paths.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
 }
 
 // invitationsPanel is the data of the shared "invitations" partial.

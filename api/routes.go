@@ -20,7 +20,7 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 		return nil, err
 	}
 	metrics := newHTTPMetrics(deps.Registry)
-	r.Use(requestContext(s.log), metrics.middleware(), recovery(), securityHeaders)
+	r.Use(requestContext(s.log), metrics.middleware(), recovery(), securityHeaders, refuseBadURLText)
 
 	r.GET("/healthz", healthz)
 	r.GET("/readyz", readyz(deps.Checks))

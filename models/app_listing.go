@@ -62,6 +62,17 @@ func appURLProblem(raw string) string {
 	return ""
 }
 
+// callbackURLProblem says what is wrong with raw as the app's callback
+// URL, or "" (also for no URL). It is the redirect URI of every
+// installation's OAuth client, so the redirect-URI rules apply (DESIGN §5).
+func callbackURLProblem(raw string, production bool) string {
+	if raw == "" {
+		return ""
+	}
+	p, _ := redirectURIProblem(raw, production)
+	return p
+}
+
 var monthlyPrice = regexp.MustCompile(`^[0-9]{1,7}(\.[0-9]{1,2})?$`)
 
 // apply copies the fields of in that are set onto app, trimmed. It does not
@@ -116,7 +127,7 @@ func (in AppListingUpdate) apply(app *App) {
 // listingProblems checks app, a listing after apply, field by field: the
 // rules every saved listing keeps, drafts included. Publication needs more
 // (PublishChecks); this only refuses what is wrong, not what is missing.
-func listingProblems(app *App) []FieldError {
+func listingProblems(app *App, rules URLRules) []FieldError {
 	var errs []FieldError
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
@@ -138,13 +149,16 @@ func listingProblems(app *App) []FieldError {
 	for _, u := range []struct{ field, value string }{
 		{"avatar_url", app.AvatarURL}, {"website_url", app.WebsiteURL}, {"docs_url", app.DocsURL},
 		{"contact_url", app.ContactURL}, {"support_url", app.SupportURL}, {"terms_url", app.TermsURL},
-		{"app_url", app.AppURL}, {"callback_url", app.CallbackURL},
+		{"app_url", app.AppURL},
 	} {
 		if u.value != "" {
 			if p := appURLProblem(u.value); p != "" {
 				bad(u.field, "%s", p)
 			}
 		}
+	}
+	if p := callbackURLProblem(app.CallbackURL, rules.Production); p != "" {
+		bad("callback_url", "%s", p)
 	}
 	if len(app.ScreenshotURLs) > MaxAppScreenshots {
 		bad("screenshot_urls", "at most %d screenshots", MaxAppScreenshots)

@@ -141,5 +141,5 @@ func (s *Store) publishChecksOf(ctx context.Context, app *App) ([]PublishCheck, 
 	if err != nil {
 		return nil, fmt.Errorf("store: publish checks: %w", err)
 	}
-	return PublishChecks(app, oauth, conns), nil
+	return PublishChecks(app, oauth, conns, s.urls.Production), nil
 }

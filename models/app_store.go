@@ -52,7 +52,7 @@ func (s *Store) CreateApp(ctx context.Context, accountID uuid.UUID, rawSlug, tit
 		return nil, Invalid("invalid_slug", msg, FieldError{Field: "slug", Message: reason})
 	}
 	title = strings.TrimSpace(title)
-	if probs := listingProblems(&App{Title: title}); len(probs) > 0 {
+	if probs := listingProblems(&App{Title: title}, s.urls); len(probs) > 0 {
 		return nil, Invalid("invalid_title", fmt.Sprintf("Give the app a title of 1 to %d characters.", MaxAppTitleLen), probs...)
 	}
 	now := s.now()
@@ -130,7 +130,7 @@ func (s *Store) UpdateAppListing(ctx context.Context, id uuid.UUID, in AppListin
 		}
 		before := app
 		in.apply(&app)
-		if probs := listingProblems(&app); len(probs) > 0 {
+		if probs := listingProblems(&app, s.urls); len(probs) > 0 {
 			return Invalid("invalid_listing", "Some listing fields need fixing; nothing was saved.", probs...)
 		}
 		changed := changedListingFields(&before, &app)

@@ -28,13 +28,15 @@ func newWebhookSecret() string {
 }
 
 // SetAppWebhookURL sets (or, with "", clears) the URL that receives the
-// app's installation events. The first time a URL is set, a signing secret
+// app's installation events. It carries installation secrets, so it keeps
+// the webhook URL rules of developer endpoints (webhookURLProblem under the
+// store's URLRules). The first time a URL is set, a signing secret
 // is made and returned, once; it is stored encrypted and kept when the URL
 // later changes or is cleared. secret is "" on every other call.
 func (s *Store) SetAppWebhookURL(ctx context.Context, appID uuid.UUID, rawURL string) (app *App, secret string, err error) {
 	raw := strings.TrimSpace(rawURL)
 	if raw != "" {
-		if p := appURLProblem(raw); p != "" {
+		if p := webhookURLProblem(raw, s.urls); p != "" {
 			return nil, "", Invalid("invalid_webhook_url", "The webhook URL "+p+".", FieldError{Field: "webhook_url", Message: p})
 		}
 	}

@@ -371,8 +371,16 @@ func TestSeedCatalog(t *testing.T) {
 	if secret, err := s.AppWebhookSecret(ctx, app.ID); err != nil || secret != res.WebhookSecret {
 		t.Fatalf("stored secret differs from the one handed out (err %v)", err)
 	}
+	// appstore dev seeds it; its development rules accept the http callback.
+	s.SetURLRules(models.DevelopmentURLRules())
 	if checks, err := s.PublishChecks(ctx, app.ID); err != nil || models.Blocking(checks) {
 		t.Fatalf("publish checks %v %v", checks, err)
+	}
+	// The same stored listing judged by production rules shows the check.
+	s.SetURLRules(models.ProductionURLRules())
+	checks, err := s.PublishChecks(ctx, app.ID)
+	if err != nil || !slices.ContainsFunc(checks, func(c models.PublishCheck) bool { return c.Code == "callback_url_invalid" }) {
+		t.Fatalf("production publish checks %v %v, want callback_url_invalid", checks, err)
 	}
 }
 

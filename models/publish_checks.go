@@ -62,8 +62,9 @@ var listingURLs = []struct{ field, name string }{
 // PublishChecks lists what app (with its OAuth client, nil when it has
 // none, and its connection definitions) lacks for publication. It is the
 // one set of rules: the API shows it, and every transition to published
-// enforces it. An empty list means nothing is missing.
-func PublishChecks(app *App, oauth *PublishOAuth, conns []PublishConnection) []PublishCheck {
+// enforces it. production selects the redirect-URI rules for the callback
+// URL. An empty list means nothing is missing.
+func PublishChecks(app *App, oauth *PublishOAuth, conns []PublishConnection, production bool) []PublishCheck {
 	checks := []PublishCheck{}
 	fail := func(code, field, msg string) {
 		checks = append(checks, PublishCheck{Code: code, Field: field, Message: msg, Severity: CheckError})
@@ -98,6 +99,12 @@ func PublishChecks(app *App, oauth *PublishOAuth, conns []PublishConnection) []P
 		case appURLProblem(raw) != "":
 			fail(u.field+"_invalid", u.field, fmt.Sprintf("The %s URL %s.", u.name, appURLProblem(raw)))
 		}
+	}
+	// A listing saved before the callback URL followed the redirect-URI
+	// rules may still hold one that breaks them: it must not be published
+	// (and the provider refuses to send codes to it).
+	if p := callbackURLProblem(strings.TrimSpace(app.CallbackURL), production); p != "" {
+		fail("callback_url_invalid", "callback_url", "The callback URL "+p+".")
 	}
 	if oauth != nil && oauth.Enabled {
 		if strings.TrimSpace(oauth.EntrypointURL) == "" {

@@ -63,6 +63,12 @@ func TestPublishChecks(t *testing.T) {
 		{"terms ftp", func(a *models.App) { a.TermsURL = "ftp://example.com/terms" }, nil, nil, []string{"terms_url_invalid"}},
 		{"terms with credentials", func(a *models.App) { a.TermsURL = "https://u:p@example.com" }, nil, nil, []string{"terms_url_invalid"}},
 		{"support is optional", func(a *models.App) { a.SupportURL = "" }, nil, nil, nil},
+		{"callback https", func(a *models.App) { a.CallbackURL = "https://app.example.com/cb" }, nil, nil, nil},
+		{"callback plain http", func(a *models.App) { a.CallbackURL = "http://evil.example/cb" }, nil, nil, []string{"callback_url_invalid"}},
+		{"callback with fragment", func(a *models.App) { a.CallbackURL = "https://app.example.com/cb#frag" }, nil, nil, []string{"callback_url_invalid"}},
+		{"callback wildcard", func(a *models.App) { a.CallbackURL = "https://*.x/cb" }, nil, nil, []string{"callback_url_invalid"}},
+		{"callback loopback", func(a *models.App) { a.CallbackURL = "https://127.0.0.1/cb" }, nil, nil, []string{"callback_url_invalid"}},
+		{"callback private address", func(a *models.App) { a.CallbackURL = "https://10.0.0.1/cb" }, nil, nil, []string{"callback_url_invalid"}},
 		{"no screenshots warns", func(a *models.App) { a.ScreenshotURLs = nil }, nil, nil, []string{"screenshots_recommended"}},
 		{"oauth complete", nil, goodOAuth, nil, nil},
 		{"oauth disabled is not checked", nil, &models.PublishOAuth{Enabled: false}, nil, nil},
@@ -86,7 +92,7 @@ func TestPublishChecks(t *testing.T) {
 			if tt.edit != nil {
 				tt.edit(app)
 			}
-			checks := models.PublishChecks(app, tt.oauth, tt.conns)
+			checks := models.PublishChecks(app, tt.oauth, tt.conns, true)
 			if got := codes(checks); !slices.Equal(got, append([]string{}, tt.want...)) {
 				t.Fatalf("checks %v, want %v", got, tt.want)
 			}
@@ -110,10 +116,24 @@ func TestPublishChecks(t *testing.T) {
 	}
 }
 
+// TestPublishChecksCallbackInDevelopment: development keeps allowing an
+// http callback on this machine, as redirect URIs do.
+func TestPublishChecksCallbackInDevelopment(t *testing.T) {
+	t.Parallel()
+	app := completeApp()
+	app.CallbackURL = "http://localhost:8090/callback"
+	if checks := models.PublishChecks(app, nil, nil, false); models.Blocking(checks) {
+		t.Fatalf("development: %v", codes(checks))
+	}
+	if checks := models.PublishChecks(app, nil, nil, true); !slices.Contains(codes(checks), "callback_url_invalid") {
+		t.Fatalf("production: %v, want callback_url_invalid", codes(checks))
+	}
+}
+
 func TestPublishChecksNameConnections(t *testing.T) {
 	t.Parallel()
 	checks := models.PublishChecks(completeApp(), nil, []models.PublishConnection{
-		{Key: "crm", Type: "oauth2", Problems: []string{"token URL missing", "client secret missing"}}})
+		{Key: "crm", Type: "oauth2", Problems: []string{"token URL missing", "client secret missing"}}}, true)
 	if len(checks) != 1 || checks[0].Field != "connections.crm" ||
 		!strings.Contains(checks[0].Message, `"crm"`) || !strings.Contains(checks[0].Message, "token URL missing; client secret missing") {
 		t.Fatalf("checks %+v, want one naming crm and its problems", checks)
@@ -147,7 +167,7 @@ func FuzzPublishChecks(f *testing.F) {
 	f.Fuzz(func(t *testing.T, category, description, website, overview string) {
 		app := completeApp()
 		app.Category, app.Description, app.WebsiteURL, app.Overview = category, description, website, overview
-		checks := models.PublishChecks(app, &models.PublishOAuth{Enabled: true}, nil)
+		checks := models.PublishChecks(app, &models.PublishOAuth{Enabled: true}, nil, true)
 		for _, c := range checks {
 			if c.Field == "" || c.Message == "" || (c.Severity != models.CheckError && c.Severity != models.CheckWarning) {
 				t.Fatalf("bad check %+v", c)

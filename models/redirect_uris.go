@@ -18,7 +18,8 @@ const (
 // plus one for the list ("redirect_uris") when it holds more than
 // MaxRedirectURIs. A URI must be absolute, at most MaxRedirectURILen bytes,
 // without wildcards, fragment or user info, and listed once. In production
-// it must be https to a host that is not localhost or a loopback address;
+// it must be https to a host that is not localhost or a loopback, private
+// or link-local address;
 // in development http is also allowed, but only to localhost and loopback
 // addresses. An empty list is valid.
 func ValidateRedirectURIs(uris []string, production bool) []FieldError {
@@ -80,8 +81,8 @@ func redirectURIProblem(raw string, production bool) (problem, key string) {
 	loopback := isLoopbackHost(host)
 	switch scheme := strings.ToLower(u.Scheme); {
 	case scheme == "https":
-		if production && (loopback || isUnspecifiedHost(host)) {
-			return "must not point to localhost or a loopback address in production", ""
+		if production && internalHost(host) {
+			return "must not point to localhost, a loopback, private or link-local address in production", ""
 		}
 	case scheme == "http" && production:
 		return "must use https in production", ""

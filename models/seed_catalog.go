@@ -119,6 +119,11 @@ var catalogApps = []catalogApp{
 // there first, and a second run changes nothing (except the app URLs when
 // urls changed).
 func (s *Store) SeedCatalog(ctx context.Context, urls CatalogURLs) (*CatalogSeedResult, error) {
+	// Demo data for appstore dev: the example app it points at runs on this
+	// machine, over http, as development rules allow.
+	dev := *s
+	dev.urls = DevelopmentURLRules()
+	s = &dev
 	base := strings.TrimSuffix(strings.TrimSpace(urls.ExampleAppURL), "/")
 	if p := appURLProblem(base); p != "" {
 		return nil, fmt.Errorf("seed catalog: the example app URL %s", p)

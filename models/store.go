@@ -20,11 +20,15 @@ type Store struct {
 
 	// blobs holds bundle bytes; nil until SetBlobs.
 	blobs blob.Store
+
+	// urls are the rules for listing and webhook URLs; strict (production)
+	// until SetURLRules says otherwise.
+	urls URLRules
 }
 
 // NewStore returns a Store over db.
 func NewStore(db *DB) *Store {
-	return &Store{db: db.Gorm, now: func() time.Time { return time.Now().UTC() }}
+	return &Store{db: db.Gorm, now: func() time.Time { return time.Now().UTC() }, urls: ProductionURLRules()}
 }
 
 // Gorm exposes the handle for tests and tools that need raw queries.

@@ -2,7 +2,6 @@ package models
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"slices"
 	"strings"
@@ -199,12 +198,14 @@ func validateWebhookEventTypes(raw []string) (JSONList[EventType], []FieldError)
 	return out, errs
 }
 
-// webhookURLProblem says what is wrong with raw as an endpoint URL, or "".
-// Production: https to a public host name or address. Development also
-// allows http, but only to localhost and loopback addresses (as redirect
-// URIs do). The dialer of the outbound client is the final word on where
-// a name resolves; this check only refuses what is wrong on its face.
-func webhookURLProblem(raw string, production bool) string {
+// webhookURLProblem says what is wrong with raw as a URL the platform
+// POSTs signed events to (developer endpoints and app webhook URLs), or "".
+// Production: https only. Either way the host must be public unless it is
+// an address (or localhost) that rules.AllowInternal covers; development
+// also allows http, but only to such allowed internal hosts. The dialer of
+// the outbound client is the final word on where a name resolves; this
+// check refuses what is wrong on its face.
+func webhookURLProblem(raw string, rules URLRules) string {
 	switch {
 	case raw == "":
 		return "must not be empty"
@@ -226,23 +227,19 @@ func webhookURLProblem(raw string, production bool) string {
 	if host == "" {
 		return "must name a host"
 	}
-	loopback := isLoopbackHost(host)
-	internal := loopback || isUnspecifiedHost(host)
-	if ip := net.ParseIP(host); ip != nil && (ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsMulticast()) {
-		internal = true
-	}
+	allowed := internalHost(host) && rules.allowsInternal(host)
 	switch scheme := strings.ToLower(u.Scheme); {
-	case scheme == "https":
-		if production && internal {
-			return "must not point to localhost, a loopback or a private address in production"
-		}
-	case scheme == "http" && production:
-		return "must use https in production"
-	case scheme == "http" && !loopback:
-		return "must use https (http is allowed only for localhost in development)"
-	case scheme == "http":
-	default:
+	case scheme != "https" && scheme != "http":
 		return "must use https"
+	case scheme == "http" && rules.Production:
+		return "must use https in production"
+	case scheme == "http" && !allowed:
+		return "must use https (http is allowed only for localhost in development)"
+	case internalHost(host) && !allowed:
+		if rules.Production {
+			return "must not point to localhost, a loopback, private or link-local address in production"
+		}
+		return "must not point to a loopback, private or link-local address outside OUTBOUND_ALLOW"
 	}
 	return ""
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -105,8 +106,11 @@ func TestWebhookURLRules(t *testing.T) {
 		{"http://127.0.0.1:9000/hook", false, true, "https"},
 		{"http://[::1]:9000/hook", false, true, "https"},
 		{"https://localhost/hook", false, true, "localhost"},
-		{"https://10.0.0.5/hook", false, true, "private"},
-		{"https://169.254.169.254/latest", false, true, "private"},
+		{"https://10.0.0.5/hook", false, false, "private"},
+		{"https://169.254.169.254/latest", false, false, "link-local"},
+		{"http://169.254.169.254/latest/meta-data/", false, false, "https"},
+		{"https://[fe80::1]/hook", false, false, "link-local"},
+		{"https://0.0.0.0/hook", false, false, "loopback"},
 		{"http://10.0.0.5/hook", false, false, "https"},
 		{"ftp://hooks.example.com/a", false, false, "https"},
 		{"https://user:pw@hooks.example.com/a", false, false, "user name"},
@@ -114,12 +118,40 @@ func TestWebhookURLRules(t *testing.T) {
 		{"/relative", false, false, "absolute"},
 		{"", false, false, "empty"},
 	} {
-		prod, dev := models.WebhookURLProblem(tc.url, true), models.WebhookURLProblem(tc.url, false)
+		prod, dev := models.WebhookURLProblem(tc.url, models.ProductionURLRules()), models.WebhookURLProblem(tc.url, models.DevelopmentURLRules())
 		if (prod == "") != tc.prod || (dev == "") != tc.dev {
 			t.Errorf("%q: production %q, development %q; want accepted %v/%v", tc.url, prod, dev, tc.prod, tc.dev)
 		}
 		if !tc.prod && !strings.Contains(prod, tc.problemSubstr) {
 			t.Errorf("%q: production problem %q does not say %q", tc.url, prod, tc.problemSubstr)
+		}
+	}
+}
+
+// TestWebhookURLAllowInternal: OUTBOUND_ALLOW opens exactly the networks it
+// lists to https (and, in development, http), nothing next to them.
+func TestWebhookURLAllowInternal(t *testing.T) {
+	_, private, _ := net.ParseCIDR("10.1.0.0/16")
+	_, loop, _ := net.ParseCIDR("127.0.0.0/8")
+	prod := models.URLRules{Production: true, AllowInternal: []*net.IPNet{private, loop}}
+	dev := models.URLRules{AllowInternal: []*net.IPNet{private}}
+	for _, tc := range []struct {
+		rules models.URLRules
+		url   string
+		ok    bool
+	}{
+		{prod, "https://10.1.2.3/hook", true},
+		{prod, "http://10.1.2.3/hook", false},
+		{prod, "https://10.2.0.1/hook", false},
+		{prod, "https://127.0.0.1:8443/hook", true},
+		{prod, "https://localhost/hook", false}, // ::1 is not listed
+		{prod, "https://169.254.169.254/", false},
+		{dev, "http://10.1.2.3/hook", true},
+		{dev, "http://10.2.0.1/hook", false},
+		{dev, "http://localhost:8080/hook", true},
+	} {
+		if p := models.WebhookURLProblem(tc.url, tc.rules); (p == "") != tc.ok {
+			t.Errorf("%q (production %v): problem %q, want accepted %v", tc.url, tc.rules.Production, p, tc.ok)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 
@@ -22,9 +23,9 @@ func webhookEndpointSecretPurpose(id uuid.UUID) string {
 
 // webhookEndpointProblems checks an endpoint's editable fields and returns
 // the event types normalised.
-func webhookEndpointProblems(url, description string, eventTypes []string, production bool) (JSONList[EventType], []FieldError) {
+func webhookEndpointProblems(url, description string, eventTypes []string, production bool, allowInternal []*net.IPNet) (JSONList[EventType], []FieldError) {
 	var errs []FieldError
-	if p := webhookURLProblem(url, production); p != "" {
+	if p := webhookURLProblem(url, URLRules{Production: production, AllowInternal: allowInternal}); p != "" {
 		errs = append(errs, FieldError{Field: "url", Message: p})
 	}
 	if n := len([]rune(description)); n > MaxWebhookDescriptionLen {
@@ -44,7 +45,7 @@ func webhookEndpointProblems(url, description string, eventTypes []string, produ
 // error when the account does not exist.
 func (s *Store) CreateWebhookEndpoint(ctx context.Context, accountID uuid.UUID, in WebhookEndpointInput, production bool) (*WebhookEndpoint, string, error) {
 	url, desc := strings.TrimSpace(in.URL), strings.TrimSpace(in.Description)
-	types, errs := webhookEndpointProblems(url, desc, in.EventTypes, production)
+	types, errs := webhookEndpointProblems(url, desc, in.EventTypes, production, s.urls.AllowInternal)
 	if len(errs) > 0 {
 		return nil, "", Invalid("invalid_webhook_endpoint", "Some fields of the endpoint need fixing; nothing was saved.", errs...)
 	}
@@ -134,7 +135,7 @@ func (s *Store) UpdateWebhookEndpoint(ctx context.Context, id uuid.UUID, in Webh
 		if in.EventTypes != nil {
 			rawTypes = *in.EventTypes
 		}
-		types, errs := webhookEndpointProblems(url, desc, rawTypes, production && in.URL != nil)
+		types, errs := webhookEndpointProblems(url, desc, rawTypes, production && in.URL != nil, s.urls.AllowInternal)
 		if in.URL == nil {
 			// An unchanged URL stays valid even if the rules were stricter
 			// when it was saved elsewhere (a development database).

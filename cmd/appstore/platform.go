@@ -53,6 +53,7 @@ func openPlatform(ctx context.Context, cfg *Config, log *slog.Logger) (*platform
 	store := models.NewStore(db)
 	store.SetEncrypter(enc)
 	store.SetBlobs(blobs)
+	store.SetURLRules(models.URLRules{Production: cfg.Production(), AllowInternal: cfg.OutboundAllow})
 	return &platform{cfg: cfg, log: log, db: db, store: store, temporal: tc, registry: reg}, nil
 }
 

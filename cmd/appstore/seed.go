@@ -25,6 +25,7 @@ func seedCommand() *cobra.Command {
 				}
 				store := models.NewStore(db)
 				store.SetEncrypter(enc) // the catalog's webhook signing secret is stored encrypted
+				store.SetURLRules(models.URLRules{Production: cfg.Production(), AllowInternal: cfg.OutboundAllow})
 				return seed(cmd.Context(), cfg, store, cmd.OutOrStdout())
 			})
 		},
