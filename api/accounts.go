@@ -123,6 +123,6 @@ func (s *Server) resetPassword(c *gin.Context) error {
 	}
 	s.generations.Set(u.ID, u.SessionGeneration)
 	s.setSessionCookie(c, "", -1)
-	c.JSON(http.StatusOK, gin.H{"message": "Your password is changed. Sign in with the new one; every other session has been signed out."})
+	c.JSON(http.StatusOK, gin.H{"message": "Your password is changed. Sign in with the new one; every other session has been signed out and every personal access token revoked."})
 	return nil
 }

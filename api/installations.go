@@ -80,12 +80,12 @@ func (s *Server) install(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if s.installations == nil {
-		return errInstallationsUnavailable
-	}
 	var req installRequest
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err
+	}
+	if s.installations == nil {
+		return errInstallationsUnavailable
 	}
 	slug := strings.TrimSpace(strings.ToLower(req.AppSlug))
 	if slug == "" {

@@ -25,7 +25,7 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 	r.GET("/healthz", healthz)
 	r.GET("/readyz", readyz(deps.Checks))
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(deps.Registry, promhttp.HandlerOpts{})))
-	r.StaticFS("/static", http.FS(web.Static()))
+	r.StaticFS("/static", filesOnly{http.FS(web.Static())})
 
 	auth := authenticate(s.sessions, s.store)
 	csrf := csrfProtect(origin(s.cfg.BaseURL))

@@ -183,6 +183,8 @@ type Server struct {
 	promotions        Promotions
 	oidc              OIDCProvider
 	installations     Installations
+	// routeTable lists every mounted route, for Routes.
+	routeTable []Route
 }
 
 // New validates cfg and builds a Server with every route mounted.
@@ -244,8 +246,18 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	s.handler = engine
+	for _, r := range engine.Routes() {
+		s.routeTable = append(s.routeTable, Route{Method: r.Method, Path: r.Path})
+	}
 	return s, nil
 }
+
+// Route is one mounted route: its method and path pattern (":name" marks a
+// parameter).
+type Route struct{ Method, Path string }
+
+// Routes lists every mounted route, for tests that walk the whole router.
+func (s *Server) Routes() []Route { return s.routeTable }
 
 // ServeHTTP makes the Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

@@ -132,8 +132,9 @@ func countQueries(t *testing.T, db *gorm.DB) *atomic.Int64 {
 }
 
 // A password reset ends every session issued before it, as cookie and as
-// bearer, also one the server has verified (and cached) already; a new
-// sign-in works and personal access tokens are untouched. The reset is
+// bearer, also one the server has verified (and cached) already, and
+// revokes the user's personal access tokens (not other users'); a new
+// sign-in works. The reset is
 // announced by the store's NOTIFY, as it would be from another process.
 func TestPasswordResetRevokesSessions(t *testing.T) {
 	h, gens, dbURL := newGenerationsHarness(t)
@@ -147,6 +148,10 @@ func TestPasswordResetRevokesSessions(t *testing.T) {
 	wantStatus(t, h.do(req{method: "GET", path: "/api/v1/me", cookie: before}), http.StatusOK)
 	wantStatus(t, h.do(req{method: "GET", path: "/api/v1/me", bearer: before}), http.StatusOK)
 	bystander := h.login("owner@acme.test")
+	rec = h.do(req{method: "POST", path: "/api/v1/tokens", cookie: bystander, body: map[string]any{"name": "cli"}})
+	wantStatus(t, rec, http.StatusCreated)
+	var bystanderPAT struct{ Token string }
+	decode(t, rec, &bystanderPAT)
 
 	u := resetPassword(t, h.store, "member@acme.test", "a brand new passphrase")
 	if u.SessionGeneration != 1 {
@@ -160,8 +165,9 @@ func TestPasswordResetRevokesSessions(t *testing.T) {
 	if rec := h.do(req{method: "GET", path: "/developer-accounts", cookie: before}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("page with a revoked cookie: status %d, want 303", rec.Code)
 	}
-	wantStatus(t, h.do(req{method: "GET", path: "/api/v1/me", bearer: pat.Token}), http.StatusOK)
+	wantStatus(t, h.do(req{method: "GET", path: "/api/v1/me", bearer: pat.Token}), http.StatusUnauthorized)
 	wantStatus(t, h.do(req{method: "GET", path: "/api/v1/me", cookie: bystander}), http.StatusOK)
+	wantStatus(t, h.do(req{method: "GET", path: "/api/v1/me", bearer: bystanderPAT.Token}), http.StatusOK)
 
 	after := loginWith(t, h, "member@acme.test", "a brand new passphrase")
 	wantStatus(t, h.do(req{method: "GET", path: "/api/v1/me", cookie: after}), http.StatusOK)

@@ -22,6 +22,9 @@ type membership struct {
 	removed, left         EventType
 	subject               func(e *Event, id uuid.UUID) // sets the event's account or organization
 	notify                func(ctx context.Context, tx *gorm.DB, id uuid.UUID, extra ...uuid.UUID) error
+	// removeRights, when set, deletes in the removal's transaction what
+	// the member held through the membership and returns how many rows.
+	removeRights func(tx *gorm.DB, id, userID uuid.UUID) (int64, error)
 }
 
 var developerAccountMembership = membership{
@@ -42,6 +45,14 @@ var organizationMembership = membership{
 	removed:     EventOrganizationMemberRemoved, left: EventOrganizationMemberLeft,
 	subject: func(e *Event, id uuid.UUID) { e.OrganizationID = &id },
 	notify:  notifyOrganizationChange,
+	// App permissions are an organization member's: someone who leaves and
+	// is added again starts from what a new member gets, not their old
+	// grants.
+	removeRights: func(tx *gorm.DB, orgID, userID uuid.UUID) (int64, error) {
+		res := tx.Exec(`DELETE FROM app_permissions WHERE user_id = ?
+			AND installation_id IN (SELECT id FROM app_installations WHERE organization_id = ?)`, userID, orgID)
+		return res.RowsAffected, res.Error
+	},
 }
 
 // lock locks the parent row until tx ends. Every transaction that changes
@@ -141,7 +152,15 @@ func (s *Store) removeMember(ctx context.Context, ms membership, id, userID uuid
 		if err := tx.Exec(`DELETE FROM `+ms.table+` WHERE `+ms.column+` = ? AND user_id = ?`, id, userID).Error; err != nil {
 			return err
 		}
-		if err := appendEvent(ctx, tx, ms.event(typ, id, JSONMap{"user_id": userID.String(), "role": current})); err != nil {
+		data := JSONMap{"user_id": userID.String(), "role": current}
+		if ms.removeRights != nil {
+			n, err := ms.removeRights(tx, id, userID)
+			if err != nil {
+				return err
+			}
+			data["app_permissions_removed"] = n
+		}
+		if err := appendEvent(ctx, tx, ms.event(typ, id, data)); err != nil {
 			return err
 		}
 		// The removed user is no longer a member but their cache lists it.

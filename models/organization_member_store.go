@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -90,10 +91,26 @@ func (s *Store) ChangeOrganizationRole(ctx context.Context, orgID, userID uuid.U
 }
 
 // RemoveOrganizationMember removes userID from orgID: a removal, or leaving
-// when the actor in ctx is userID. It returns a not-found error
+// when the actor in ctx is userID. The member's permissions on the
+// organization's installed apps go with the membership, and then their SSO
+// tokens for those apps are revoked. It returns a not-found error
 // ("organization_not_found", "member_not_found") and a conflict
 // ("last_owner") for the last owner.
 func (s *Store) RemoveOrganizationMember(ctx context.Context, orgID, userID uuid.UUID) error {
-	err := s.removeMember(ctx, organizationMembership, orgID, userID)
-	return storeError("remove organization member", err)
+	if err := s.removeMember(ctx, organizationMembership, orgID, userID); err != nil {
+		return storeError("remove organization member", err)
+	}
+	// After the commit: no longer a member, the user can get no new
+	// tokens, so the live ones are the last; revoking again is harmless.
+	var installations []uuid.UUID
+	if err := s.db.WithContext(ctx).Raw(`SELECT id FROM app_installations WHERE organization_id = ?`, orgID).
+		Scan(&installations).Error; err != nil {
+		return fmt.Errorf("store: remove organization member: %w", err)
+	}
+	for _, id := range installations {
+		if err := s.RevokeInstallationTokens(ctx, id, &userID); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -56,8 +56,8 @@ func (s *Store) RequestPasswordReset(ctx context.Context, email string) (*uuid.U
 // ResetPassword follows a reset link: it checks newPassword against the
 // rules (ValidatePassword; the link stays usable when it fails), sets it,
 // uses up this and every other open reset link of the user, drops the
-// user's unexchanged login tokens, raises session_generation so every
-// existing session stops working, records user.password_reset and, in the
+// user's unexchanged login tokens, revokes every personal access token,
+// raises session_generation so every existing session stops working, records user.password_reset and, in the
 // same transaction, notifies "<user-id>:<generation>" on the
 // session_generation channel. It returns the updated user, a not-found
 // error ("reset_invalid") for an unknown or used token, a gone error
@@ -115,8 +115,17 @@ func (s *Store) ResetPassword(ctx context.Context, token, newPassword string) (*
 		if err := tx.Exec(`DELETE FROM login_tokens WHERE user_id = ? AND used_at IS NULL`, u.ID).Error; err != nil {
 			return err
 		}
+		// A personal access token is a session that does not expire with the
+		// password on its own: whoever reset the password may be evicting
+		// someone who made tokens while holding it.
+		revoked := tx.Exec(`UPDATE personal_access_tokens SET revoked_at = ?
+			WHERE user_id = ? AND revoked_at IS NULL`, now, u.ID)
+		if revoked.Error != nil {
+			return revoked.Error
+		}
 		if err := appendEvent(ctx, tx, Event{Type: EventUserPasswordReset, ActorID: &u.ID,
-			Data: JSONMap{"user_id": u.ID.String(), "email": u.Email, "session_generation": u.SessionGeneration}}); err != nil {
+			Data: JSONMap{"user_id": u.ID.String(), "email": u.Email, "session_generation": u.SessionGeneration,
+				"personal_access_tokens_revoked": revoked.RowsAffected}}); err != nil {
 			return err
 		}
 		// Delivered at commit, never for a rolled-back reset.

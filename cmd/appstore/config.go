@@ -104,8 +104,8 @@ type setting struct {
 var settings = []setting{
 	{"APPSTORE_ENV", "development", "development or production; production refuses dev keys, demo data and demo passwords"},
 	{"DATABASE_URL", "postgres://postgres@127.0.0.1:5432/appstore?sslmode=disable", "PostgreSQL connection URL (also DATABASE_URL_FILE)"},
-	{"HTTP_ADDR", ":8080", "listen address of `serve` (API, web pages, /metrics)"},
-	{"WORKER_HTTP_ADDR", ":8081", "listen address of `worker` for /healthz, /readyz, /metrics"},
+	{"HTTP_ADDR", "(127.0.0.1:8080 in development, :8080 in production)", "listen address of `serve` (API, web pages, /metrics); development keeps to loopback, since /dev/mail shows sign-in links and the dev keys are public"},
+	{"WORKER_HTTP_ADDR", "(127.0.0.1:8081 in development, :8081 in production)", "listen address of `worker` for /healthz, /readyz, /metrics"},
 	{"BASE_URL", "http://localhost:8080", "public origin of the platform; CSRF checks compare Origin with it; https makes cookies Secure"},
 	{"JWT_SECRET", "(development key)", "HMAC key for session JWTs, at least 32 bytes (also JWT_SECRET_FILE); required in production"},
 	{"TEMPORAL_ADDRESS", "127.0.0.1:7233", "Temporal frontend host:port"},
@@ -253,6 +253,18 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 	}
 	if c.Env != "development" && c.Env != "production" {
 		e.fail("APPSTORE_ENV", "%q must be development or production", c.Env)
+	}
+	// Development listens on loopback unless told otherwise: its mail
+	// outbox and published keys are for this machine only.
+	listenHost := "127.0.0.1"
+	if c.Production() {
+		listenHost = ""
+	}
+	if c.HTTPAddr == "" {
+		c.HTTPAddr = net.JoinHostPort(listenHost, "8080")
+	}
+	if c.WorkerHTTPAddr == "" {
+		c.WorkerHTTPAddr = net.JoinHostPort(listenHost, "8081")
 	}
 	if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		e.fail("DATABASE_URL", "must be a postgres:// URL")

@@ -76,9 +76,32 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if c.MaxBodyBytes != 1<<20 || len(c.TrustedProxies) != 0 {
 		t.Errorf("max body %d, proxies %v", c.MaxBodyBytes, c.TrustedProxies)
 	}
-	if c.HTTPAddr != ":8080" || c.WorkerHTTPAddr != ":8081" || c.TemporalAddress != "127.0.0.1:7233" ||
+	if c.HTTPAddr != "127.0.0.1:8080" || c.WorkerHTTPAddr != "127.0.0.1:8081" || c.TemporalAddress != "127.0.0.1:7233" ||
 		c.TemporalNamespace != "default" || c.TaskQueue != "appstore" || !strings.HasPrefix(c.DatabaseURL, "postgres://") {
 		t.Errorf("addresses = %+v", c)
+	}
+}
+
+// TestListenAddressDefaults: development keeps to loopback (its mail outbox
+// shows sign-in links and its keys are public); production listens on
+// every interface unless told otherwise; an explicit address wins.
+func TestListenAddressDefaults(t *testing.T) {
+	t.Parallel()
+	load := func(env map[string]string) *Config {
+		t.Helper()
+		c, err := LoadConfig(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	prod := map[string]string{"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com", "JWT_SECRET": goodSecret,
+		"SMTP_HOST": "smtp.example.com", "ENCRYPTION_KEY": goodEncryptionKey}
+	if c := load(prod); c.HTTPAddr != ":8080" || c.WorkerHTTPAddr != ":8081" {
+		t.Errorf("production: %q %q", c.HTTPAddr, c.WorkerHTTPAddr)
+	}
+	if c := load(map[string]string{"HTTP_ADDR": "0.0.0.0:9000"}); c.HTTPAddr != "0.0.0.0:9000" || c.WorkerHTTPAddr != "127.0.0.1:8081" {
+		t.Errorf("development with HTTP_ADDR: %q %q", c.HTTPAddr, c.WorkerHTTPAddr)
 	}
 }
 

@@ -24,6 +24,7 @@ func TestDevRunsTheExampleApp(t *testing.T) {
 	store := models.NewStore(dbtest.New(t))
 	enc, _ := models.NewEncrypter([]byte("0123456789abcdef0123456789abcdef"))
 	store.SetEncrypter(enc)
+	store.SetURLRules(models.DevelopmentURLRules()) // as appstore dev runs
 	if _, err := store.SeedDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
