@@ -58,10 +58,10 @@ func TestEveryJSONRouteRefusesNUL(t *testing.T) {
 		"POST /api/v1/apps/:app/suspend": true, "POST /api/v1/apps/:app/restore": true,
 		"POST /api/v1/apps/:app/oauth/enable": true, "POST /api/v1/apps/:app/oauth/disable": true,
 		"POST /api/v1/apps/:app/oauth/rotate-secret": true,
-		"POST /api/v1/webhook-endpoints/:ep/test": true, "POST /api/v1/webhook-endpoints/:ep/rotate-secret": true,
+		"POST /api/v1/webhook-endpoints/:ep/test":    true, "POST /api/v1/webhook-endpoints/:ep/rotate-secret": true,
 		"POST /api/v1/webhook-deliveries/:id/redeliver": true,
-		"PUT /api/v1/apps/:app/bundles/:type/:sha256": true, // raw bundle bytes
-		"POST /api/v1/deployments/:id/promote": true, "POST /api/v1/deployments/:id/withdraw": true,
+		"PUT /api/v1/apps/:app/bundles/:type/:sha256":   true, // raw bundle bytes
+		"POST /api/v1/deployments/:id/promote":          true, "POST /api/v1/deployments/:id/withdraw": true,
 		"POST /api/v1/deployments/:id/publish": true, "POST /api/v1/deployments/:id/deprecate": true,
 		"POST /api/v1/review/deployments/:id/claim": true, "POST /api/v1/review/deployments/:id/approve": true,
 		"POST /api/v1/developer-accounts/:id/invitations/:inv/resend": true, "POST /api/v1/developer-accounts/:id/invitations/:inv/cancel": true,
