@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,7 +34,10 @@ func shot(t *testing.T, ctx context.Context, name string) {
 func evaluate(t *testing.T, ctx context.Context, script string) {
 	t.Helper()
 	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](script))
-	if err != nil || !ok {
+	if err == nil && !ok {
+		err = fmt.Errorf("false: %s", script)
+	}
+	if err != nil {
 		failShot(t, ctx, "evaluate", err)
 	}
 }
@@ -56,21 +60,26 @@ func TestBrowserCreateAppListingChecklistOAuth(t *testing.T) {
 		return o.harness
 	})
 	bg := context.Background()
-	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
 	defer cancel()
 
+	// The slug is checked as it is typed, once typing pauses: under load
+	// a pause can come mid-word, so wait for the answer about the whole
+	// slug, not for any "available".
 	team := "/developer-accounts/" + o.tm.acme.String()
 	err := chromedp.Do(ctx, steps(
 		chromedp.EmulateViewport(1280, 900),
 		browserSignIn(origin, "dev@acme.test", team),
 		chromedp.WaitVisible(`[data-testid=apps-link]`),
-		chromedp.Click(`[data-testid=apps-link]`),
+		navigates(chromedp.Click(`[data-testid=apps-link]`)),
+		waitPath(team+"/apps"),
 		chromedp.WaitVisible(`[data-testid=create-app]`),
 		chromedp.SendKeys(`input[name=title]`, "Browser Sync"),
 		chromedp.SendKeys(`input[name=slug]`, "x"),
 		chromedp.WaitVisible(`[data-slug-status][data-available=no]`), // too short
 		chromedp.SendKeys(`input[name=slug]`, " Browser Sync"),
-		chromedp.WaitVisible(`[data-slug-status][data-available=yes]`),
+		waitJS("x-browser-sync available", `document.querySelector("[data-slug-status]").dataset.available === "yes" &&
+			document.querySelector("[data-slug-status]").textContent.includes("x-browser-sync is available")`),
 	)...)
 	if err != nil {
 		failShot(t, ctx, "create-app", err)
@@ -82,7 +91,8 @@ func TestBrowserCreateAppListingChecklistOAuth(t *testing.T) {
 	shot(t, ctx, "app-list")
 
 	err = chromedp.Do(ctx, steps(
-		chromedp.Click(`[data-testid=create-app] button[type=submit]`),
+		navigates(chromedp.Click(`[data-testid=create-app] button[type=submit]`)),
+		waitJS("the new app's page", `/^\/apps\/[0-9a-f-]{36}$/.test(location.pathname)`),
 		chromedp.WaitVisible(`form[data-listing]`),
 		chromedp.WaitVisible(`[data-ready][data-state=blocking]`),
 		chromedp.WaitVisible(`[data-checklist] [data-code=description_missing]`),
@@ -98,6 +108,8 @@ func TestBrowserCreateAppListingChecklistOAuth(t *testing.T) {
 	}
 
 	// Fill every field publication needs: the checklist follows, unsaved.
+	// Each wait is for the checklist of the draft so far, which only the
+	// preview of that draft produces.
 	evaluate(t, ctx, `(function () {
 		var s = document.querySelector("select[name=category]");
 		s.value = "developer-tools";
@@ -105,12 +117,16 @@ func TestBrowserCreateAppListingChecklistOAuth(t *testing.T) {
 		return true;
 	})()`)
 	err = chromedp.Do(ctx, steps(
+		chromedp.WaitNotPresent(`[data-checklist] [data-code=category_missing]`),
 		chromedp.WaitVisible(`[data-checklist] [data-code=description_missing]`), // category alone is not enough
 		chromedp.SendKeys(`textarea[name=description]`, listingText),
 		chromedp.SendKeys(`textarea[name=overview]`, listingText),
 		chromedp.SendKeys(`textarea[name=content_how_it_works]`, listingText),
-		chromedp.WaitVisible(`[data-checklist] [data-code=content_configure_missing]`),
-		chromedp.WaitNotPresent(`[data-checklist] [data-code=description_missing]`),
+		waitJS("the checklist of the three texts", `(function () {
+			var has = function (code) { return !!document.querySelector("[data-checklist] [data-code=" + code + "]"); };
+			return has("content_configure_missing") &&
+				["description", "overview", "content_how_it_works"].every(function (f) { return !has(f + "_missing") && !has(f + "_length"); });
+		})()`),
 		chromedp.SendKeys(`textarea[name=content_configure]`, "Too short."),
 		chromedp.WaitVisible(`[data-checklist] [data-code=content_configure_length]`),
 		chromedp.SendKeys(`textarea[name=content_configure]`, " "+listingText),
@@ -164,7 +180,8 @@ func TestBrowserCreateAppListingChecklistOAuth(t *testing.T) {
 
 	// OAuth: the secret is shown once, in a dialog; it verifies.
 	err = chromedp.Do(ctx, steps(
-		chromedp.Click(`[data-testid=app-tabs] a[href$="/oauth"]`),
+		navigates(chromedp.Click(`[data-testid=app-tabs] a[href$="/oauth"]`)),
+		waitPath("/apps/"+appID+"/oauth"),
 		chromedp.WaitVisible(`[data-oauth-state=never]`),
 		chromedp.Click(`[data-testid=enable-oauth]`),
 		chromedp.WaitVisible(`[data-testid=secret-dialog]`),
@@ -186,9 +203,10 @@ func TestBrowserCreateAppListingChecklistOAuth(t *testing.T) {
 	}
 	shot(t, ctx, "app-oauth-secret")
 
-	// Closing the dialog shows the state; the secret is gone from the page.
+	// Closing the dialog reloads the page, which shows the state; the
+	// secret is gone from it.
 	err = chromedp.Do(ctx, steps(
-		chromedp.Click(`[data-testid=secret-done]`),
+		navigates(chromedp.Click(`[data-testid=secret-done]`)),
 		chromedp.WaitVisible(`[data-oauth-state=enabled]`),
 		chromedp.WaitVisible(`[data-testid=secrets] tr[data-secret=current]`),
 		// A bad redirect URI gets its own error, naming the line.
@@ -221,7 +239,7 @@ func TestBrowserCreateAppListingChecklistOAuth(t *testing.T) {
 		t.Fatalf("rotation dialog: %q, secret changed %v", note, rotated != secret)
 	}
 	err = chromedp.Do(ctx, steps(
-		chromedp.Click(`[data-testid=secret-done]`),
+		navigates(chromedp.Click(`[data-testid=secret-done]`)),
 		chromedp.WaitVisible(`[data-testid=secrets] tr[data-secret=previous]`),
 	)...)
 	if err != nil {
@@ -231,7 +249,8 @@ func TestBrowserCreateAppListingChecklistOAuth(t *testing.T) {
 
 	// A custom connection with a field row.
 	err = chromedp.Do(ctx, steps(
-		chromedp.Click(`[data-testid=app-tabs] a[href$="/connections"]`),
+		navigates(chromedp.Click(`[data-testid=app-tabs] a[href$="/connections"]`)),
+		waitPath("/apps/"+appID+"/connections"),
 		chromedp.WaitVisible(`form[data-connection-create]`),
 	)...)
 	if err != nil {
@@ -247,11 +266,12 @@ func TestBrowserCreateAppListingChecklistOAuth(t *testing.T) {
 		chromedp.SendKeys(`form[data-connection-create] input[name=key]`, "helpdesk"),
 		chromedp.SendKeys(`form[data-connection-create] input[name=display_name]`, "Helpdesk account"),
 		chromedp.WaitVisible(`[data-field-row-item] input[name=field_key]`),
-		chromedp.WaitNotVisible(`fieldset[data-for-type=oauth2]`),
+		chromedp.WaitVisible(`fieldset[data-for-type=custom]`),
 		chromedp.WaitNotVisible(`fieldset[data-for-type=api_key]`),
+		chromedp.WaitNotVisible(`fieldset[data-for-type=oauth2]`),
 		chromedp.SendKeys(`[data-field-row-item] input[name=field_key]`, "subdomain"),
 		chromedp.SendKeys(`[data-field-row-item] input[name=field_label]`, "Subdomain"),
-		chromedp.Click(`form[data-connection-create] button[type=submit]`),
+		navigates(chromedp.Click(`form[data-connection-create] button[type=submit]`)),
 		chromedp.WaitVisible(`tr[data-connection=helpdesk]`),
 	)...)
 	if err != nil {
@@ -264,7 +284,8 @@ func TestBrowserCreateAppListingChecklistOAuth(t *testing.T) {
 	shot(t, ctx, "app-connections")
 
 	err = chromedp.Do(ctx, steps(
-		chromedp.Click(`[data-testid=app-tabs] a[href$="/logs"]`),
+		navigates(chromedp.Click(`[data-testid=app-tabs] a[href$="/logs"]`)),
+		waitPath("/apps/"+appID+"/logs"),
 		chromedp.WaitVisible(`[data-testid=events] tr[data-event="oauth.secret_rotated"]`),
 		chromedp.WaitVisible(`[data-testid=events] tr[data-event="app.created"]`),
 	)...)

@@ -148,7 +148,7 @@ func TestBrowserInstallOpenAppUninstall(t *testing.T) {
 			}
 			t.Cleanup(w.Stop)
 			deps.Installations = &api.TemporalInstallations{Client: c, TaskQueue: queue}
-			provider, err = oidcop.New(oidcop.Config{Issuer: baseURL}, store, enc, slog.New(slog.NewTextHandler(t.Output(), nil)))
+			provider, err = oidcop.New(oidcop.Config{Issuer: baseURL, DevMode: true}, store, enc, slog.New(slog.NewTextHandler(t.Output(), nil)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -183,11 +183,13 @@ func TestBrowserInstallOpenAppUninstall(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
 	defer cancel()
+	apps := "/organizations/" + f.acme.String() + "/apps"
 	err = chromedp.Do(ctx, steps(
 		chromedp.EmulateViewport(1280, 900),
 		browserSignIn(origin, "owner@acme.test", "/organizations/"+f.acme.String()+"/install/"+f.app.Slug),
 		chromedp.WaitVisible(`[data-testid=scopes]`),
-		chromedp.Click(`form[data-testid=install] button[type=submit]`),
+		navigates(chromedp.Click(`form[data-testid=install] button[type=submit]`)),
+		waitJS("the apps page after the install", `location.pathname === `+jsString(apps)+` && new URLSearchParams(location.search).has("installed")`),
 		chromedp.WaitVisible(`[data-testid=installed-apps] tr.highlight [data-testid=open-app]`),
 	)...)
 	if err != nil {
@@ -212,9 +214,11 @@ func TestBrowserInstallOpenAppUninstall(t *testing.T) {
 		t.Fatalf("attempts %+v, want 503, 503, 2xx", attempts)
 	}
 
-	// Open App: straight through the provider into the example app.
+	// Open App: straight through the provider's redirects into the example
+	// app, on its own origin.
 	err = chromedp.Do(ctx, steps(
-		chromedp.Click(`[data-testid=installed-apps] tr.highlight [data-testid=open-app]`),
+		navigates(chromedp.Click(`[data-testid=installed-apps] tr.highlight [data-testid=open-app]`)),
+		waitJS("the example app", `location.origin === `+jsString(appURL)+` && document.readyState === "complete"`),
 		chromedp.WaitVisible(`[data-testid=signed-in]`),
 	)...)
 	if err != nil {
@@ -245,17 +249,17 @@ func TestBrowserInstallOpenAppUninstall(t *testing.T) {
 	}
 
 	// Uninstall: the tokens stop working and the app hears of it.
-	evaluate(t, ctx, `window.confirm = function () { return true; }; true`)
 	err = chromedp.Do(ctx, steps(
-		chromedp.Navigate(origin+"/organizations/"+f.acme.String()+"/apps"),
+		chromedp.Navigate(origin+apps),
 		chromedp.WaitVisible(`form[data-testid=uninstall] button`),
 	)...)
 	if err != nil {
 		failShot(t, ctx, "e2e-apps", err)
 	}
 	evaluate(t, ctx, `window.confirm = function () { return true; }; true`)
+	// The page reloads after the uninstall: wait for the reloaded one.
 	err = chromedp.Do(ctx, steps(
-		chromedp.Click(`form[data-testid=uninstall] button`),
+		navigates(chromedp.Click(`form[data-testid=uninstall] button`)),
 		chromedp.WaitVisible(`p.empty`),
 	)...)
 	if err != nil {

@@ -24,15 +24,21 @@ func TestBrowserMarketplace(t *testing.T) {
 		}
 		return h
 	})
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 
+	// customer-service is on the unfiltered page too: wait for the results
+	// page, with the query in its URL and its search box, before counting.
 	err := chromedp.Do(ctx, steps(
 		browserSignIn(origin, "owner@acme.test", "/"),
-		chromedp.Click(`[data-testid=marketplace-link]`),
+		navigates(chromedp.Click(`[data-testid=marketplace-link]`)),
+		waitPath("/marketplace"),
 		chromedp.WaitVisible(`[data-testid=marketplace-apps] [data-app=crm]`),
 		chromedp.SendKeys(`[data-testid=marketplace-search] input[name=q]`, "shared inbox"),
-		chromedp.Click(`[data-testid=marketplace-search] button`),
+		navigates(chromedp.Click(`[data-testid=marketplace-search] button`)),
+		waitJS("the results of “shared inbox”", `location.pathname === "/marketplace" &&
+			new URLSearchParams(location.search).get("q") === "shared inbox" &&
+			document.querySelector("[data-testid=marketplace-search] input[name=q]").value === "shared inbox"`),
 		chromedp.WaitVisible(`[data-testid=marketplace-apps] [data-app=customer-service]`),
 	)...)
 	if err != nil {
@@ -44,7 +50,8 @@ func TestBrowserMarketplace(t *testing.T) {
 	err = chromedp.Do(ctx, steps(
 		chromedp.Navigate(origin+"/marketplace"),
 		chromedp.WaitVisible(`[data-testid=categories] [data-category=analytics]`),
-		chromedp.Click(`[data-testid=categories] [data-category=analytics]`),
+		navigates(chromedp.Click(`[data-testid=categories] [data-category=analytics]`)),
+		waitJS("the analytics category", `location.pathname === "/marketplace" && new URLSearchParams(location.search).get("category") === "analytics"`),
 		chromedp.WaitVisible(`[data-testid=categories] [data-category=analytics][aria-current=page]`),
 	)...)
 	if err != nil {
@@ -54,7 +61,8 @@ func TestBrowserMarketplace(t *testing.T) {
 	shot(t, ctx, "marketplace")
 
 	err = chromedp.Do(ctx, steps(
-		chromedp.Click(`[data-app=analytics]`),
+		navigates(chromedp.Click(`[data-app=analytics]`)),
+		waitPath("/marketplace/analytics"),
 		chromedp.WaitVisible(`[data-testid=releases]`),
 	)...)
 	if err != nil {

@@ -19,17 +19,19 @@ func TestBrowserOrganizationInviteAccept(t *testing.T) {
 	acme := orgID(t, h, "owner@acme.test", "Acme")
 	newUser(t, h, "org-invitee@example.com")
 	page := "/organizations/" + acme.String()
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
 
+	// The page shows the result, then reloads itself with the invitation.
 	err := chromedp.Do(ctx, steps(
 		browserSignIn(origin, "owner@acme.test", page),
 		chromedp.WaitVisible(`[data-testid=org-members]`),
 		chromedp.SendKeys(`textarea[name=emails]`, "org-invitee@example.com"),
 		chromedp.SetValue(`form[data-results] select[name=role]`, "admin"),
-		chromedp.Click(`form[data-results] button[type=submit]`),
-		chromedp.WaitVisible(`[data-result=invited]`),
-		chromedp.WaitVisible(`[data-invitation="org-invitee@example.com"]`), // after the reload
+		noteShown(`[data-result=invited]`),
+		navigates(chromedp.Click(`form[data-results] button[type=submit]`)),
+		waitShown(`[data-result=invited]`),
+		chromedp.WaitVisible(`[data-invitation="org-invitee@example.com"]`),
 		browserSignOut(),
 	)...)
 	if err != nil {
@@ -39,17 +41,21 @@ func TestBrowserOrganizationInviteAccept(t *testing.T) {
 	waitForMail(t, h, "org-invitee@example.com", 1)
 	err = chromedp.Do(ctx, steps(
 		chromedp.Navigate(origin+"/dev/mail"),
-		chromedp.Click(`[data-testid=outbox] a`),
+		navigates(chromedp.Click(`[data-testid=outbox] a`)),
 		chromedp.WaitVisible(`[data-testid=mail-body] a`),
-		chromedp.Click(`[data-testid=mail-body] a`),
+		navigates(chromedp.Click(`[data-testid=mail-body] a`)),
+		waitPath("/invitations/accept"),
 		chromedp.WaitVisible(`[data-testid=accept-target]`),
-		chromedp.Click(`[data-testid=accept] a.button`), // signed out: "Sign in as ..."
+		navigates(chromedp.Click(`[data-testid=accept] a.button`)), // signed out: "Sign in as ..."
+		waitPath("/login"),
 		chromedp.WaitVisible(`input[name=email]`),
 		chromedp.SendKeys(`input[name=email]`, "org-invitee@example.com"),
 		chromedp.SendKeys(`input[name=password]`, models.DemoPassword),
-		chromedp.Click(`button[type=submit]`),
+		navigates(chromedp.Click(`button[type=submit]`)),
+		waitPath("/invitations/accept"),
 		chromedp.WaitVisible(`[data-testid=accept] button[type=submit]`),
-		chromedp.Click(`[data-testid=accept] button[type=submit]`),
+		navigates(chromedp.Click(`[data-testid=accept] button[type=submit]`)),
+		waitPath(page),
 		chromedp.WaitVisible(`[data-member="org-invitee@example.com"]`),
 	)...)
 	if err != nil {

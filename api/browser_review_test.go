@@ -35,9 +35,11 @@ func TestBrowserPromoteSubmitReject(t *testing.T) {
 		chromedp.WaitVisible(`[data-testid=development-deployments]`),
 		chromedp.WaitVisible(`[data-testid=no-production]`),
 		chromedp.SendKeys(`tr[data-deployment="`+dev.String()+`"] input[name=release_notes]`, "First public release"),
-		chromedp.Click(`tr[data-deployment="`+dev.String()+`"] [data-action=promote]`),
+		// Each action reloads the page: wait for the reloaded one, whose
+		// scripts handle the next form.
+		navigates(chromedp.Click(`tr[data-deployment="`+dev.String()+`"] [data-action=promote]`)),
 		chromedp.WaitVisible(`tr[data-version="0.1.0"] [data-action=submit]`),
-		chromedp.Click(`tr[data-version="0.1.0"] [data-action=submit]`),
+		navigates(chromedp.Click(`tr[data-version="0.1.0"] [data-action=submit]`)),
 		chromedp.WaitVisible(`tr[data-version="0.1.0"] [data-action=withdraw]`),
 		browserSignOut(),
 	)...)
@@ -47,13 +49,14 @@ func TestBrowserPromoteSubmitReject(t *testing.T) {
 	err = chromedp.Do(ctx, steps(
 		browserSignIn(origin, "reviewer@appstore.test", "/review"),
 		chromedp.WaitVisible(`[data-testid=review-queue]`),
-		chromedp.Click(`[data-action=claim]`),
+		navigates(chromedp.Click(`[data-action=claim]`)),
 		chromedp.WaitVisible(`[data-action=approve]`),
 		chromedp.Click(`[data-action=open-reject]`),
+		chromedp.WaitVisible(`[data-testid=reject-form]`),
 		chromedp.Click(`input[name=code][value=broken-ui]`),
 		chromedp.SendKeys(`input[name=message-broken-ui]`, "The widget renders a blank panel."),
 		chromedp.SendKeys(`input[name=field-broken-ui]`, "client_bundle"),
-		chromedp.Click(`[data-action=reject]`),
+		navigates(chromedp.Click(`[data-action=reject]`)),
 		chromedp.WaitVisible(`[data-testid=queue-empty]`),
 		browserSignOut(),
 	)...)

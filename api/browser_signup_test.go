@@ -14,12 +14,14 @@ import (
 func TestBrowserSignUpVerifyCreateOrganization(t *testing.T) {
 	ctx := newBrowser(t)
 	h, origin := serveHarnessOnLoopback(t, newTeamHarness)
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
 
+	// The login page has a password field too: wait for the signup page.
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(origin+"/login"),
-		chromedp.Click(`a[href="/signup"]`),
+		navigates(chromedp.Click(`a[href="/signup"]`)),
+		waitPath("/signup"),
 		chromedp.WaitVisible(`input[name=password]`),
 		chromedp.SendKeys(`input[name=name]`, "Bea Browser"),
 		chromedp.SendKeys(`input[name=email]`, "bea@example.com"),
@@ -37,7 +39,7 @@ func TestBrowserSignUpVerifyCreateOrganization(t *testing.T) {
 		browserSignInWith(origin, "bea@example.com", "a long enough passphrase", "/organizations"),
 		chromedp.WaitVisible(`[data-testid=verify-banner]`),
 		chromedp.Navigate(origin+"/dev/mail"),
-		chromedp.Click(`[data-testid=outbox] a`),
+		navigates(chromedp.Click(`[data-testid=outbox] a`)),
 		chromedp.WaitVisible(`[data-testid=mail-body] a`),
 	)...)
 	if err != nil {
@@ -57,7 +59,8 @@ func TestBrowserSignUpVerifyCreateOrganization(t *testing.T) {
 		chromedp.Navigate(origin+"/organizations"),
 		chromedp.WaitVisible(`form[data-api-url="/api/v1/organizations"] input[name=name]`),
 		chromedp.SendKeys(`form[data-api-url="/api/v1/organizations"] input[name=name]`, "Bea's Bakery"),
-		chromedp.Click(`form[data-api-url="/api/v1/organizations"] button`),
+		navigates(chromedp.Click(`form[data-api-url="/api/v1/organizations"] button`)),
+		waitJS("the new organization's page", `/^\/organizations\/[0-9a-f-]{36}$/.test(location.pathname)`),
 		chromedp.WaitVisible(`[data-testid=org-members]`),
 	)...)
 	if err != nil {
@@ -78,13 +81,16 @@ func TestBrowserSignUpVerifyCreateOrganization(t *testing.T) {
 	}
 }
 
+// browserSignInWith signs in through the login page and waits for the
+// next page, loaded, at next.
 func browserSignInWith(origin, email, password, next string) []step {
 	return []step{
 		chromedp.Navigate(origin + "/login?next=" + urlEscape(next)),
 		chromedp.WaitVisible(`input[name=email]`),
 		chromedp.SendKeys(`input[name=email]`, email),
 		chromedp.SendKeys(`input[name=password]`, password),
-		chromedp.Click(`button[type=submit]`),
+		navigates(chromedp.Click(`button[type=submit]`)),
+		waitJS("the page "+next+" after signing in", `location.pathname + location.search === `+jsString(next)),
 		chromedp.WaitVisible(`[data-testid=current-user]`),
 	}
 }

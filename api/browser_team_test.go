@@ -18,9 +18,11 @@ func browserSignIn(origin, email, next string) []step {
 	return browserSignInWith(origin, email, models.DemoPassword, next)
 }
 
+// browserSignOut signs out and waits for the login page it lands on.
 func browserSignOut() []step {
 	return []step{
-		chromedp.Click(`form[action="/logout"] button`),
+		navigates(chromedp.Click(`form[action="/logout"] button`)),
+		waitPath("/login"),
 		chromedp.WaitVisible(`input[name=email]`),
 	}
 }
@@ -51,16 +53,18 @@ func TestBrowserInviteAcceptShowsOnTeamPage(t *testing.T) {
 	tm := newTeam(t, h)
 	newUser(t, h, "browser-invitee@example.com")
 	team := "/developer-accounts/" + tm.acme.String()
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
 
+	// The page shows the result, then reloads itself with the invitation.
 	err := chromedp.Do(ctx, steps(
 		browserSignIn(origin, "dev@acme.test", team),
 		chromedp.WaitVisible(`[data-testid=members]`),
 		chromedp.SendKeys(`textarea[name=emails]`, "browser-invitee@example.com"),
-		chromedp.Click(`form[data-results] button[type=submit]`),
-		chromedp.WaitVisible(`[data-result=invited]`),
-		chromedp.WaitVisible(`[data-invitation="browser-invitee@example.com"]`), // after the reload
+		noteShown(`[data-result=invited]`),
+		navigates(chromedp.Click(`form[data-results] button[type=submit]`)),
+		waitShown(`[data-result=invited]`),
+		chromedp.WaitVisible(`[data-invitation="browser-invitee@example.com"]`),
 		browserSignOut(),
 	)...)
 	if err != nil {
@@ -71,17 +75,21 @@ func TestBrowserInviteAcceptShowsOnTeamPage(t *testing.T) {
 	waitForMail(t, h, "browser-invitee@example.com", 1)
 	err = chromedp.Do(ctx, steps(
 		chromedp.Navigate(origin+"/dev/mail"),
-		chromedp.Click(`[data-testid=outbox] a`),
+		navigates(chromedp.Click(`[data-testid=outbox] a`)),
 		chromedp.WaitVisible(`[data-testid=mail-body] a`),
-		chromedp.Click(`[data-testid=mail-body] a`),
+		navigates(chromedp.Click(`[data-testid=mail-body] a`)),
+		waitPath("/invitations/accept"),
 		chromedp.WaitVisible(`[data-testid=accept] a.button`), // signed out: "Sign in as ..."
-		chromedp.Click(`[data-testid=accept] a.button`),
+		navigates(chromedp.Click(`[data-testid=accept] a.button`)),
+		waitPath("/login"),
 		chromedp.WaitVisible(`input[name=email]`),
 		chromedp.SendKeys(`input[name=email]`, "browser-invitee@example.com"),
 		chromedp.SendKeys(`input[name=password]`, models.DemoPassword),
-		chromedp.Click(`button[type=submit]`),
+		navigates(chromedp.Click(`button[type=submit]`)),
+		waitPath("/invitations/accept"),
 		chromedp.WaitVisible(`[data-testid=accept] button[type=submit]`),
-		chromedp.Click(`[data-testid=accept] button[type=submit]`),
+		navigates(chromedp.Click(`[data-testid=accept] button[type=submit]`)),
+		waitPath(team),
 		chromedp.WaitVisible(`[data-member="browser-invitee@example.com"]`),
 		browserSignOut(),
 	)...)

@@ -136,14 +136,15 @@ func TestBrowserWebhooks(t *testing.T) {
 	})
 	tm := newTeam(t, h)
 	rcv := newVerifyingReceiver(t)
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
 
 	err := chromedp.Do(ctx, steps(
 		chromedp.EmulateViewport(1280, 900),
 		browserSignIn(origin, "dev@acme.test", "/developer-accounts/"+tm.acme.String()),
 		chromedp.WaitVisible(`[data-testid=webhooks-link]`),
-		chromedp.Click(`[data-testid=webhooks-link]`),
+		navigates(chromedp.Click(`[data-testid=webhooks-link]`)),
+		waitPath("/developer-accounts/"+tm.acme.String()+"/webhooks"),
 		chromedp.WaitVisible(`[data-testid=add-endpoint]`),
 		// A URL production would refuse is explained and not saved.
 		chromedp.SendKeys(`[data-testid=add-endpoint] input[name=url]`, "http://hooks.example.com/x"),
@@ -178,8 +179,9 @@ func TestBrowserWebhooks(t *testing.T) {
 	}
 	rcv.setSecret(secret)
 
+	// Closing the dialog reloads the page, which lists the endpoint.
 	err = chromedp.Do(ctx, steps(
-		chromedp.Click(`[data-testid=secret-done]`),
+		navigates(chromedp.Click(`[data-testid=secret-done]`)),
 		chromedp.WaitVisible(`[data-endpoint-id] [data-webhook-action=test]`),
 	)...)
 	if err != nil {
@@ -189,9 +191,13 @@ func TestBrowserWebhooks(t *testing.T) {
 		t.Fatal("the page shows the secret again after the dialog")
 	}
 
+	// The page reloads after the click, and again while a delivery is
+	// pending, until none is: wait for that last page, loaded.
 	err = chromedp.Do(ctx, steps(
-		chromedp.Click(`[data-endpoint-id] [data-webhook-action=test]`),
-		chromedp.WaitVisible(`[data-delivery-status=delivered]`),
+		navigates(chromedp.Click(`[data-endpoint-id] [data-webhook-action=test]`)),
+		waitJS("the delivery, delivered", `document.readyState === "complete" &&
+			document.querySelectorAll("tr[data-delivery-status=delivered]").length === 1 &&
+			!document.querySelector("tr[data-delivery-status=pending]")`),
 		chromedp.Click(`[data-delivery-status=delivered] summary`),
 		chromedp.WaitVisible(`[data-delivery-status=delivered] [data-attempt="1"]`),
 	)...)
@@ -210,7 +216,10 @@ func TestBrowserWebhooks(t *testing.T) {
 
 	// Redeliver: a second delivery of the same event, with its own id.
 	err = chromedp.Do(ctx, steps(
-		chromedp.Click(`[data-delivery-status=delivered] [data-webhook-action=redeliver]`),
+		navigates(chromedp.Click(`[data-delivery-status=delivered] [data-webhook-action=redeliver]`)),
+		waitJS("both deliveries, delivered", `document.readyState === "complete" &&
+			document.querySelectorAll("tr[data-delivery-status=delivered]").length === 2 &&
+			!document.querySelector("tr[data-delivery-status=pending]")`),
 		chromedp.WaitVisible(`tr[data-delivery-status=delivered] ~ tr[data-delivery-status=delivered]`),
 	)...)
 	if err != nil {

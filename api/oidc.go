@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -24,10 +25,12 @@ type OIDCProvider interface {
 	// where the provider sends the browser to sign in.
 	AuthorizePath() string
 	LoginPath() string
-	// FinishLogin completes authorization request id for userID and writes
-	// the redirect back to the client, or writes nothing and returns a
-	// *models.Error (403 when the user may not use the app).
-	FinishLogin(w http.ResponseWriter, r *http.Request, id string, userID uuid.UUID) error
+	// FinishLogin completes authorization request id for userID, signed in
+	// at signedIn, and writes the redirect back to the client, or writes
+	// nothing and returns a *models.Error: 403 when the user may not use
+	// the app, unauthorized when the request wants a more recent sign-in
+	// (prompt=login, max_age).
+	FinishLogin(w http.ResponseWriter, r *http.Request, id string, userID uuid.UUID, signedIn time.Time) error
 }
 
 // mountOIDC mounts the provider's endpoints at the root. The token, revoke,
@@ -61,18 +64,47 @@ func (s *Server) requireBrowserSession(c *gin.Context) {
 
 // oidcLogin is the provider's login step: the signed-in user either goes
 // straight back to the app with a code, or sees why not (never the app).
+// When the app wants a more recent sign-in than the session's, the session
+// cookie is cleared (the sign-in page would otherwise skip the password)
+// and the browser signs in again and comes back here; the provider accepts
+// any sign-in made after the request, so this happens at most once.
 func (s *Server) oidcLogin(p OIDCProvider) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		state, ok := s.pageUser(c)
 		if !ok {
 			return
 		}
-		err := p.FinishLogin(c.Writer, c.Request, c.Query("id"), state.User.ID)
+		signedIn, ok := s.signedInAt(c)
+		var err error = errSessionInvalid // unreadable: sign in again
+		if ok {
+			err = p.FinishLogin(c.Writer, c.Request, c.Query("id"), state.User.ID, signedIn)
+		}
 		if err == nil {
+			return
+		}
+		var me *models.Error
+		if errors.As(err, &me) && me.Kind == models.KindUnauthorized {
+			s.setSessionCookie(c, "", -1)
+			c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
 			return
 		}
 		s.appAccessError(c, state, err)
 	}
+}
+
+// signedInAt is when the browser's platform session began. Sessions are
+// issued only at sign-in (startSession) and never re-issued, so the
+// session JWT's iat is the sign-in time; Verify answers from its cache.
+func (s *Server) signedInAt(c *gin.Context) (time.Time, bool) {
+	ck, err := c.Request.Cookie(SessionCookie)
+	if err != nil {
+		return time.Time{}, false
+	}
+	claims, err := s.sessions.Verify(ck.Value)
+	if err != nil || claims.IssuedAt == nil {
+		return time.Time{}, false
+	}
+	return claims.IssuedAt.Time, true
 }
 
 // appAccessError renders a 403 access page, or the generic error page.

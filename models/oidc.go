@@ -8,7 +8,8 @@ import (
 
 // OIDCAuthRequest is one authorization request of the OpenID Connect
 // provider: created by /oauth/authorize, completed by the login step for a
-// user, exchanged once for tokens by its code (kept only as a digest).
+// user, exchanged once for tokens by its code (kept only as a digest). Its
+// id is the grant id of every token that descends from the code.
 type OIDCAuthRequest struct {
 	ID                  uuid.UUID  `gorm:"type:uuid;primaryKey"`
 	ClientID            string     // oauth_clients.client_id
@@ -23,9 +24,17 @@ type OIDCAuthRequest struct {
 	CodeChallengeMethod string
 	CodeHash            TokenHash
 	Done                bool
-	AuthTime            *time.Time
-	CreatedAt           time.Time
-	ExpiresAt           time.Time
+	// AuthTime is when the user signed in to the platform (the session's
+	// start), not when the request was completed.
+	AuthTime *time.Time
+	// MaxAge is the longest time since sign-in the client accepts, in
+	// seconds (prompt=login is 0); nil when it sets no limit.
+	MaxAge *int
+	// RedeemedAt is when the code was exchanged; the request is kept after
+	// that so a second exchange is recognised as a replay.
+	RedeemedAt *time.Time
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
 }
 
 // TableName is oidc_auth_requests.
@@ -38,8 +47,11 @@ const (
 )
 
 // OIDCToken is an issued access or refresh token, kept as its digest.
+// GrantID is the authorization request whose code started the chain the
+// token belongs to: revoking a grant revokes every token of the chain.
 type OIDCToken struct {
 	ID             uuid.UUID `gorm:"type:uuid;primaryKey"`
+	GrantID        uuid.UUID `gorm:"type:uuid"`
 	Kind           string
 	TokenHash      TokenHash
 	ClientID       string
@@ -52,6 +64,9 @@ type OIDCToken struct {
 	CreatedAt      time.Time
 	ExpiresAt      time.Time
 	RevokedAt      *time.Time
+	// RotatedAt is when a refresh token was exchanged for its successor:
+	// presenting it again is a replay.
+	RotatedAt *time.Time
 }
 
 // TableName is oidc_tokens.
@@ -74,8 +89,11 @@ type OIDCClient struct {
 
 // Usable reports whether the client may authenticate and obtain tokens.
 func (c *OIDCClient) Usable() bool {
-	if !c.Enabled || c.RevokedAt != nil {
-		return false
-	}
-	return c.InstallationID == nil || c.InstallationActive
+	return c.Authenticates() && (c.InstallationID == nil || c.InstallationActive)
 }
+
+// Authenticates reports whether the client's credentials still count: it
+// is enabled and not revoked. An installation client whose installation is
+// inactive still authenticates, so that its grants can be refused as
+// invalid_grant rather than the client as unknown.
+func (c *OIDCClient) Authenticates() bool { return c.Enabled && c.RevokedAt == nil }

@@ -2,9 +2,11 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 )
 
 // RevokeInstallationTokens ends the OpenID Connect access and refresh tokens
@@ -20,4 +22,31 @@ func (s *Store) RevokeInstallationTokens(ctx context.Context, installationID uui
 		return fmt.Errorf("store: revoke installation tokens: %w", err)
 	}
 	return nil
+}
+
+// RevokeOIDCGrant ends every token of grantID: all access and refresh
+// tokens that descend from one authorization code.
+func (s *Store) RevokeOIDCGrant(ctx context.Context, grantID uuid.UUID) error {
+	err := s.db.WithContext(ctx).Model(&OIDCToken{}).Where("grant_id = ? AND revoked_at IS NULL", grantID).
+		Update("revoked_at", s.now()).Error
+	if err != nil {
+		return fmt.Errorf("store: revoke grant: %w", err)
+	}
+	return nil
+}
+
+// RevokeReusedOIDCGrant is for a refresh token that no longer works: if it
+// was rotated already, presenting it again is a replay, and its whole grant
+// is revoked (RFC 9700 §4.14.2). It reports whether that was the case.
+func (s *Store) RevokeReusedOIDCGrant(ctx context.Context, refreshToken string) (bool, error) {
+	var t OIDCToken
+	err := s.db.WithContext(ctx).Select("grant_id").
+		Where("token_hash = ? AND kind = ? AND rotated_at IS NOT NULL", HashToken(refreshToken), OIDCRefreshToken).Take(&t).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: reused refresh token: %w", err)
+	}
+	return true, s.RevokeOIDCGrant(ctx, t.GrantID)
 }

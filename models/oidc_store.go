@@ -44,13 +44,22 @@ WHERE c.id = ?`, c.ID).Take(&extra).Error
 	return &c, nil
 }
 
-// CreateOIDCAuthRequest stores a new authorization request.
+// OIDCRequestRetention is how long an authorization request is kept after
+// it expires: a code replayed within it still revokes its grant.
+const OIDCRequestRetention = 24 * time.Hour
+
+// CreateOIDCAuthRequest stores a new authorization request, and drops
+// requests expired longer than OIDCRequestRetention ago.
 func (s *Store) CreateOIDCAuthRequest(ctx context.Context, r *OIDCAuthRequest) error {
 	if r.ID == uuid.Nil {
 		r.ID = newID()
 	}
 	r.CreatedAt = s.now()
-	if err := s.db.WithContext(ctx).Create(r).Error; err != nil {
+	db := s.db.WithContext(ctx)
+	if err := db.Delete(&OIDCAuthRequest{}, "expires_at < ?", r.CreatedAt.Add(-OIDCRequestRetention)).Error; err != nil {
+		return fmt.Errorf("store: purge auth requests: %w", err)
+	}
+	if err := db.Create(r).Error; err != nil {
 		return fmt.Errorf("store: create auth request: %w", err)
 	}
 	return nil
@@ -61,10 +70,21 @@ func (s *Store) OIDCAuthRequest(ctx context.Context, id uuid.UUID) (*OIDCAuthReq
 	return s.findAuthRequest(ctx, "id = ?", id)
 }
 
-// OIDCAuthRequestByCode returns the unexpired, completed request that code
-// was issued for (looked up by the code's digest).
+// OIDCAuthRequestByCode returns the completed request that code was issued
+// for (looked up by the code's digest): unexpired, or already redeemed
+// (RedeemedAt set, whatever its expiry) so that the caller can treat the
+// second use as the replay it is.
 func (s *Store) OIDCAuthRequestByCode(ctx context.Context, code string) (*OIDCAuthRequest, error) {
-	return s.findAuthRequest(ctx, "code_hash = ? AND done", HashToken(code))
+	var r OIDCAuthRequest
+	err := s.db.WithContext(ctx).Where("code_hash = ? AND done", HashToken(code)).
+		Where("redeemed_at IS NOT NULL OR expires_at > ?", s.now()).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, errOIDCRequestNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: auth request by code: %w", err)
+	}
+	return &r, nil
 }
 
 func (s *Store) findAuthRequest(ctx context.Context, where string, arg any) (*OIDCAuthRequest, error) {
@@ -79,12 +99,13 @@ func (s *Store) findAuthRequest(ctx context.Context, where string, arg any) (*OI
 	return &r, nil
 }
 
-// CompleteOIDCAuthRequest records that userID signed in for request id (and
-// may use the client's installation, which the caller checked).
-func (s *Store) CompleteOIDCAuthRequest(ctx context.Context, id, userID uuid.UUID, installationID *uuid.UUID) error {
+// CompleteOIDCAuthRequest records that userID, signed in to the platform at
+// authTime, is the user of request id (and may use the client's
+// installation, which the caller checked).
+func (s *Store) CompleteOIDCAuthRequest(ctx context.Context, id, userID uuid.UUID, installationID *uuid.UUID, authTime time.Time) error {
 	res := s.db.WithContext(ctx).Model(&OIDCAuthRequest{}).
 		Where("id = ? AND NOT done AND expires_at > ?", id, s.now()).
-		Updates(map[string]any{"user_id": userID, "installation_id": installationID, "done": true, "auth_time": s.now()})
+		Updates(map[string]any{"user_id": userID, "installation_id": installationID, "done": true, "auth_time": authTime})
 	if res.Error != nil {
 		return fmt.Errorf("store: complete auth request: %w", res.Error)
 	}
@@ -103,27 +124,50 @@ func (s *Store) SaveOIDCAuthCode(ctx context.Context, id uuid.UUID, code string)
 	return nil
 }
 
-// DeleteOIDCAuthRequest removes a request, so its code cannot be used twice.
-func (s *Store) DeleteOIDCAuthRequest(ctx context.Context, id uuid.UUID) error {
-	if err := s.db.WithContext(ctx).Delete(&OIDCAuthRequest{}, "id = ?", id).Error; err != nil {
-		return fmt.Errorf("store: delete auth request: %w", err)
-	}
-	return nil
+// OIDCExchange is what a token request uses up, each at most once: the
+// code of an authorization request, or a refresh token (which is rotated).
+type OIDCExchange struct {
+	Code    *uuid.UUID // the authorization request whose code is exchanged
+	Refresh *uuid.UUID // the refresh token exchanged for its successor
 }
 
-// CreateOIDCTokens stores issued tokens (their digests) in one transaction;
-// replacing, when set, is a refresh token being exchanged, which is revoked
-// so each refresh token works once.
-func (s *Store) CreateOIDCTokens(ctx context.Context, replacing *uuid.UUID, tokens ...*OIDCToken) error {
+// ErrOIDCReplay is CreateOIDCTokens's answer when the code or refresh token
+// was used already: the grant it belongs to has then been revoked.
+var ErrOIDCReplay = &Error{Kind: KindUnauthorized, Code: "grant_replayed",
+	Message: "This code or refresh token was already used, so every token issued from it has been revoked. Sign in again."}
+
+// CreateOIDCTokens stores issued tokens (their digests) in one transaction
+// with the use of what they were exchanged for: a code is marked redeemed,
+// a refresh token rotated. When that was used already (a replay, or two
+// uses racing) nothing is stored, the whole grant is revoked and the answer
+// is ErrOIDCReplay; a refresh token revoked otherwise is errOIDCTokenInvalid.
+func (s *Store) CreateOIDCTokens(ctx context.Context, from OIDCExchange, tokens ...*OIDCToken) error {
 	now := s.now()
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if replacing != nil {
-			res := tx.Model(&OIDCToken{}).Where("id = ? AND revoked_at IS NULL", *replacing).Update("revoked_at", now)
+	var replayed *uuid.UUID
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if from.Code != nil {
+			res := tx.Model(&OIDCAuthRequest{}).Where("id = ? AND done AND redeemed_at IS NULL", *from.Code).Update("redeemed_at", now)
 			if res.Error != nil {
-				return fmt.Errorf("store: revoke refreshed token: %w", res.Error)
+				return fmt.Errorf("store: redeem code: %w", res.Error)
 			}
 			if res.RowsAffected == 0 {
-				return errOIDCTokenInvalid // used concurrently
+				replayed = from.Code
+				return ErrOIDCReplay
+			}
+		}
+		if from.Refresh != nil {
+			res := tx.Model(&OIDCToken{}).Where("id = ? AND kind = ? AND revoked_at IS NULL", *from.Refresh, OIDCRefreshToken).
+				Updates(map[string]any{"revoked_at": now, "rotated_at": now})
+			if res.Error != nil {
+				return fmt.Errorf("store: rotate refresh token: %w", res.Error)
+			}
+			if res.RowsAffected == 0 {
+				grant, err := rotatedGrant(tx, *from.Refresh)
+				if err != nil {
+					return err
+				}
+				replayed = &grant
+				return ErrOIDCReplay
 			}
 		}
 		for _, t := range tokens {
@@ -137,6 +181,23 @@ func (s *Store) CreateOIDCTokens(ctx context.Context, replacing *uuid.UUID, toke
 		}
 		return nil
 	})
+	if replayed != nil {
+		if rerr := s.RevokeOIDCGrant(ctx, *replayed); rerr != nil {
+			return rerr
+		}
+	}
+	return err
+}
+
+// rotatedGrant is the grant of refresh token id if it was rotated before
+// (so using it again is a replay); a token revoked otherwise is
+// errOIDCTokenInvalid.
+func rotatedGrant(tx *gorm.DB, id uuid.UUID) (uuid.UUID, error) {
+	var t OIDCToken
+	if err := tx.Select("grant_id", "rotated_at").Take(&t, "id = ?", id).Error; err != nil || t.RotatedAt == nil {
+		return uuid.Nil, errOIDCTokenInvalid
+	}
+	return t.GrantID, nil
 }
 
 // ActiveOIDCToken returns the token of kind whose secret is token if it
@@ -161,11 +222,14 @@ WHERE t.token_hash = ? AND t.kind = ? AND t.revoked_at IS NULL AND t.expires_at 
 }
 
 // RevokeOIDCToken revokes the token whose secret is token if clientID owns
-// it; an unknown token is not an error (RFC 7009).
+// it; an unknown token is not an error (RFC 7009). Revoking a refresh token
+// ends its whole grant, the access tokens issued with it included (RFC 7009
+// §2.1): the client is done with that sign-in.
 func (s *Store) RevokeOIDCToken(ctx context.Context, token, clientID string) error {
-	err := s.db.WithContext(ctx).Model(&OIDCToken{}).
-		Where("token_hash = ? AND client_id = ? AND revoked_at IS NULL", HashToken(token), clientID).
-		Update("revoked_at", s.now()).Error
+	err := s.db.WithContext(ctx).Exec(`UPDATE oidc_tokens SET revoked_at = ?
+		WHERE revoked_at IS NULL AND client_id = ? AND (token_hash = ? OR grant_id IN (
+			SELECT grant_id FROM oidc_tokens WHERE token_hash = ? AND client_id = ? AND kind = ?))`,
+		s.now(), clientID, HashToken(token), HashToken(token), clientID, OIDCRefreshToken).Error
 	if err != nil {
 		return fmt.Errorf("store: revoke token: %w", err)
 	}

@@ -46,6 +46,10 @@ type Config struct {
 	AccessTokenTTL  time.Duration // default 1h
 	RefreshTokenTTL time.Duration // default 30 days
 	IDTokenTTL      time.Duration // default 1h
+	// DevMode relaxes production rules for local development: off, the
+	// provider mints no code for a redirect URI that breaks
+	// models.ValidateRedirectURIs(…, true), even one stored on a client.
+	DevMode bool
 }
 
 // Store is the persistence the provider needs; *models.Store implements it.
@@ -55,11 +59,12 @@ type Store interface {
 	CreateOIDCAuthRequest(ctx context.Context, r *models.OIDCAuthRequest) error
 	OIDCAuthRequest(ctx context.Context, id uuid.UUID) (*models.OIDCAuthRequest, error)
 	OIDCAuthRequestByCode(ctx context.Context, code string) (*models.OIDCAuthRequest, error)
-	CompleteOIDCAuthRequest(ctx context.Context, id, userID uuid.UUID, installationID *uuid.UUID) error
+	CompleteOIDCAuthRequest(ctx context.Context, id, userID uuid.UUID, installationID *uuid.UUID, authTime time.Time) error
 	SaveOIDCAuthCode(ctx context.Context, id uuid.UUID, code string) error
-	DeleteOIDCAuthRequest(ctx context.Context, id uuid.UUID) error
-	CreateOIDCTokens(ctx context.Context, replacing *uuid.UUID, tokens ...*models.OIDCToken) error
+	CreateOIDCTokens(ctx context.Context, from models.OIDCExchange, tokens ...*models.OIDCToken) error
 	ActiveOIDCToken(ctx context.Context, kind, token string) (*models.OIDCToken, error)
+	RevokeOIDCGrant(ctx context.Context, grantID uuid.UUID) error
+	RevokeReusedOIDCGrant(ctx context.Context, refreshToken string) (bool, error)
 	RevokeOIDCToken(ctx context.Context, token, clientID string) error
 	RevokeOIDCTokensOfUser(ctx context.Context, userID uuid.UUID, clientID string) error
 	OIDCSigningKeys(ctx context.Context, rotation, keep time.Duration) (*rsa.PrivateKey, *models.OIDCSigningKey, []models.OIDCSigningKey, error)
@@ -117,6 +122,8 @@ func New(cfg Config, store Store, enc *models.Encrypter, log *slog.Logger) (*Pro
 		op.WithCustomIntrospectionEndpoint(op.NewEndpoint(IntrospectPath)),
 		op.WithCustomEndSessionEndpoint(op.NewEndpoint(EndSessionPath)),
 		op.WithCustomKeysEndpoint(op.NewEndpoint(KeysPath)),
+		op.WithCORSOptions(corsOptions()),
+		op.WithHttpInterceptors(p.endpointRules),
 	}
 	if u.Scheme == "http" {
 		opts = append(opts, op.WithAllowInsecure()) // development and tests on loopback

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/google/uuid"
@@ -24,6 +25,8 @@ var _ op.Storage = (*storage)(nil)
 // to the code exchange (signing in included).
 const authRequestTTL = 10 * time.Minute
 
+// CreateAuthRequest stores a request op has validated against the client.
+// op has already turned prompt=login into max_age 0.
 func (s *storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, _ string) (op.AuthRequest, error) {
 	c, err := s.usableClient(ctx, req.ClientID)
 	if err != nil {
@@ -42,11 +45,22 @@ func (s *storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, 
 		Scopes: models.StringList(req.Scopes), State: req.State, Nonce: req.Nonce,
 		ResponseType: string(req.ResponseType), CodeChallenge: req.CodeChallenge,
 		CodeChallengeMethod: string(req.CodeChallengeMethod), ExpiresAt: time.Now().Add(authRequestTTL),
+		MaxAge: maxAge(req.MaxAge),
 	}
 	if err := s.p.store.CreateOIDCAuthRequest(ctx, r); err != nil {
-		return nil, err
+		return nil, serverError(err)
 	}
 	return authRequest{r}, nil
+}
+
+// maxAge is the request's max_age in seconds, capped to fit the column (no
+// one waits 68 years for a sign-in).
+func maxAge(v *uint) *int {
+	if v == nil {
+		return nil
+	}
+	n := int(min(*v, math.MaxInt32))
+	return &n
 }
 
 func (s *storage) AuthRequestByID(ctx context.Context, id string) (op.AuthRequest, error) {
@@ -61,10 +75,24 @@ func (s *storage) AuthRequestByID(ctx context.Context, id string) (op.AuthReques
 	return authRequest{r}, nil
 }
 
+// AuthRequestByCode finds the request a code was issued for. A code used
+// before is a replay: its whole grant is revoked (RFC 6749 §4.1.2), before
+// op even authenticates the client, since whoever holds a used code should
+// not hold its tokens either. A code whose client or installation no longer
+// works is invalid_grant too.
 func (s *storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRequest, error) {
 	r, err := s.p.store.OIDCAuthRequestByCode(ctx, code)
 	if err != nil {
 		return nil, oidc.ErrInvalidGrant().WithDescription("invalid or expired code")
+	}
+	if r.RedeemedAt != nil {
+		if err := s.p.store.RevokeOIDCGrant(ctx, r.ID); err != nil {
+			return nil, serverError(err)
+		}
+		return nil, errReplay()
+	}
+	if c, err := s.p.store.OIDCClient(ctx, r.ClientID); err != nil || !c.Usable() {
+		return nil, errGrantGone()
 	}
 	return authRequest{r}, nil
 }
@@ -77,97 +105,21 @@ func (s *storage) SaveAuthCode(ctx context.Context, id, code string) error {
 	return s.p.store.SaveOIDCAuthCode(ctx, uid, code)
 }
 
-func (s *storage) DeleteAuthRequest(ctx context.Context, id string) error {
-	uid, err := uuid.Parse(id)
-	if err != nil {
-		return err
-	}
-	return s.p.store.DeleteOIDCAuthRequest(ctx, uid)
-}
+// DeleteAuthRequest is op's call after a code exchange. The request stays:
+// CreateOIDCTokens marked it redeemed, so a second exchange of its code is
+// recognised as a replay; the store drops it once OIDCRequestRetention has
+// passed.
+func (s *storage) DeleteAuthRequest(context.Context, string) error { return nil }
 
-// grant is what a token is issued for, whatever the request type.
-type grant struct {
-	clientID       string
-	userID         uuid.UUID
-	installationID *uuid.UUID
-	scopes         []string
-	audience       []string
-	authTime       *time.Time
-	replacing      *uuid.UUID // the refresh token being exchanged
-}
-
-func grantOf(req op.TokenRequest) (*grant, error) {
-	switch r := req.(type) {
-	case authRequest:
-		if r.r.UserID == nil {
-			return nil, oidc.ErrInvalidGrant()
-		}
-		return &grant{clientID: r.r.ClientID, userID: *r.r.UserID, installationID: r.r.InstallationID,
-			scopes: r.r.Scopes, audience: []string{r.r.ClientID}, authTime: r.r.AuthTime}, nil
-	case *refreshRequest:
-		return &grant{clientID: r.t.ClientID, userID: r.t.UserID, installationID: r.t.InstallationID,
-			scopes: r.scopes, audience: r.t.Audience, authTime: r.t.AuthTime, replacing: &r.t.ID}, nil
-	}
-	return nil, oidc.ErrUnsupportedGrantType()
-}
-
-func (g *grant) token(kind, secret string, expires time.Time) *models.OIDCToken {
-	return &models.OIDCToken{Kind: kind, TokenHash: models.HashToken(secret), ClientID: g.clientID, UserID: g.userID,
-		InstallationID: g.installationID, Scopes: g.scopes, Audience: g.audience, RefreshOf: g.replacing,
-		AuthTime: g.authTime, ExpiresAt: expires}
-}
-
-// CreateAccessToken issues an opaque access token: its id is 256 random
-// bits, stored only as a digest; op hands the client that id sealed with
-// the provider's Crypto.
-func (s *storage) CreateAccessToken(ctx context.Context, req op.TokenRequest) (string, time.Time, error) {
-	g, err := grantOf(req)
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	id, exp := models.NewToken(""), time.Now().Add(s.p.cfg.AccessTokenTTL)
-	if err := s.p.store.CreateOIDCTokens(ctx, nil, g.token(models.OIDCAccessToken, id, exp)); err != nil {
-		return "", time.Time{}, err
-	}
-	return id, exp, nil
-}
-
-// CreateAccessAndRefreshTokens issues both; a refresh token being
-// exchanged is revoked in the same transaction (rotation).
-func (s *storage) CreateAccessAndRefreshTokens(ctx context.Context, req op.TokenRequest, _ string) (string, string, time.Time, error) {
-	g, err := grantOf(req)
-	if err != nil {
-		return "", "", time.Time{}, err
-	}
-	id, refresh := models.NewToken(""), models.NewToken("asr_")
-	now := time.Now()
-	exp := now.Add(s.p.cfg.AccessTokenTTL)
-	err = s.p.store.CreateOIDCTokens(ctx, g.replacing,
-		g.token(models.OIDCAccessToken, id, exp), g.token(models.OIDCRefreshToken, refresh, now.Add(s.p.cfg.RefreshTokenTTL)))
-	if err != nil {
-		var me *models.Error
-		if errors.As(err, &me) {
-			return "", "", time.Time{}, oidc.ErrInvalidGrant().WithDescription("%s", me.Message)
-		}
-		return "", "", time.Time{}, err
-	}
-	return id, refresh, exp, nil
-}
-
-func (s *storage) TokenRequestByRefreshToken(ctx context.Context, token string) (op.RefreshTokenRequest, error) {
-	t, err := s.p.store.ActiveOIDCToken(ctx, models.OIDCRefreshToken, token)
-	if err != nil {
-		return nil, oidc.ErrInvalidGrant().WithDescription("invalid refresh token").WithParent(err)
-	}
-	return &refreshRequest{t: t, scopes: t.Scopes}, nil
-}
-
+// TerminateSession ends userID's tokens for clientID (RP-initiated logout).
+// Without an id_token_hint op knows no user, and there is nothing to end
+// and no client to return to: that is the caller's invalid_request.
 func (s *storage) TerminateSession(ctx context.Context, userID, clientID string) error {
 	uid, err := uuid.Parse(userID)
-	if err != nil {
-		return err
+	if err != nil || clientID == "" {
+		return oidc.ErrInvalidRequest().WithDescription("id_token_hint is required: it names the session to end")
 	}
-	return s.p.store.RevokeOIDCTokensOfUser(ctx, uid, clientID)
+	return serverError(s.p.store.RevokeOIDCTokensOfUser(ctx, uid, clientID))
 }
 
 // RevokeToken receives the token id (access tokens, unsealed by op) or
@@ -188,6 +140,16 @@ func (s *storage) GetRefreshTokenInfo(ctx context.Context, clientID, token strin
 }
 
 func (s *storage) Health(ctx context.Context) error { return nil }
+
+// serverError hides a storage failure's text from the client (op logs it
+// as the parent); OAuth errors and nil pass through.
+func serverError(err error) error {
+	var oe *oidc.Error
+	if err == nil || errors.As(err, &oe) {
+		return err
+	}
+	return oidc.ErrServerError().WithParent(err)
+}
 
 // usableClient is clientID if it exists, is enabled, not revoked and (for
 // an installation client) its installation is active.

@@ -22,22 +22,40 @@ const (
 
 var errNotSupported = errors.New("not supported")
 
+// GetClientByClientID is a client whose credentials still count: an unknown,
+// disabled or revoked one is invalid_client (401). An installation client
+// whose installation is inactive is returned: its codes and refresh tokens
+// are refused as invalid_grant, and authorization requests as
+// unauthorized_client, where they are looked up.
 func (s *storage) GetClientByClientID(ctx context.Context, clientID string) (op.Client, error) {
-	c, err := s.usableClient(ctx, clientID)
-	if err != nil {
-		return nil, err
+	c, err := s.p.store.OIDCClient(ctx, clientID)
+	var me *models.Error
+	switch {
+	case errors.As(err, &me):
+		return nil, oidc.ErrInvalidClient().WithDescription("unknown client").WithParent(err)
+	case err != nil:
+		return nil, serverError(err)
+	case !c.Authenticates():
+		return nil, oidc.ErrInvalidClient().WithDescription("the client is disabled or revoked")
 	}
 	return &client{c: c, loginURL: s.p.loginURL, idTTL: s.p.cfg.IDTokenTTL}, nil
 }
 
 // AuthorizeClientIDSecret accepts the current secret and the previous one
-// during its grace period, of usable clients only.
+// during its grace period, of clients that still authenticate (see
+// GetClientByClientID).
 func (s *storage) AuthorizeClientIDSecret(ctx context.Context, clientID, secret string) error {
 	if _, err := s.p.store.VerifyClientSecret(ctx, clientID, secret); err != nil {
 		return err
 	}
-	_, err := s.usableClient(ctx, clientID)
-	return err
+	c, err := s.p.store.OIDCClient(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	if !c.Authenticates() {
+		return errors.New("the client is disabled or revoked")
+	}
+	return nil
 }
 
 // SetUserinfoFromScopes fills the ID token's claims.
@@ -97,7 +115,7 @@ func (s *storage) userinfo(ctx context.Context, info *oidc.UserInfo, userID, cli
 	}
 	u, err := s.p.store.GetUser(ctx, uid)
 	if err != nil {
-		return err
+		return serverError(err)
 	}
 	info.Subject = u.ID.String()
 	if slices.Contains(scopes, oidc.ScopeEmail) {
@@ -108,7 +126,7 @@ func (s *storage) userinfo(ctx context.Context, info *oidc.UserInfo, userID, cli
 	}
 	c, err := s.p.store.OIDCClient(ctx, clientID)
 	if err != nil {
-		return err
+		return serverError(err)
 	}
 	if c.InstallationID != nil && c.OrganizationID != nil {
 		role, err := s.p.store.OrganizationRole(ctx, *c.OrganizationID, uid)

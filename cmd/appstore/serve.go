@@ -38,7 +38,7 @@ func (p *platform) serve(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("ENCRYPTION_KEY: %w", err)
 	}
-	provider, err := oidcop.New(oidcop.Config{Issuer: p.cfg.BaseURL.String(), KeyRotation: p.cfg.OIDCKeyRotation}, p.store, enc, p.log)
+	provider, err := oidcop.New(oidcop.Config{Issuer: p.cfg.BaseURL.String(), KeyRotation: p.cfg.OIDCKeyRotation, DevMode: !p.cfg.Production()}, p.store, enc, p.log)
 	if err != nil {
 		return err
 	}

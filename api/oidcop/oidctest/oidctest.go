@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
@@ -41,7 +42,13 @@ type Env struct {
 type Options struct {
 	KeyRotation time.Duration
 	IDTokenTTL  time.Duration
+	// Production runs the provider with production rules (DevMode off):
+	// redirect URIs must then pass models.ValidateRedirectURIs(…, true).
+	Production bool
 }
+
+// jwtKey signs the platform's session JWTs in tests.
+var jwtKey = []byte("0123456789abcdef0123456789abcdef-oidc-test")
 
 // Start serves a fresh platform until the test ends.
 func Start(t testing.TB, opts Options) *Env {
@@ -62,14 +69,15 @@ func Start(t testing.TB, opts Options) *Env {
 	e.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	t.Cleanup(e.Server.Close)
 	e.Issuer = e.Server.URL
-	e.Provider, err = oidcop.New(oidcop.Config{Issuer: e.Issuer, KeyRotation: opts.KeyRotation, IDTokenTTL: opts.IDTokenTTL},
+	e.Provider, err = oidcop.New(oidcop.Config{Issuer: e.Issuer, KeyRotation: opts.KeyRotation, IDTokenTTL: opts.IDTokenTTL,
+		DevMode: !opts.Production},
 		store, enc, slog.New(slog.NewTextHandler(t.Output(), nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	base, _ := url.Parse(e.Issuer)
 	e.API, err = api.New(api.Config{
-		BaseURL: base, JWTKey: []byte("0123456789abcdef0123456789abcdef-oidc-test"), MaxBodyBytes: 1 << 16,
+		BaseURL: base, JWTKey: jwtKey, MaxBodyBytes: 1 << 16,
 		LoginRatePerIP: api.RateLimit{Count: 1000, Period: time.Minute}, LoginRatePerEmail: api.RateLimit{Count: 1000, Period: time.Minute},
 	}, api.Deps{Store: store, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), OIDC: e.Provider})
 	if err != nil {
@@ -109,6 +117,24 @@ func (e *Env) user(email string) *models.User {
 // Session returns a platform session cookie value for u.
 func (e *Env) Session(u *models.User) string {
 	tok, _, err := e.API.Sessions().Issue(u)
+	must(e.T, err)
+	return tok
+}
+
+// SessionAt returns a platform session cookie value for u as if u had
+// signed in at signedIn (within the last SessionTTL): what a browser holds
+// some time after signing in, since sessions are never re-issued.
+func (e *Env) SessionAt(u *models.User, signedIn time.Time) string {
+	e.T.Helper()
+	claims := api.SessionClaims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer: e.Issuer, Subject: u.ID.String(), Audience: jwt.ClaimStrings{e.Issuer},
+			IssuedAt: jwt.NewNumericDate(signedIn), NotBefore: jwt.NewNumericDate(signedIn),
+			ExpiresAt: jwt.NewNumericDate(signedIn.Add(api.SessionTTL)), ID: uuid.NewString(),
+		},
+		Email: u.Email, Role: u.PlatformRole, Gen: u.SessionGeneration,
+	}
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(jwtKey)
 	must(e.T, err)
 	return tok
 }

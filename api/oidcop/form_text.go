@@ -1,0 +1,45 @@
+package oidcop
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	httphelper "github.com/zitadel/oidc/v3/pkg/http"
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+)
+
+// maxFormBytes bounds a provider form: codes, tokens, client credentials
+// and a redirect URI are all far smaller.
+const maxFormBytes = 64 << 10
+
+// refuseBadForm reads a POSTed form before op does and answers
+// invalid_request when it is too large, or when any name or value holds
+// NUL or invalid UTF-8 (PostgreSQL refuses both in text, and no code,
+// token or client id contains them). It reports whether it answered.
+func refuseBadForm(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		return false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		status, desc := http.StatusBadRequest, "the form could not be read"
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			status, desc = http.StatusRequestEntityTooLarge, "the form is too large"
+		}
+		httphelper.MarshalJSONWithStatus(w, oidc.ErrInvalidRequest().WithDescription("%s", desc), status)
+		return true
+	}
+	for name, values := range r.PostForm {
+		for _, v := range append(values, name) {
+			if !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0 {
+				httphelper.MarshalJSONWithStatus(w, oidc.ErrInvalidRequest().
+					WithDescription("form values must be UTF-8 text without NUL characters"), http.StatusBadRequest)
+				return true
+			}
+		}
+	}
+	return false
+}
