@@ -110,10 +110,3 @@ func isLoopbackHost(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
-
-// isUnspecifiedHost reports whether host is 0.0.0.0 or ::, which browsers
-// treat as this machine too.
-func isUnspecifiedHost(host string) bool {
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsUnspecified()
-}

@@ -51,11 +51,16 @@ func TestDevRunsTheExampleApp(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- runExampleApp(ctx, cfg, store, io.Discard) }()
 	var resp *http.Response
-	for i := 0; i < 50; i++ {
+	// The first start compiles the example app: allow for it.
+	for i := 0; i < 1800; i++ {
 		if resp, err = http.Get(cfg.ExampleAppURL + "/"); err == nil {
 			break
 		}
-		time.Sleep(100 * time.Millisecond)
+		select {
+		case runErr := <-done:
+			t.Fatalf("example app ended before serving: %v", runErr)
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
 	if err != nil {
 		t.Fatalf("example app not serving: %v", err)
