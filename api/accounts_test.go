@@ -109,9 +109,10 @@ func TestForgotAndResetPassword(t *testing.T) {
 	wantStatus(t, h.do(req{method: "POST", path: "/api/v1/auth/reset-password", body: map[string]any{"token": token, "password": "a brand new passphrase"}}), http.StatusOK)
 	wantProblem(t, h.do(req{method: "POST", path: "/api/v1/auth/reset-password", body: map[string]any{"token": token, "password": "yet another passphrase"}}), 404, "reset_invalid")
 
-	// The session from before the reset is over, everywhere; the CLI token is not.
+	// The session from before the reset is over, everywhere, and so is the
+	// CLI token made with it.
 	wantProblem(t, h.do(req{method: "GET", path: "/api/v1/me", cookie: before}), 401, "session_revoked")
-	wantStatus(t, h.do(req{method: "GET", path: "/api/v1/me", bearer: pat.Token}), http.StatusOK)
+	wantProblem(t, h.do(req{method: "GET", path: "/api/v1/me", bearer: pat.Token}), 401, "invalid_token")
 	// The old password is refused, the new one works.
 	rec = h.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]any{"email": "member@acme.test", "password": models.DemoPassword}})
 	wantProblem(t, rec, 401, "invalid_credentials")
