@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/workflows/contract"
 )
 
 // SendAccountMail mails account mail request requestID: a verification
@@ -32,7 +33,7 @@ func (a *Activities) SendAccountMail(ctx context.Context, requestID uuid.UUID) (
 			return a.Mailer.Send(ctx, m)
 		})
 	if err != nil {
-		return false, DomainError(fmt.Errorf("send account mail %s: %w", requestID, err))
+		return false, contract.DomainError(fmt.Errorf("send account mail %s: %w", requestID, err))
 	}
 	return sent, nil
 }

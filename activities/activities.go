@@ -5,12 +5,15 @@
 package activities
 
 import (
-	"go.temporal.io/sdk/client"
+	"context"
 	"net"
 	"net/http"
 	"time"
 
+	"github.com/google/uuid"
+
 	"appstore/models"
+	"appstore/workflows/contract"
 )
 
 // Activities is the receiver of every activity. Its fields are the
@@ -28,7 +31,23 @@ type Activities struct {
 	// OutboundAllow lists the networks outbound calls may reach although
 	// they are loopback, private or link-local (development, tests).
 	OutboundAllow []*net.IPNet
-	// Temporal lets an activity talk to another workflow (a publication
-	// deprecates the previous deployment through an Update to its run).
-	Temporal client.Client
+	// Temporal lets an activity talk to Temporal itself: Schedules, and
+	// Updates to other runs (a publication deprecates the previous
+	// deployment through an Update to its run).
+	Temporal Temporal
+}
+
+// Temporal is what activities ask of Temporal beyond running as activities.
+// workflows/client.Client implements it; its errors are contract's.
+type Temporal interface {
+	// EnsureInstallationRotationSchedule creates the rotation Schedule of
+	// an installation client on taskQueue, keeping one that exists.
+	EnsureInstallationRotationSchedule(ctx context.Context, taskQueue string, every time.Duration, in contract.InstallationRotationInput) error
+	// DeleteRotationSchedule deletes a client's rotation Schedule, if any.
+	DeleteRotationSchedule(ctx context.Context, clientID string) error
+	// Deprecate sends the deprecate Update to the Promotion run of
+	// devDeploymentID on behalf of the publication replacedBy. A missing or
+	// ended run is contract.ErrNotFound or contract.ErrAlreadyCompleted, a
+	// refusal its *models.Error.
+	Deprecate(ctx context.Context, devDeploymentID, replacedBy uuid.UUID) error
 }

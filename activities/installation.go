@@ -7,30 +7,18 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"appstore/models"
+	"appstore/workflows/contract"
 )
-
-// InstallationSecretRotationWorkflow is the name of the workflow a
-// per-installation rotation Schedule starts (package workflows registers
-// it under this name; activities cannot import workflows).
-const InstallationSecretRotationWorkflow = "InstallationSecretRotation"
-
-// InstallationArgs are the arguments of an installation run's Updates.
-type InstallationArgs struct {
-	ActorID uuid.UUID
-}
 
 // ActivateInstallation makes the generation's installation row active and
 // grants every organization member access (models.ActivateInstallation).
 func (a *Activities) ActivateInstallation(ctx context.Context, in models.ActivateInstallationInput) error {
 	if _, err := a.Store.ActivateInstallation(ctx, in); err != nil {
-		return DomainError(fmt.Errorf("activate installation %s: %w", in.InstallationID, err))
+		return contract.DomainError(fmt.Errorf("activate installation %s: %w", in.InstallationID, err))
 	}
 	return nil
 }
@@ -48,7 +36,7 @@ type InstallationClientResult struct {
 func (a *Activities) EnsureInstallationClient(ctx context.Context, installationID uuid.UUID) (*InstallationClientResult, error) {
 	id, gen, err := a.Store.EnsureInstallationClient(ctx, installationID)
 	if err != nil {
-		return nil, DomainError(fmt.Errorf("installation client %s: %w", installationID, err))
+		return nil, contract.DomainError(fmt.Errorf("installation client %s: %w", installationID, err))
 	}
 	return &InstallationClientResult{ClientID: id, SecretGeneration: gen}, nil
 }
@@ -65,7 +53,7 @@ type InstallationEventInput struct {
 func (a *Activities) EnqueueInstallationEvent(ctx context.Context, in InstallationEventInput) ([]uuid.UUID, error) {
 	ids, err := a.Store.EnqueueInstallationEvent(ctx, in.InstallationID, in.EventType, in.DedupeKey)
 	if err != nil {
-		return nil, DomainError(fmt.Errorf("enqueue %s for %s: %w", in.EventType, in.InstallationID, err))
+		return nil, contract.DomainError(fmt.Errorf("enqueue %s for %s: %w", in.EventType, in.InstallationID, err))
 	}
 	return ids, nil
 }
@@ -94,17 +82,9 @@ type DeactivateInput struct {
 func (a *Activities) DeactivateInstallation(ctx context.Context, in DeactivateInput) (string, error) {
 	id, err := a.Store.DeactivateInstallation(ctx, in.InstallationID, in.Generation, in.ActorID)
 	if err != nil {
-		return "", DomainError(fmt.Errorf("deactivate installation %s: %w", in.InstallationID, err))
+		return "", contract.DomainError(fmt.Errorf("deactivate installation %s: %w", in.InstallationID, err))
 	}
 	return id, nil
-}
-
-// InstallationRotationInput is what a rotation Schedule passes to each
-// InstallationSecretRotation run: ids and durations only.
-type InstallationRotationInput struct {
-	ClientID       string
-	InstallationID uuid.UUID
-	Grace          time.Duration
 }
 
 // RotationScheduleInput creates an installation client's rotation Schedule.
@@ -115,15 +95,11 @@ type RotationScheduleInput struct {
 	Grace          time.Duration
 }
 
-// InstallationRotationScheduleID is the Schedule of an installation
-// client: "rotation-schedule-<clientID>" (as for app clients, whose client
-// ids never collide with these).
-func InstallationRotationScheduleID(clientID string) string { return "rotation-schedule-" + clientID }
-
 // EnsureInstallationRotationSchedule creates the client's rotation
-// Schedule, running InstallationSecretRotation on this activity's task
-// queue every in.Every (overlaps skipped). One that exists is kept, so a
-// retry or a reinstall is safe.
+// Schedule (contract.RotationScheduleID), running
+// InstallationSecretRotation on this activity's task queue every in.Every
+// (overlaps skipped). One that exists is kept, so a retry or a reinstall
+// is safe.
 func (a *Activities) EnsureInstallationRotationSchedule(ctx context.Context, in RotationScheduleInput) error {
 	if a.Temporal == nil {
 		return errors.New("rotation schedule: no Temporal client")
@@ -131,22 +107,8 @@ func (a *Activities) EnsureInstallationRotationSchedule(ctx context.Context, in 
 	if in.Every <= 0 {
 		return temporal.NewNonRetryableApplicationError("rotation schedule: interval must be positive", "invalid_interval", nil)
 	}
-	id := InstallationRotationScheduleID(in.ClientID)
-	_, err := a.Temporal.ScheduleClient().Create(ctx, client.ScheduleOptions{
-		ID:   id,
-		Spec: client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: in.Every}}},
-		Action: &client.ScheduleWorkflowAction{
-			ID:        "installation-rotation-" + in.ClientID,
-			Workflow:  InstallationSecretRotationWorkflow,
-			Args:      []any{InstallationRotationInput{ClientID: in.ClientID, InstallationID: in.InstallationID, Grace: in.Grace}},
-			TaskQueue: activity.GetInfo(ctx).TaskQueue,
-		},
-		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
-	})
-	if err != nil && !errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
-		return fmt.Errorf("rotation schedule %s: %w", id, err)
-	}
-	return nil
+	return a.Temporal.EnsureInstallationRotationSchedule(ctx, activity.GetInfo(ctx).TaskQueue, in.Every,
+		contract.InstallationRotationInput{ClientID: in.ClientID, InstallationID: in.InstallationID, Grace: in.Grace})
 }
 
 // DeleteInstallationRotationSchedule deletes the client's rotation
@@ -155,12 +117,7 @@ func (a *Activities) DeleteInstallationRotationSchedule(ctx context.Context, cli
 	if a.Temporal == nil {
 		return errors.New("rotation schedule: no Temporal client")
 	}
-	err := a.Temporal.ScheduleClient().GetHandle(ctx, InstallationRotationScheduleID(clientID)).Delete(ctx)
-	var notFound *serviceerror.NotFound
-	if err != nil && !errors.As(err, &notFound) {
-		return fmt.Errorf("rotation schedule %s: delete: %w", clientID, err)
-	}
-	return nil
+	return a.Temporal.DeleteRotationSchedule(ctx, clientID)
 }
 
 // InstallationClientGeneration is the client's current secret generation,
@@ -195,7 +152,7 @@ type RotateInstallationSecretInput struct {
 func (a *Activities) RotateInstallationSecret(ctx context.Context, in RotateInstallationSecretInput) (int, error) {
 	gen, _, err := a.Store.RotateInstallationSecret(ctx, in.ClientID, in.From, in.Grace)
 	if err != nil {
-		return 0, DomainError(fmt.Errorf("rotate installation secret %s: %w", in.ClientID, err))
+		return 0, contract.DomainError(fmt.Errorf("rotate installation secret %s: %w", in.ClientID, err))
 	}
 	return gen, nil
 }

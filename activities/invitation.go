@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"go.temporal.io/sdk/temporal"
 
 	"appstore/models"
+	"appstore/workflows/contract"
 )
 
 // MailInvitationInput names the invitation and the generation (1 for the
@@ -77,7 +77,7 @@ func (a *Activities) MailInvitation(ctx context.Context, in MailInvitationInput)
 			return a.Mailer.Send(ctx, m)
 		})
 	if err != nil {
-		return false, DomainError(fmt.Errorf("mail invitation %s: %w", in.InvitationID, err))
+		return false, contract.DomainError(fmt.Errorf("mail invitation %s: %w", in.InvitationID, err))
 	}
 	return sent, nil
 }
@@ -88,7 +88,7 @@ func (a *Activities) MailInvitation(ctx context.Context, in MailInvitationInput)
 // invitation was accepted, cancelled or expired meanwhile.
 func (a *Activities) MarkInvitationResent(ctx context.Context, in MarkResentInput) error {
 	_, err := a.Store.MarkInvitationResent(asActor(ctx, in.ActorID), in.InvitationID, in.Generation, in.ExpiresAt)
-	return DomainError(wrap("mark invitation resent", in.InvitationID, err))
+	return contract.DomainError(wrap("mark invitation resent", in.InvitationID, err))
 }
 
 // CancelInvitation cancels a pending invitation; an already cancelled one
@@ -96,14 +96,14 @@ func (a *Activities) MarkInvitationResent(ctx context.Context, in MarkResentInpu
 // invitation was accepted or expired.
 func (a *Activities) CancelInvitation(ctx context.Context, in CancelInvitationInput) error {
 	_, err := a.Store.CancelInvitation(asActor(ctx, in.ActorID), in.InvitationID)
-	return DomainError(wrap("cancel invitation", in.InvitationID, err))
+	return contract.DomainError(wrap("cancel invitation", in.InvitationID, err))
 }
 
 // ExpireInvitation marks a pending invitation expired and does nothing to
 // one in any other state.
 func (a *Activities) ExpireInvitation(ctx context.Context, id uuid.UUID) error {
 	_, err := a.Store.ExpireInvitation(ctx, id)
-	return DomainError(wrap("expire invitation", id, err))
+	return contract.DomainError(wrap("expire invitation", id, err))
 }
 
 // AcceptInvitation makes in.UserID a member of the invitation's developer
@@ -114,7 +114,7 @@ func (a *Activities) ExpireInvitation(ctx context.Context, id uuid.UUID) error {
 // invitation_cancelled.
 func (a *Activities) AcceptInvitation(ctx context.Context, in AcceptInvitationInput) error {
 	_, err := a.Store.AcceptInvitation(models.WithActor(ctx, in.UserID), in.InvitationID, in.UserID)
-	return DomainError(wrap("accept invitation", in.InvitationID, err))
+	return contract.DomainError(wrap("accept invitation", in.InvitationID, err))
 }
 
 func wrap(op string, id uuid.UUID, err error) error {
@@ -122,50 +122,6 @@ func wrap(op string, id uuid.UUID, err error) error {
 		return nil
 	}
 	return fmt.Errorf("%s %s: %w", op, id, err)
-}
-
-// DomainError turns an error carrying a *models.Error of a client-facing
-// Kind (invalid, forbidden, not found, conflict, ...) into a non-retryable
-// ApplicationError: its Type is the Code, its Message the user-safe message,
-// and its one detail the Kind, so ModelError can rebuild the models.Error
-// on the far side of Temporal. Other errors (a database outage) are
-// returned unchanged, and Temporal retries them. nil stays nil.
-func DomainError(err error) error {
-	e, ok := models.AsError(err)
-	if !ok || e.Kind == models.KindInternal || e.Kind == models.KindUnavailable {
-		return err
-	}
-	// Benign: a refused accept is the user's mistake, not an alert; the
-	// worker logs it at debug level instead of as an activity error.
-	return temporal.NewApplicationErrorWithOptions(e.Message, e.Code, temporal.ApplicationErrorOptions{
-		NonRetryable: true,
-		Details:      []any{e.Kind, e.Fields},
-		Category:     temporal.ApplicationErrorCategoryBenign,
-	})
-}
-
-// ModelError finds an ApplicationError made by DomainError (or by a
-// workflow's Update validator in the same shape) in err's chain, as the
-// Temporal client returns it for an activity, workflow or Update, and
-// rebuilds the *models.Error, with err as its internal cause.
-func ModelError(err error) (*models.Error, bool) {
-	var appErr *temporal.ApplicationError
-	if !errors.As(err, &appErr) || !appErr.HasDetails() {
-		return nil, false
-	}
-	var kind models.Kind
-	var fields []models.FieldError
-	// Field errors ride as a second detail; validators send only the Kind.
-	if appErr.Details(&kind, &fields) != nil {
-		fields = nil
-		if appErr.Details(&kind) != nil {
-			return nil, false
-		}
-	}
-	if kind == "" {
-		return nil, false
-	}
-	return &models.Error{Kind: kind, Code: appErr.Type(), Message: appErr.Message(), Fields: fields, Err: err}, true
 }
 
 // InvitationMail builds the mail inviting inv.Email to target (a developer

@@ -14,6 +14,7 @@ import (
 
 	"appstore/activities"
 	"appstore/models"
+	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
@@ -212,7 +213,7 @@ func TestAcceptInvitation(t *testing.T) {
 
 	_, err = env.ExecuteActivity(a.AcceptInvitation, activities.AcceptInvitationInput{InvitationID: tm.inv.ID, UserID: stranger.ID})
 	wantDomainError(t, err, "invitation_email_mismatch")
-	if e, ok := activities.ModelError(err); !ok || e.Kind != models.KindForbidden {
+	if e, ok := contract.ModelError(err); !ok || e.Kind != models.KindForbidden {
 		t.Errorf("ModelError = %v, %t; want forbidden", e, ok)
 	}
 	for range 2 { // a second click changes nothing

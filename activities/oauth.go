@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/activity"
 
 	"appstore/models"
+	"appstore/workflows/contract"
 )
 
 // RevokePreviousSecretInput names the client and the secret generation
@@ -33,12 +34,6 @@ func (a *Activities) RevokePreviousSecret(ctx context.Context, in RevokePrevious
 	return revoked, nil
 }
 
-// RotationReminderInput names the client whose developers are reminded.
-type RotationReminderInput struct {
-	ClientID string
-	AppID    uuid.UUID
-}
-
 // RemindSecretRotation records oauth.rotation_reminder for the client and
 // mails each admin of the app's developer account that it is time to rotate
 // the client secret; it returns how many mails it sent. The event is keyed
@@ -46,7 +41,7 @@ type RotationReminderInput struct {
 // at least once (a retry after a partial send mails everyone again). A
 // disabled client, or one whose app is gone, gets no reminder. It returns
 // the store's or Mailer's error, which Temporal retries.
-func (a *Activities) RemindSecretRotation(ctx context.Context, in RotationReminderInput) (int, error) {
+func (a *Activities) RemindSecretRotation(ctx context.Context, in contract.RotationReminderInput) (int, error) {
 	info := activity.GetInfo(ctx)
 	eventID := uuid.NewSHA1(uuid.NameSpaceURL, []byte("temporal:rotation-reminder:"+info.Namespace+"/"+
 		info.WorkflowExecution.ID+"/"+info.WorkflowExecution.RunID))

@@ -11,6 +11,7 @@ import (
 
 	"appstore/activities"
 	"appstore/models"
+	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
@@ -52,7 +53,7 @@ func TestRemindSecretRotation(t *testing.T) {
 	store := newStore(t)
 	app, clientID := oauthApp(t, store, "Tickets <Pro>")
 	env := newOAuthActivityEnv(t, store)
-	in := activities.RotationReminderInput{ClientID: clientID, AppID: app.ID}
+	in := contract.RotationReminderInput{ClientID: clientID, AppID: app.ID}
 
 	// Run twice, as a retry would: one event (keyed by the run), mail each time.
 	for range 2 {
@@ -86,7 +87,7 @@ func TestRemindSecretRotation(t *testing.T) {
 	if _, err := store.DisableOAuth(ctx, app.ID); err != nil {
 		t.Fatal(err)
 	}
-	for _, in := range []activities.RotationReminderInput{in, {ClientID: "asc_gone", AppID: uuid.New()}} {
+	for _, in := range []contract.RotationReminderInput{in, {ClientID: "asc_gone", AppID: uuid.New()}} {
 		val, err := env.ExecuteActivity(a.RemindSecretRotation, in)
 		if err != nil {
 			t.Fatalf("%+v: %v", in, err)

@@ -10,10 +10,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
 	"appstore/models"
+	"appstore/workflows/contract"
 )
 
 // PromoteInput names the development deployment to promote and who asked.
@@ -39,11 +38,11 @@ type PromoteResult struct {
 func (a *Activities) PromoteDeployment(ctx context.Context, in PromoteInput) (*PromoteResult, error) {
 	d, err := a.Store.PromoteDeployment(models.WithActor(ctx, in.ActorID), in.DevDeploymentID, in.ReleaseNotes)
 	if err != nil {
-		return nil, DomainError(wrap("promote deployment", in.DevDeploymentID, err))
+		return nil, contract.DomainError(wrap("promote deployment", in.DevDeploymentID, err))
 	}
 	ids, err := a.Store.EnqueuePromotedEvent(ctx, d.ID)
 	if err != nil {
-		return nil, DomainError(wrap("enqueue deployment.promoted", d.ID, err))
+		return nil, contract.DomainError(wrap("enqueue deployment.promoted", d.ID, err))
 	}
 	version := ""
 	if d.Version != nil {
@@ -74,7 +73,7 @@ func (a *Activities) ApplyReviewTransition(ctx context.Context, t models.ReviewT
 	}
 	out, err := a.Store.ApplyReviewTransition(ctx, t)
 	if err != nil {
-		return nil, DomainError(wrap("review "+string(t.Action), t.DeploymentID, err))
+		return nil, contract.DomainError(wrap("review "+string(t.Action), t.DeploymentID, err))
 	}
 	r := &ReviewTransitionResult{Status: out.Status, ReviewerID: out.ReviewerID, DeliveryIDs: out.DeliveryIDs}
 	if p := out.PreviousPublished; p != nil {
@@ -90,43 +89,26 @@ type DeprecateInput struct {
 	ReplacedBy         uuid.UUID
 }
 
-// PromotionWorkflowIDFor is the Promotion run of a development deployment.
-// It mirrors workflows.PromotionWorkflowID, which this package cannot import.
-func PromotionWorkflowIDFor(devDeploymentID uuid.UUID) string {
-	return "promotion-" + devDeploymentID.String()
-}
-
 // DeprecateDeployment deprecates a formerly published deployment through
 // an Update to its own Promotion run, which owns its status. The update id
 // is derived from the replacing deployment, so a retry is answered from
-// the first attempt's result; a run that already deprecated it (or ended)
-// is fine. A deployment published without a run (the demo catalog's seed)
-// is deprecated in the database directly; the webhook deliveries that
-// causes are returned for the calling workflow to start.
+// the first attempt's result; a run that already deprecated it is fine. A
+// deployment without a running run (the demo catalog's seed has none; a
+// run may have ended) is deprecated in the database directly, unless it is
+// deprecated already; the webhook deliveries that causes are returned for
+// the calling workflow to start.
 func (a *Activities) DeprecateDeployment(ctx context.Context, in DeprecateInput) ([]uuid.UUID, error) {
 	if a.Temporal == nil {
 		return nil, errors.New("deprecate deployment: activities have no Temporal client")
 	}
-	h, err := a.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID:   PromotionWorkflowIDFor(in.SourceDeploymentID),
-		UpdateID:     "deprecate-by-" + in.ReplacedBy.String(),
-		UpdateName:   "deprecate",
-		Args:         []any{ReviewArgs{System: true}},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		err = h.Get(ctx, nil)
-	}
-	var notFound *serviceerror.NotFound
+	err := a.Temporal.Deprecate(ctx, in.SourceDeploymentID, in.ReplacedBy)
 	switch {
 	case err == nil:
 		return nil, nil
-	case errors.As(err, &notFound):
+	case errors.Is(err, contract.ErrNotFound), errors.Is(err, contract.ErrAlreadyCompleted):
 		return a.deprecateWithoutRun(ctx, in.DeploymentID)
-	case strings.Contains(err.Error(), "already completed"):
-		return nil, nil
 	}
-	if me, ok := ModelError(err); ok && me.Code == "illegal_transition" {
+	if me, ok := models.AsError(err); ok && me.Code == contract.ErrTypeIllegalTransition {
 		return nil, nil // deprecated already
 	}
 	return nil, fmt.Errorf("deprecate deployment %s: %w", in.DeploymentID, err)
@@ -138,31 +120,19 @@ func (a *Activities) DeprecateDeployment(ctx context.Context, in DeprecateInput)
 func (a *Activities) deprecateWithoutRun(ctx context.Context, id uuid.UUID) ([]uuid.UUID, error) {
 	d, err := a.Store.GetDeployment(ctx, id)
 	if err != nil {
-		return nil, DomainError(wrap("deprecate deployment", id, err))
+		return nil, contract.DomainError(wrap("deprecate deployment", id, err))
 	}
 	if d.Status != models.DeploymentPublished {
 		return nil, nil
 	}
 	out, err := a.Store.ApplyReviewTransition(ctx, models.ReviewTransition{DeploymentID: id, Seq: d.ReviewSeq + 1, Action: models.ReviewDeprecate})
-	if me, ok := models.AsError(err); ok && me.Code == "illegal_transition" {
+	if me, ok := models.AsError(err); ok && me.Code == contract.ErrTypeIllegalTransition {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("deprecate deployment %s: %w", id, err)
 	}
 	return out.DeliveryIDs, nil
-}
-
-// ReviewArgs are the arguments of every review Update: who acts, whether
-// they are platform staff (who may decide a review another reviewer
-// claimed), and for a rejection the reasons. System marks a move the
-// platform makes itself (a newer publication deprecating an older one).
-type ReviewArgs struct {
-	ActorID      uuid.UUID                `json:"actor_id"`
-	ActorIsStaff bool                     `json:"actor_is_staff,omitempty"`
-	System       bool                     `json:"system,omitempty"`
-	Reasons      []models.RejectionReason `json:"reasons,omitempty"`
-	ReleaseNotes string                   `json:"release_notes,omitempty"`
 }
 
 // RemindReviewersInput names the waiting submission and which reminder
@@ -179,7 +149,7 @@ type RemindReviewersInput struct {
 func (a *Activities) RemindReviewers(ctx context.Context, in RemindReviewersInput) (int, error) {
 	d, app, users, err := a.Store.ReviewReminderTargets(ctx, in.DeploymentID)
 	if err != nil {
-		return 0, DomainError(wrap("remind reviewers", in.DeploymentID, err))
+		return 0, contract.DomainError(wrap("remind reviewers", in.DeploymentID, err))
 	}
 	if d.Status != models.DeploymentPendingReview && d.Status != models.DeploymentInReview {
 		return 0, nil // decided meanwhile

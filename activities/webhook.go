@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/workflows/contract"
 )
 
 // DefaultWebhookSchedule is the delay before each attempt of a webhook
@@ -322,7 +323,7 @@ func (a *Activities) FinishWebhookDelivery(ctx context.Context, in FinishWebhook
 		}
 	}
 	if _, err := a.Store.FinishWebhookDelivery(ctx, in.DeliveryID, in.Status, in.Reason); err != nil {
-		return DomainError(fmt.Errorf("finish webhook %s: %w", in.DeliveryID, err))
+		return contract.DomainError(fmt.Errorf("finish webhook %s: %w", in.DeliveryID, err))
 	}
 	return nil
 }

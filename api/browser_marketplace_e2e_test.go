@@ -26,6 +26,7 @@ import (
 	"appstore/examples/crm-app/crmapp"
 	"appstore/models"
 	"appstore/workflows"
+	wfclient "appstore/workflows/client"
 	"appstore/workflows/temporaltest"
 )
 
@@ -141,13 +142,13 @@ func TestBrowserInstallOpenAppUninstall(t *testing.T) {
 			queue := "e2e-" + uuid.NewString()
 			w := worker.New(c, queue, worker.Options{})
 			workflows.Register(w, &activities.Activities{Store: store, Mailer: &activities.OutboxMailer{Store: store}, BaseURL: baseURL,
-				Temporal: c, HTTPClient: activities.NewOutboundClient(loopback), OutboundAllow: loopback,
+				Temporal: wfclient.New(c), HTTPClient: activities.NewOutboundClient(loopback), OutboundAllow: loopback,
 				WebhookSchedule: []time.Duration{0, time.Second, time.Second, time.Second, time.Second}})
 			if err := w.Start(); err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(w.Stop)
-			deps.Installations = &api.TemporalInstallations{Client: c, TaskQueue: queue}
+			deps.Installations = &wfclient.Installations{Client: c, TaskQueue: queue}
 			provider, err = oidcop.New(oidcop.Config{Issuer: baseURL, DevMode: true}, store, enc, slog.New(slog.NewTextHandler(t.Output(), nil)))
 			if err != nil {
 				t.Fatal(err)

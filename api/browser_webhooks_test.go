@@ -19,6 +19,7 @@ import (
 	"appstore/api"
 	"appstore/models"
 	"appstore/workflows"
+	wfclient "appstore/workflows/client"
 	"appstore/workflows/temporaltest"
 )
 
@@ -86,7 +87,7 @@ func newWebhookTemporalHarness(t *testing.T, opts ...func(*api.Config)) *harness
 			t.Fatalf("worker: %v", err)
 		}
 		t.Cleanup(w.Stop)
-		deps.WebhookDeliveries = &api.TemporalWebhookDeliveries{Client: c, TaskQueue: queue}
+		deps.WebhookDeliveries = &wfclient.WebhookDeliveries{Client: c, TaskQueue: queue}
 	}, opts...)
 	withEncryption(t, h)
 	return h

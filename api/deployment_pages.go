@@ -8,7 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"appstore/models"
-	"appstore/workflows"
+	"appstore/workflows/contract"
 )
 
 // deploymentsPageLimit is how many deployments of each type the tab shows.
@@ -55,7 +55,7 @@ func (s *Server) appDeploymentsPage(c *gin.Context) {
 type deploymentPageData struct {
 	App         *models.App
 	Deployment  *models.Deployment
-	Review      *workflows.ReviewState
+	Review      *contract.ReviewState
 	ReviewError string
 	WorkflowID  string
 	WorkflowURL string
@@ -84,7 +84,7 @@ func (s *Server) deploymentPage(c *gin.Context) {
 	if d.SourceDeploymentID != nil {
 		devID = *d.SourceDeploymentID
 	}
-	data.WorkflowID = workflows.PromotionWorkflowID(devID)
+	data.WorkflowID = contract.PromotionWorkflowID(devID)
 	st, err := s.promotions.Status(c.Request.Context(), devID)
 	switch {
 	case err == nil:
@@ -93,7 +93,7 @@ func (s *Server) deploymentPage(c *gin.Context) {
 			data.WorkflowURL = s.cfg.TemporalUIURL + "/namespaces/" + url.PathEscape(s.cfg.TemporalNamespace) +
 				"/workflows/" + url.PathEscape(data.WorkflowID)
 		}
-	case errors.Is(err, errPromotionClosed):
+	case runClosed(err):
 		data.ReviewError = "Not promoted yet."
 	default:
 		s.log.Warn("promotion status query", "deployment", d.ID, "err", err)

@@ -21,6 +21,7 @@ import (
 	"appstore/models"
 	"appstore/models/dbtest"
 	"appstore/workflows"
+	wfclient "appstore/workflows/client"
 	"appstore/workflows/temporaltest"
 )
 
@@ -55,15 +56,15 @@ func newTeamHarness(t *testing.T, opts ...func(*api.Config)) *harness {
 		c := temporaltest.DevServer(t).Client()
 		queue := "api-test-" + uuid.NewString()
 		w := worker.New(c, queue, worker.Options{})
-		workflows.Register(w, &activities.Activities{Store: store, Mailer: &activities.OutboxMailer{Store: store}, BaseURL: baseURL, Temporal: c})
+		workflows.Register(w, &activities.Activities{Store: store, Mailer: &activities.OutboxMailer{Store: store}, BaseURL: baseURL, Temporal: wfclient.New(c)})
 		if err := w.Start(); err != nil {
 			t.Fatalf("worker: %v", err)
 		}
 		t.Cleanup(w.Stop)
-		deps.Invitations = &api.TemporalInvitations{Client: c, TaskQueue: queue}
-		deps.AccountMails = &api.TemporalAccountMails{Client: c, TaskQueue: queue}
-		deps.Promotions = &api.TemporalPromotions{Client: c, TaskQueue: queue, ReminderAfter: time.Hour}
-		deps.Installations = &api.TemporalInstallations{Client: c, TaskQueue: queue}
+		deps.Invitations = &wfclient.Invitations{Client: c, TaskQueue: queue}
+		deps.AccountMails = &wfclient.AccountMails{Client: c, TaskQueue: queue}
+		deps.Promotions = &wfclient.Promotions{Client: c, TaskQueue: queue, ReminderAfter: time.Hour}
+		deps.Installations = &wfclient.Installations{Client: c, TaskQueue: queue}
 	}, opts...)
 }
 

@@ -9,9 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
-	"appstore/activities"
 	"appstore/models"
-	"appstore/workflows"
+	"appstore/workflows/contract"
 )
 
 // InstallationStore is what the installation handlers use; installing and
@@ -100,20 +99,20 @@ func (s *Server) install(c *gin.Context) error {
 		if err != nil {
 			return err
 		}
-		in := workflows.InstallationInput{InstallationID: plan.InstallationID, Generation: plan.Generation,
+		in := contract.InstallationInput{InstallationID: plan.InstallationID, Generation: plan.Generation,
 			AppID: plan.App.ID, AppSlug: plan.App.Slug, OrganizationID: orgID,
 			RotateEvery: s.cfg.InstallationRotationEvery, SecretGrace: s.cfg.SecretGrace}
-		_, err = s.installations.Install(ctx, in, activities.InstallationArgs{ActorID: principal(c).UserID},
+		_, err = s.installations.Install(ctx, in, contract.InstallationArgs{ActorID: principal(c).UserID},
 			installUpdateID(c, plan.InstallationID, plan.Generation))
 		var me *models.Error
-		if try == 0 && errors.As(err, &me) && (me.Code == "installation_conflict" || me.Code == workflows.ErrTypeInstallationBusy) {
+		if try == 0 && errors.As(err, &me) && (me.Code == "installation_conflict" || me.Code == contract.ErrTypeInstallationBusy) {
 			continue
 		}
 		break
 	}
 	// A closed run with an active row (ended by hand) still answers from
 	// the database.
-	if err != nil && !(errors.Is(err, errInstallationClosed) && plan.Active) {
+	if err != nil && !(runClosed(err) && plan.Active) {
 		return err
 	}
 	v, err := s.store.GetInstallationView(ctx, orgID, plan.InstallationID, principal(c).UserID)
@@ -135,7 +134,7 @@ func installUpdateID(c *gin.Context, id uuid.UUID, generation int) string {
 	if key == "" || len(key) > 200 {
 		return ""
 	}
-	return "install-" + workflows.InstallationWorkflowID(id, generation) + "-" + principal(c).UserID.String() + "-" + key
+	return "install-" + contract.InstallationWorkflowID(id, generation) + "-" + principal(c).UserID.String() + "-" + key
 }
 
 // uninstall answers DELETE /organizations/:org/installations/:id (owners
@@ -151,14 +150,14 @@ func (s *Server) uninstall(c *gin.Context) error {
 		return err
 	}
 	if v.Status != models.InstallationActive {
-		return models.Errorf(models.KindConflict, workflows.ErrTypeInstallationInactive, "This app is not installed.")
+		return models.Errorf(models.KindConflict, contract.ErrTypeInstallationInactive, "This app is not installed.")
 	}
 	if s.installations == nil {
 		return errInstallationsUnavailable
 	}
 	ctx := c.Request.Context()
-	_, err = s.installations.Uninstall(ctx, v.ID, v.Generation, activities.InstallationArgs{ActorID: principal(c).UserID}, "")
-	if errors.Is(err, errInstallationClosed) {
+	_, err = s.installations.Uninstall(ctx, v.ID, v.Generation, contract.InstallationArgs{ActorID: principal(c).UserID}, "")
+	if runClosed(err) {
 		return models.Errorf(models.KindConflict, "installation_run_missing",
 			"This installation's workflow is not running; ask platform support to repair it.")
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/workflows/contract"
 )
 
 // listInvitations lists an account's pending invitations (members may look).
@@ -208,7 +209,7 @@ func invitationAcceptable(inv *models.Invitation, me *Principal, now time.Time) 
 // invitationError turns a refused Update into the invitation's real state:
 // the workflow may have ended (accepted, cancelled, expired) in between.
 func (s *Server) invitationError(c *gin.Context, id uuid.UUID, err error) error {
-	if !errors.Is(err, errInvitationClosed) {
+	if !invitationClosed(err) {
 		return err
 	}
 	inv, gerr := s.store.GetInvitation(c.Request.Context(), id)
@@ -227,6 +228,26 @@ func (s *Server) invitationError(c *gin.Context, id uuid.UUID, err error) error 
 		return models.Errorf(models.KindGone, "invitation_expired", "This invitation has expired.")
 	}
 	return models.Errorf(models.KindConflict, "invitation_busy", "The invitation is being updated; try again in a moment.")
+}
+
+// invitationClosed reports whether err means the workflow no longer takes
+// Updates: it ended or is missing, or it refused this one because the
+// invitation is not pending (expired, cancelled, accepted), which the row
+// says. Refusals for the caller to see (another address, a double click,
+// nobody signed in) are not.
+func invitationClosed(err error) bool {
+	if runClosed(err) {
+		return true
+	}
+	var me *models.Error
+	if !errors.As(err, &me) {
+		return false
+	}
+	switch me.Code {
+	case "invitation_email_mismatch", contract.ErrTypeInvitationBusy, contract.ErrTypeInvalidUser:
+		return false
+	}
+	return true
 }
 
 func (s *Server) writeInvitation(c *gin.Context, id uuid.UUID) error {

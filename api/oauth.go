@@ -11,7 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
-	"appstore/workflows"
+	"appstore/workflows/contract"
 )
 
 // OAuthStore is what the OAuth client handlers use.
@@ -46,11 +46,11 @@ func newOAuthClientJSON(c *models.OAuthClient) oauthClientJSON {
 
 // secretGrace and reminderEvery are the configured durations, or the defaults.
 func (s *Server) secretGrace() time.Duration {
-	return cmp.Or(s.cfg.SecretGrace, workflows.DefaultSecretGrace)
+	return cmp.Or(s.cfg.SecretGrace, contract.DefaultSecretGrace)
 }
 
 func (s *Server) reminderEvery() time.Duration {
-	return cmp.Or(s.cfg.RotationReminderEvery, workflows.DefaultRotationReminderEvery)
+	return cmp.Or(s.cfg.RotationReminderEvery, contract.DefaultRotationReminderEvery)
 }
 
 // getOAuth shows the app's OAuth client to members; an app that never

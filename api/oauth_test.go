@@ -17,6 +17,8 @@ import (
 	"appstore/api"
 	"appstore/models"
 	"appstore/workflows"
+	wfclient "appstore/workflows/client"
+	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
@@ -41,9 +43,9 @@ func newOAuthHarness(t *testing.T, opts ...func(*api.Config)) *oauthHarness {
 			t.Fatalf("worker: %v", err)
 		}
 		t.Cleanup(w.Stop)
-		deps.Invitations = &api.TemporalInvitations{Client: c, TaskQueue: queue}
-		deps.AccountMails = &api.TemporalAccountMails{Client: c, TaskQueue: queue}
-		deps.Rotations = &api.TemporalRotations{Client: c, TaskQueue: queue}
+		deps.Invitations = &wfclient.Invitations{Client: c, TaskQueue: queue}
+		deps.AccountMails = &wfclient.AccountMails{Client: c, TaskQueue: queue}
+		deps.Rotations = &wfclient.Rotations{Client: c, TaskQueue: queue}
 	}, opts...)
 	return &oauthHarness{harness: h, tm: newTeam(t, h), temporal: c}
 }
@@ -72,7 +74,7 @@ func (o *oauthHarness) enabledApp(t *testing.T) string {
 
 // cleanSchedule deletes the reminder Schedule of clientID when the test ends.
 func (o *oauthHarness) cleanSchedule(t *testing.T, clientID string) {
-	t.Cleanup(func() { _ = workflows.RemoveRotationSchedule(context.Background(), o.temporal, clientID) })
+	t.Cleanup(func() { _ = wfclient.New(o.temporal).DeleteRotationSchedule(context.Background(), clientID) })
 }
 
 type oauthAnswer struct {
@@ -175,12 +177,12 @@ func TestOAuthLifecycle(t *testing.T) {
 		!enabled.Enabled || len(enabled.Secrets) != 1 || enabled.Secrets[0].State != "current" {
 		t.Fatalf("enable: %s", rec.Body.String())
 	}
-	schedule := o.temporal.ScheduleClient().GetHandle(ctx, workflows.RotationScheduleID(enabled.ClientID))
+	schedule := o.temporal.ScheduleClient().GetHandle(ctx, contract.RotationScheduleID(enabled.ClientID))
 	desc, err := schedule.Describe(ctx)
 	if err != nil {
 		t.Fatalf("no reminder Schedule after enable: %v", err)
 	}
-	if iv := desc.Schedule.Spec.Intervals; len(iv) != 1 || iv[0].Every != workflows.DefaultRotationReminderEvery {
+	if iv := desc.Schedule.Spec.Intervals; len(iv) != 1 || iv[0].Every != contract.DefaultRotationReminderEvery {
 		t.Errorf("reminder intervals = %+v, want the default", iv)
 	}
 	rec = o.do(req{method: "POST", path: path + "/oauth/enable", cookie: admin, body: map[string]any{}})
@@ -214,7 +216,7 @@ func TestOAuthLifecycle(t *testing.T) {
 	var rotated oauthAnswer
 	decode(t, rec, &rotated)
 	if rotated.Generation != 2 || rotated.ClientSecret == "" || rotated.ClientSecret == first || rotated.PreviousExpiresAt == nil ||
-		rotated.PreviousExpiresAt.Before(time.Now().Add(workflows.DefaultSecretGrace-time.Minute)) {
+		rotated.PreviousExpiresAt.Before(time.Now().Add(contract.DefaultSecretGrace-time.Minute)) {
 		t.Fatalf("rotate: %s", rec.Body.String())
 	}
 	for _, secret := range []string{first, rotated.ClientSecret} {
@@ -222,7 +224,7 @@ func TestOAuthLifecycle(t *testing.T) {
 			t.Fatalf("secret does not verify in the grace period: %v", err)
 		}
 	}
-	run, err := o.temporal.DescribeWorkflowExecution(ctx, workflows.SecretRotationWorkflowID(enabled.ClientID, 2), "")
+	run, err := o.temporal.DescribeWorkflowExecution(ctx, contract.SecretRotationWorkflowID(enabled.ClientID, 2), "")
 	if err != nil {
 		t.Fatalf("no rotation run: %v", err)
 	}
@@ -230,7 +232,7 @@ func TestOAuthLifecycle(t *testing.T) {
 		t.Fatalf("run type = %s", run.WorkflowExecutionInfo.Type.Name)
 	}
 	t.Cleanup(func() {
-		_ = o.temporal.TerminateWorkflow(context.Background(), workflows.SecretRotationWorkflowID(enabled.ClientID, 2), "", "test over")
+		_ = o.temporal.TerminateWorkflow(context.Background(), contract.SecretRotationWorkflowID(enabled.ClientID, 2), "", "test over")
 	})
 
 	// GET shows both secrets' state, never a secret or a hash.

@@ -9,9 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
-	"appstore/activities"
 	"appstore/models"
-	"appstore/workflows"
+	"appstore/workflows/contract"
 )
 
 // ReviewStore is what the promotion and review handlers read; moves
@@ -75,14 +74,14 @@ func (s *Server) promote(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	in := workflows.PromotionInput{DevDeploymentID: d.ID, AppID: app.ID, AppSlug: app.Slug,
+	in := contract.PromotionInput{DevDeploymentID: d.ID, AppID: app.ID, AppSlug: app.Slug,
 		DeveloperAccountID: app.DeveloperAccountID, DeveloperAccountSlug: acct.Slug}
-	args := activities.ReviewArgs{ActorID: principal(c).UserID, ReleaseNotes: strings.TrimSpace(req.ReleaseNotes)}
+	args := contract.ReviewArgs{ActorID: principal(c).UserID, ReleaseNotes: strings.TrimSpace(req.ReleaseNotes)}
 	ctx := c.Request.Context()
-	st, err := s.promotions.Promote(ctx, in, args, updateID(c, "promote", d.ID))
+	st, err := s.promotions.Promote(ctx, in, args, updateID(c, contract.PromotionPromoteUpdate, d.ID))
 	var prod *models.Deployment
 	switch {
-	case errors.Is(err, errPromotionClosed):
+	case runClosed(err):
 		// The run is over (its deployment was deprecated): the answer is
 		// the deployment it made, unchanged.
 		prod, err = s.store.ProductionDeploymentOf(ctx, d.ID)
@@ -104,7 +103,7 @@ func (s *Server) developerMove(action models.ReviewAction) func(c *gin.Context) 
 		if err != nil {
 			return err
 		}
-		return s.move(c, d, action, activities.ReviewArgs{ActorID: principal(c).UserID})
+		return s.move(c, d, action, contract.ReviewArgs{ActorID: principal(c).UserID})
 	}
 }
 
@@ -120,7 +119,7 @@ func (s *Server) reviewerMove(action models.ReviewAction) func(c *gin.Context) e
 		if !p.Role.CanReview() {
 			return models.Errorf(models.KindForbidden, "reviewer_required", "Only platform reviewers can do that.")
 		}
-		args := activities.ReviewArgs{ActorID: p.UserID, ActorIsStaff: p.Role == models.PlatformRoleStaffAdmin}
+		args := contract.ReviewArgs{ActorID: p.UserID, ActorIsStaff: p.Role == models.PlatformRoleStaffAdmin}
 		if action == models.ReviewReject {
 			var req rejectRequest
 			if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
@@ -143,13 +142,13 @@ func (s *Server) reviewerMove(action models.ReviewAction) func(c *gin.Context) e
 // move sends action to the Promotion run of production deployment d and
 // answers with the deployment as the database now has it and the run's
 // state. An illegal move is 409 illegal_transition naming the current status.
-func (s *Server) move(c *gin.Context, d *models.Deployment, action models.ReviewAction, args activities.ReviewArgs) error {
+func (s *Server) move(c *gin.Context, d *models.Deployment, action models.ReviewAction, args contract.ReviewArgs) error {
 	if d.Type != models.DeploymentProduction || d.SourceDeploymentID == nil {
 		return models.Errorf(models.KindConflict, "not_a_production_deployment", "Review moves apply to production deployments; promote this one first.")
 	}
 	ctx := c.Request.Context()
 	st, err := s.promotions.Move(ctx, *d.SourceDeploymentID, action, args, updateID(c, string(action), d.ID))
-	if errors.Is(err, errPromotionClosed) {
+	if runClosed(err) {
 		return models.IllegalTransition(d.Status, action)
 	}
 	if err != nil {
@@ -188,13 +187,13 @@ func (s *Server) deploymentReview(c *gin.Context) error {
 		devID = *d.SourceDeploymentID
 	}
 	st, err := s.promotions.Status(c.Request.Context(), devID)
-	if errors.Is(err, errPromotionClosed) {
+	if runClosed(err) {
 		return models.Errorf(models.KindNotFound, "not_promoted", "This deployment has not been promoted.")
 	}
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"review": st, "workflow_id": workflows.PromotionWorkflowID(devID)})
+	c.JSON(http.StatusOK, gin.H{"review": st, "workflow_id": contract.PromotionWorkflowID(devID)})
 	return nil
 }
 

@@ -11,7 +11,7 @@ import (
 
 	"appstore/api"
 	"appstore/models"
-	"appstore/workflows"
+	"appstore/workflows/contract"
 )
 
 // reviewFixture is an app with a complete listing in acme-labs, and the
@@ -69,7 +69,7 @@ func (f *reviewFixture) deploy(t *testing.T, orgSettings map[string]any) uuid.UU
 
 type moveAnswer struct {
 	Deployment models.Deployment
-	Review     workflows.ReviewState
+	Review     contract.ReviewState
 }
 
 func (f *reviewFixture) move(t *testing.T, cookie, path string, body any, want int) moveAnswer {
@@ -184,7 +184,7 @@ func TestReviewLifecycleAPI(t *testing.T) {
 		t.Fatalf("after reject %+v", got.Deployment)
 	}
 	var review struct {
-		Review     workflows.ReviewState
+		Review     contract.ReviewState
 		WorkflowID string `json:"workflow_id"`
 	}
 	decode(t, h.do(req{method: "GET", path: dep(id1, "review"), cookie: tm.member}), &review)

@@ -28,13 +28,13 @@ type Config struct {
 	TrustedProxies    []string // proxies whose X-Forwarded-For is believed
 	DevMode           bool     // development conveniences (dev pages) are mounted
 	// SecretGrace is how long a rotated-out OAuth client secret keeps
-	// working; zero means workflows.DefaultSecretGrace.
+	// working; zero means contract.DefaultSecretGrace.
 	SecretGrace time.Duration
 	// RotationReminderEvery is how often admins are reminded to rotate an
-	// app's client secret; zero means workflows.DefaultRotationReminderEvery.
+	// app's client secret; zero means contract.DefaultRotationReminderEvery.
 	RotationReminderEvery time.Duration
 	// InstallationRotationEvery is how often each installation client's
-	// secret is rotated; zero means workflows.DefaultRotationReminderEvery.
+	// secret is rotated; zero means contract.DefaultRotationReminderEvery.
 	InstallationRotationEvery time.Duration
 	// MaxBundleBytes is the largest bundle upload (raw bodies, not JSON);
 	// zero means DefaultMaxBundleBytes.

@@ -25,10 +25,6 @@ var accountMailOptions = workflow.ActivityOptions{
 	},
 }
 
-// AccountMailWorkflowID is the workflow ID of account mail request id:
-// "account-mail-<id>".
-func AccountMailWorkflowID(requestID uuid.UUID) string { return "account-mail-" + requestID.String() }
-
 // AccountMail sends the mail of account mail request requestID (a
 // verification link, a reset link, or a note to an account's owner). It
 // carries the id only: the link token is made and mailed by the activity.

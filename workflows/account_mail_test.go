@@ -14,6 +14,7 @@ import (
 
 	"appstore/activities"
 	"appstore/workflows"
+	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
@@ -29,7 +30,7 @@ func newAccountMailEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
 
 func TestAccountMailWorkflowID(t *testing.T) {
 	id := uuid.MustParse("0195f3a2-7c1e-7d4b-9a3e-2f1c5b6d7e8f")
-	if got := workflows.AccountMailWorkflowID(id); got != "account-mail-0195f3a2-7c1e-7d4b-9a3e-2f1c5b6d7e8f" {
+	if got := contract.AccountMailWorkflowID(id); got != "account-mail-0195f3a2-7c1e-7d4b-9a3e-2f1c5b6d7e8f" {
 		t.Errorf("AccountMailWorkflowID = %q", got)
 	}
 }

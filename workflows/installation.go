@@ -11,56 +11,8 @@ import (
 
 	"appstore/activities"
 	"appstore/models"
+	"appstore/workflows/contract"
 )
-
-// Update and Query names of an Installation run, and the error types its
-// validators answer with (models.Error codes, so the API maps them).
-const (
-	InstallationInstallUpdate   = "install"
-	InstallationUninstallUpdate = "uninstall"
-	InstallationStatusQuery     = "status"
-	ErrTypeInstallationInactive = "installation_not_active"
-	ErrTypeInstallationBusy     = "installation_uninstalling"
-)
-
-// InstallationWorkflowID is the run of one generation of an installation:
-// "install-<installationID>-<generation>". A reinstall is a new run.
-func InstallationWorkflowID(installationID uuid.UUID, generation int) string {
-	return fmt.Sprintf("install-%s-%d", installationID, generation)
-}
-
-// InstallationInput starts an Installation run: ids and durations only.
-type InstallationInput struct {
-	InstallationID uuid.UUID
-	Generation     int
-	AppID          uuid.UUID
-	AppSlug        string
-	OrganizationID uuid.UUID
-	// RotateEvery is the interval of the client's rotation Schedule and
-	// SecretGrace how long a rotated-out secret keeps working; zero means
-	// DefaultRotationReminderEvery and DefaultSecretGrace.
-	RotateEvery time.Duration
-	SecretGrace time.Duration
-}
-
-// InstallationSearchAttributes are the run's typed search attributes.
-func InstallationSearchAttributes(in InstallationInput) temporal.SearchAttributes {
-	return temporal.NewSearchAttributes(
-		AttrOrganizationID.ValueSet(in.OrganizationID.String()),
-		AttrInstallationID.ValueSet(in.InstallationID.String()),
-		AttrAppSlug.ValueSet(in.AppSlug),
-	)
-}
-
-// InstallationState is what the status Query and the Updates answer.
-type InstallationState struct {
-	InstallationID uuid.UUID                 `json:"installation_id"`
-	Generation     int                       `json:"generation"`
-	Status         models.InstallationStatus `json:"status"` // "" until installed
-	ClientID       string                    `json:"client_id"`
-	// SecretDelivered is set once app.installed carried the secret.
-	SecretDelivered bool `json:"secret_delivered"`
-}
 
 var installationActivityOptions = workflow.ActivityOptions{
 	StartToCloseTimeout: 30 * time.Second,
@@ -72,8 +24,8 @@ var installationActivityOptions = workflow.ActivityOptions{
 }
 
 type installation struct {
-	in    InstallationInput
-	state InstallationState
+	in    contract.InstallationInput
+	state contract.InstallationState
 	mu    workflow.Mutex
 	// failed ends a run whose install was refused (another id won the
 	// race, the app lost its published version) before anything happened.
@@ -94,32 +46,34 @@ type installation struct {
 // Schedule deleted, app.uninstalled enqueued and delivered; then it ends.
 // Every step is an idempotent activity, so the database and the webhooks
 // never diverge.
-func Installation(ctx workflow.Context, in InstallationInput) (*InstallationState, error) {
+func Installation(ctx workflow.Context, in contract.InstallationInput) (*contract.InstallationState, error) {
 	if in.RotateEvery <= 0 {
-		in.RotateEvery = DefaultRotationReminderEvery
+		in.RotateEvery = contract.DefaultRotationReminderEvery
 	}
 	if in.SecretGrace <= 0 {
-		in.SecretGrace = DefaultSecretGrace
+		in.SecretGrace = contract.DefaultSecretGrace
 	}
 	w := &installation{in: in, mu: workflow.NewMutex(ctx),
-		state: InstallationState{InstallationID: in.InstallationID, Generation: in.Generation}}
-	if err := workflow.SetQueryHandler(ctx, InstallationStatusQuery, func() (InstallationState, error) { return w.state, nil }); err != nil {
+		state: contract.InstallationState{InstallationID: in.InstallationID, Generation: in.Generation}}
+	if err := workflow.SetQueryHandler(ctx, contract.InstallationStatusQuery, func() (contract.InstallationState, error) { return w.state, nil }); err != nil {
 		return nil, err
 	}
-	err := workflow.SetUpdateHandlerWithOptions(ctx, InstallationInstallUpdate, w.install,
-		workflow.UpdateHandlerOptions{Validator: func(activities.InstallationArgs) error {
+	err := workflow.SetUpdateHandlerWithOptions(ctx, contract.InstallationInstallUpdate, w.install,
+		workflow.UpdateHandlerOptions{Validator: func(contract.InstallationArgs) error {
 			if w.uninstalling || w.state.Status == models.InstallationInactive {
-				return validationError(ErrTypeInstallationBusy, models.KindConflict, "This app is being uninstalled; try again in a moment.")
+				return contract.ApplicationError(&models.Error{Kind: models.KindConflict, Code: contract.ErrTypeInstallationBusy,
+					Message: "This app is being uninstalled; try again in a moment."})
 			}
 			return nil
 		}})
 	if err != nil {
 		return nil, err
 	}
-	err = workflow.SetUpdateHandlerWithOptions(ctx, InstallationUninstallUpdate, w.uninstall,
-		workflow.UpdateHandlerOptions{Validator: func(activities.InstallationArgs) error {
+	err = workflow.SetUpdateHandlerWithOptions(ctx, contract.InstallationUninstallUpdate, w.uninstall,
+		workflow.UpdateHandlerOptions{Validator: func(contract.InstallationArgs) error {
 			if w.state.Status != models.InstallationActive || w.uninstalling {
-				return validationError(ErrTypeInstallationInactive, models.KindConflict, "This app is not installed.")
+				return contract.ApplicationError(&models.Error{Kind: models.KindConflict, Code: contract.ErrTypeInstallationInactive,
+					Message: "This app is not installed."})
 			}
 			return nil
 		}})
@@ -161,13 +115,7 @@ func Installation(ctx workflow.Context, in InstallationInput) (*InstallationStat
 	return &w.state, nil
 }
 
-// validationError is an Update validator's refusal in the shape
-// activities.ModelError rebuilds into a models.Error.
-func validationError(code string, kind models.Kind, msg string) error {
-	return temporal.NewApplicationErrorWithOptions(msg, code, temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{kind}})
-}
-
-func (w *installation) install(ctx workflow.Context, args activities.InstallationArgs) (*InstallationState, error) {
+func (w *installation) install(ctx workflow.Context, args contract.InstallationArgs) (*contract.InstallationState, error) {
 	if err := w.mu.Lock(ctx); err != nil {
 		return nil, err
 	}
@@ -216,11 +164,11 @@ func (w *installation) install(ctx workflow.Context, args activities.Installatio
 // can wait on; it outlives the run if the installation ends first.
 func startDeliveryChild(ctx workflow.Context, id uuid.UUID) workflow.ChildWorkflowFuture {
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:            WebhookDeliveryWorkflowID(id),
+		WorkflowID:            contract.WebhookDeliveryWorkflowID(id),
 		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	})
-	return workflow.ExecuteChildWorkflow(cctx, WebhookDelivery, WebhookDeliveryInput{DeliveryID: id})
+	return workflow.ExecuteChildWorkflow(cctx, WebhookDelivery, contract.WebhookDeliveryInput{DeliveryID: id})
 }
 
 // erase drops the delivered secret's encrypted copy.
@@ -234,7 +182,7 @@ func (w *installation) erase(ctx workflow.Context) error {
 	return nil
 }
 
-func (w *installation) uninstall(ctx workflow.Context, args activities.InstallationArgs) (*InstallationState, error) {
+func (w *installation) uninstall(ctx workflow.Context, args contract.InstallationArgs) (*contract.InstallationState, error) {
 	if err := w.mu.Lock(ctx); err != nil {
 		return nil, err
 	}
@@ -270,7 +218,7 @@ func (w *installation) uninstall(ctx workflow.Context, args activities.Installat
 	return w.snapshot(), nil
 }
 
-func (w *installation) snapshot() *InstallationState {
+func (w *installation) snapshot() *contract.InstallationState {
 	st := w.state
 	return &st
 }

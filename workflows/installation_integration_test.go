@@ -18,10 +18,11 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"appstore/activities"
-	"appstore/api"
 	"appstore/models"
 	"appstore/models/dbtest"
 	"appstore/workflows"
+	wfclient "appstore/workflows/client"
+	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
@@ -100,7 +101,7 @@ type installFixture struct {
 	app           *models.App
 	rcv           *appReceiver
 	c             client.Client
-	driver        *api.TemporalInstallations
+	driver        *wfclient.Installations
 	queue         string
 }
 
@@ -152,13 +153,13 @@ func newInstallFixture(t *testing.T) *installFixture {
 	f.c = temporaltest.DevServer(t).Client()
 	f.queue = "install-test-" + uuid.NewString()
 	w := worker.New(f.c, f.queue, worker.Options{})
-	workflows.Register(w, &activities.Activities{Store: store, Temporal: f.c, OutboundAllow: loopback,
+	workflows.Register(w, &activities.Activities{Store: store, Temporal: wfclient.New(f.c), OutboundAllow: loopback,
 		HTTPClient: activities.NewOutboundClient(loopback), WebhookSchedule: []time.Duration{0, time.Second, time.Second}})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Stop)
-	f.driver = &api.TemporalInstallations{Client: f.c, TaskQueue: f.queue}
+	f.driver = &wfclient.Installations{Client: f.c, TaskQueue: f.queue}
 	return f
 }
 
@@ -183,16 +184,16 @@ func publishedApp(t *testing.T, store *models.Store, acct uuid.UUID, slug string
 }
 
 // install plans and installs the app as the owner, as the API does.
-func (f *installFixture) install(t *testing.T) (*models.InstallPlan, *workflows.InstallationState) {
+func (f *installFixture) install(t *testing.T) (*models.InstallPlan, *contract.InstallationState) {
 	t.Helper()
 	ctx := context.Background()
 	plan, err := f.store.PlanInstall(ctx, f.org, f.app.Slug)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := f.driver.Install(ctx, workflows.InstallationInput{InstallationID: plan.InstallationID, Generation: plan.Generation,
+	st, err := f.driver.Install(ctx, contract.InstallationInput{InstallationID: plan.InstallationID, Generation: plan.Generation,
 		AppID: f.app.ID, AppSlug: f.app.Slug, OrganizationID: f.org, SecretGrace: time.Hour},
-		activities.InstallationArgs{ActorID: f.owner}, "")
+		contract.InstallationArgs{ActorID: f.owner}, "")
 	if err != nil {
 		t.Fatalf("install: %v", err)
 	}
@@ -223,7 +224,7 @@ func (f *installFixture) ciphertextErased(t *testing.T, clientID string) bool {
 }
 
 func (f *installFixture) scheduleExists(t *testing.T, clientID string) bool {
-	_, err := f.c.ScheduleClient().GetHandle(context.Background(), activities.InstallationRotationScheduleID(clientID)).Describe(context.Background())
+	_, err := f.c.ScheduleClient().GetHandle(context.Background(), contract.RotationScheduleID(clientID)).Describe(context.Background())
 	var notFound *serviceerror.NotFound
 	if err != nil && !errorsAs(err, &notFound) {
 		t.Fatal(err)
@@ -248,7 +249,7 @@ func TestInstallationIntegration(t *testing.T) {
 	if plan.Generation != 1 || plan.Active || st.Status != models.InstallationActive || !strings.HasPrefix(st.ClientID, "asc_") {
 		t.Fatalf("plan %+v state %+v", plan, st)
 	}
-	desc, err := f.c.DescribeWorkflowExecution(ctx, workflows.InstallationWorkflowID(plan.InstallationID, 1), "")
+	desc, err := f.c.DescribeWorkflowExecution(ctx, contract.InstallationWorkflowID(plan.InstallationID, 1), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +298,7 @@ func TestInstallationIntegration(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	res, err := f.driver.Uninstall(ctx, plan.InstallationID, 1, activities.InstallationArgs{ActorID: f.owner}, "")
+	res, err := f.driver.Uninstall(ctx, plan.InstallationID, 1, contract.InstallationArgs{ActorID: f.owner}, "")
 	if err != nil || res.Status != models.InstallationInactive {
 		t.Fatalf("uninstall: %+v %v", res, err)
 	}
@@ -308,7 +309,7 @@ func TestInstallationIntegration(t *testing.T) {
 	if f.scheduleExists(t, st.ClientID) {
 		t.Fatal("the rotation schedule outlived the installation")
 	}
-	id := workflows.InstallationWorkflowID(plan.InstallationID, 1)
+	id := contract.InstallationWorkflowID(plan.InstallationID, 1)
 	if err := f.c.GetWorkflow(ctx, id, "").Get(ctx, nil); err != nil {
 		t.Fatalf("the run did not end after uninstall: %v", err)
 	}
@@ -361,7 +362,7 @@ func TestInstallationSecretRotationIntegration(t *testing.T) {
 	old := f.credentials(t, f.rcv.ofType("app.installed")[0], st.ClientID)
 
 	run, err := f.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: fmt.Sprintf("rotation-test-%s", uuid.NewString()), TaskQueue: f.queue},
-		activities.InstallationSecretRotationWorkflow, workflows.InstallationRotationInput{
+		contract.InstallationSecretRotationWorkflow, contract.InstallationRotationInput{
 			ClientID: st.ClientID, InstallationID: plan.InstallationID, Grace: 3 * time.Second})
 	if err != nil {
 		t.Fatal(err)

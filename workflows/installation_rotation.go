@@ -8,11 +8,8 @@ import (
 
 	"appstore/activities"
 	"appstore/models"
+	"appstore/workflows/contract"
 )
-
-// InstallationRotationInput is what a per-installation rotation Schedule
-// passes to each run.
-type InstallationRotationInput = activities.InstallationRotationInput
 
 // InstallationRotationResult is how a rotation run ended.
 type InstallationRotationResult struct {
@@ -30,9 +27,9 @@ type InstallationRotationResult struct {
 // erases the secret's encrypted copy once delivered, then waits out the
 // grace period on a durable timer and revokes the previous generation.
 // An uninstalled installation's client is left alone.
-func InstallationSecretRotation(ctx workflow.Context, in InstallationRotationInput) (*InstallationRotationResult, error) {
+func InstallationSecretRotation(ctx workflow.Context, in contract.InstallationRotationInput) (*InstallationRotationResult, error) {
 	if in.Grace <= 0 {
-		in.Grace = DefaultSecretGrace
+		in.Grace = contract.DefaultSecretGrace
 	}
 	actx := workflow.WithActivityOptions(ctx, installationActivityOptions)
 	res := &InstallationRotationResult{}
@@ -46,7 +43,7 @@ func InstallationSecretRotation(ctx workflow.Context, in InstallationRotationInp
 	err := workflow.ExecuteActivity(actx, a.RotateInstallationSecret, activities.RotateInstallationSecretInput{
 		ClientID: in.ClientID, From: cur.Generation, Grace: in.Grace}).Get(ctx, &res.Generation)
 	if err != nil {
-		if me, ok := activities.ModelError(err); ok && me.Code == ErrTypeInstallationInactive {
+		if me, ok := contract.ModelError(err); ok && me.Code == contract.ErrTypeInstallationInactive {
 			return res, nil // uninstalled meanwhile
 		}
 		return nil, fmt.Errorf("installation rotation: rotate: %w", err)
@@ -55,7 +52,7 @@ func InstallationSecretRotation(ctx workflow.Context, in InstallationRotationInp
 	var ids []uuid.UUID
 	err = workflow.ExecuteActivity(actx, a.EnqueueInstallationEvent, activities.InstallationEventInput{
 		InstallationID: in.InstallationID, EventType: models.EventSecretRotated,
-		DedupeKey: fmt.Sprintf("rotate-%s-%d:secret.rotated", in.ClientID, res.Generation)}).Get(ctx, &ids)
+		DedupeKey: contract.SecretRotationWorkflowID(in.ClientID, res.Generation) + ":secret.rotated"}).Get(ctx, &ids)
 	if err != nil {
 		return nil, fmt.Errorf("installation rotation: enqueue: %w", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"appstore/activities"
 	"appstore/models"
 	"appstore/workflows"
+	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
@@ -23,7 +24,7 @@ import (
 // activities mocked; calls records what the workflow asked for, in order.
 type installationRun struct {
 	env      *testsuite.TestWorkflowEnvironment
-	in       workflows.InstallationInput
+	in       contract.InstallationInput
 	calls    []string
 	children []uuid.UUID
 	activate error // what ActivateInstallation answers
@@ -37,10 +38,10 @@ func newInstallationRun(t *testing.T) *installationRun {
 	env.SetStartTime(start)
 	workflows.Register(env, &activities.Activities{})
 	r := &installationRun{env: env}
-	r.in = workflows.InstallationInput{InstallationID: uuid.Must(uuid.NewV7()), Generation: 1, AppID: uuid.Must(uuid.NewV7()),
+	r.in = contract.InstallationInput{InstallationID: uuid.Must(uuid.NewV7()), Generation: 1, AppID: uuid.Must(uuid.NewV7()),
 		AppSlug: "crm", OrganizationID: uuid.Must(uuid.NewV7())}
-	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.InstallationWorkflowID(r.in.InstallationID, 1),
-		TypedSearchAttributes: workflows.InstallationSearchAttributes(r.in)})
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: contract.InstallationWorkflowID(r.in.InstallationID, 1),
+		TypedSearchAttributes: contract.InstallationSearchAttributes(r.in)})
 	record := func(name string) { r.calls = append(r.calls, name) }
 	env.OnActivity(a.ActivateInstallation, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in models.ActivateInstallationInput) error {
@@ -55,7 +56,7 @@ func newInstallationRun(t *testing.T) *installationRun {
 	env.OnActivity(a.EnsureInstallationRotationSchedule, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.RotationScheduleInput) error {
 			record("schedule")
-			if in.Every != workflows.DefaultRotationReminderEvery || in.Grace != workflows.DefaultSecretGrace {
+			if in.Every != contract.DefaultRotationReminderEvery || in.Grace != contract.DefaultSecretGrace {
 				t.Errorf("schedule %+v, want the default interval and grace", in)
 			}
 			return nil
@@ -66,7 +67,7 @@ func newInstallationRun(t *testing.T) *installationRun {
 			return []uuid.UUID{uuid.NewSHA1(uuid.NameSpaceURL, []byte(in.DedupeKey))}, nil
 		})
 	env.OnWorkflow(workflows.WebhookDelivery, mock.Anything, mock.Anything).Return(
-		func(_ workflow.Context, in workflows.WebhookDeliveryInput) (*workflows.WebhookDeliveryResult, error) {
+		func(_ workflow.Context, in contract.WebhookDeliveryInput) (*workflows.WebhookDeliveryResult, error) {
 			r.children = append(r.children, in.DeliveryID)
 			return &workflows.WebhookDeliveryResult{Status: models.WebhookDelivered, Reason: workflows.WebhookEndDelivered, Attempts: 1}, nil
 		})
@@ -95,7 +96,7 @@ type installUpdate struct {
 	rejected  error
 	completed bool
 	err       error
-	state     workflows.InstallationState
+	state     contract.InstallationState
 }
 
 func (r *installationRun) send(name string) *installUpdate {
@@ -105,17 +106,17 @@ func (r *installationRun) send(name string) *installUpdate {
 		OnReject: func(err error) { u.rejected = err },
 		OnComplete: func(v any, err error) {
 			u.completed, u.err = true, err
-			if st, ok := v.(*workflows.InstallationState); ok && err == nil {
+			if st, ok := v.(*contract.InstallationState); ok && err == nil {
 				u.state = *st
 			}
 		},
-	}, activities.InstallationArgs{ActorID: uuid.Must(uuid.NewV7())})
+	}, contract.InstallationArgs{ActorID: uuid.Must(uuid.NewV7())})
 	return u
 }
 
 func (r *installationRun) at(d time.Duration, f func()) { r.env.RegisterDelayedCallback(f, d) }
 
-func (r *installationRun) run(t *testing.T) workflows.InstallationState {
+func (r *installationRun) run(t *testing.T) contract.InstallationState {
 	t.Helper()
 	r.env.ExecuteWorkflow(workflows.Installation, r.in)
 	if !r.env.IsWorkflowCompleted() {
@@ -124,7 +125,7 @@ func (r *installationRun) run(t *testing.T) workflows.InstallationState {
 	if err := r.env.GetWorkflowError(); err != nil {
 		t.Fatalf("workflow error: %v", err)
 	}
-	var st workflows.InstallationState
+	var st contract.InstallationState
 	if err := r.env.GetWorkflowResult(&st); err != nil {
 		t.Fatal(err)
 	}
@@ -134,17 +135,17 @@ func (r *installationRun) run(t *testing.T) workflows.InstallationState {
 func TestInstallationInstallThenUninstall(t *testing.T) {
 	r := newInstallationRun(t)
 	var install, uninstall *installUpdate
-	var during workflows.InstallationState
-	r.at(0, func() { install = r.send(workflows.InstallationInstallUpdate) })
+	var during contract.InstallationState
+	r.at(0, func() { install = r.send(contract.InstallationInstallUpdate) })
 	r.at(time.Hour, func() {
-		v, err := r.env.QueryWorkflow(workflows.InstallationStatusQuery)
+		v, err := r.env.QueryWorkflow(contract.InstallationStatusQuery)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := v.Get(&during); err != nil {
 			t.Fatal(err)
 		}
-		uninstall = r.send(workflows.InstallationUninstallUpdate)
+		uninstall = r.send(contract.InstallationUninstallUpdate)
 	})
 	st := r.run(t)
 	if install.rejected != nil || install.err != nil || install.state.Status != models.InstallationActive || install.state.ClientID != "asc_test" {
@@ -159,7 +160,7 @@ func TestInstallationInstallThenUninstall(t *testing.T) {
 	if st.Status != models.InstallationInactive {
 		t.Fatalf("result %+v", st)
 	}
-	id := workflows.InstallationWorkflowID(r.in.InstallationID, 1)
+	id := contract.InstallationWorkflowID(r.in.InstallationID, 1)
 	want := []string{"activate", "client", "schedule", "enqueue app.installed " + id + ":installed", "erase",
 		"deactivate", "unschedule", "enqueue app.uninstalled " + id + ":uninstalled"}
 	if len(r.calls) != len(want) {
@@ -178,9 +179,9 @@ func TestInstallationInstallThenUninstall(t *testing.T) {
 func TestInstallationDoubleInstallIsIdempotent(t *testing.T) {
 	r := newInstallationRun(t)
 	var first, second *installUpdate
-	r.at(0, func() { first = r.send(workflows.InstallationInstallUpdate) })
-	r.at(time.Minute, func() { second = r.send(workflows.InstallationInstallUpdate) })
-	r.at(time.Hour, func() { r.send(workflows.InstallationUninstallUpdate) })
+	r.at(0, func() { first = r.send(contract.InstallationInstallUpdate) })
+	r.at(time.Minute, func() { second = r.send(contract.InstallationInstallUpdate) })
+	r.at(time.Hour, func() { r.send(contract.InstallationUninstallUpdate) })
 	r.run(t)
 	if first.err != nil || second.err != nil || second.rejected != nil {
 		t.Fatalf("first %+v second %+v", first, second)
@@ -202,13 +203,13 @@ func TestInstallationDoubleInstallIsIdempotent(t *testing.T) {
 func TestInstallationUninstallRefusedWhenNotActive(t *testing.T) {
 	r := newInstallationRun(t)
 	var early *installUpdate
-	r.at(0, func() { early = r.send(workflows.InstallationUninstallUpdate) })
-	r.at(time.Second, func() { r.send(workflows.InstallationInstallUpdate) })
-	r.at(time.Minute, func() { r.send(workflows.InstallationUninstallUpdate) })
+	r.at(0, func() { early = r.send(contract.InstallationUninstallUpdate) })
+	r.at(time.Second, func() { r.send(contract.InstallationInstallUpdate) })
+	r.at(time.Minute, func() { r.send(contract.InstallationUninstallUpdate) })
 	r.run(t)
-	me, ok := activities.ModelError(early.rejected)
-	if !ok || me.Code != workflows.ErrTypeInstallationInactive || me.Kind != models.KindConflict {
-		t.Fatalf("uninstall before install: rejected %v, want %s", early.rejected, workflows.ErrTypeInstallationInactive)
+	me, ok := contract.ModelError(early.rejected)
+	if !ok || me.Code != contract.ErrTypeInstallationInactive || me.Kind != models.KindConflict {
+		t.Fatalf("uninstall before install: rejected %v, want %s", early.rejected, contract.ErrTypeInstallationInactive)
 	}
 	if len(r.calls) == 0 || r.calls[0] != "activate" {
 		t.Fatalf("the refused uninstall ran activities: %q", r.calls)
@@ -217,11 +218,11 @@ func TestInstallationUninstallRefusedWhenNotActive(t *testing.T) {
 
 func TestInstallationRefusedInstallEndsRun(t *testing.T) {
 	r := newInstallationRun(t)
-	r.activate = activities.DomainError(&models.Error{Kind: models.KindConflict, Code: "installation_conflict", Message: "race"})
+	r.activate = contract.DomainError(&models.Error{Kind: models.KindConflict, Code: "installation_conflict", Message: "race"})
 	var u *installUpdate
-	r.at(0, func() { u = r.send(workflows.InstallationInstallUpdate) })
+	r.at(0, func() { u = r.send(contract.InstallationInstallUpdate) })
 	st := r.run(t)
-	me, ok := activities.ModelError(u.err)
+	me, ok := contract.ModelError(u.err)
 	if !ok || me.Code != "installation_conflict" {
 		t.Fatalf("install error %v, want installation_conflict", u.err)
 	}

@@ -11,19 +11,8 @@ import (
 
 	"appstore/activities"
 	"appstore/models"
+	"appstore/workflows/contract"
 )
-
-// Invitation Query and Update names.
-const (
-	InvitationStatusQuery  = "status" // -> InvitationState
-	InvitationResendUpdate = "resend" // ActorArgs -> InvitationState
-	InvitationCancelUpdate = "cancel" // ActorArgs -> InvitationState
-	InvitationAcceptUpdate = "accept" // AcceptArgs -> InvitationState
-)
-
-// ErrTypeInvitationBusy is the application error type of an Update
-// rejected because the same change is already under way (a double click).
-const ErrTypeInvitationBusy = "invitation_busy"
 
 // Mail may wait out an SMTP outage for as long as the invitation lives, so
 // its retries are unbounded; the store skips a generation already mailed.
@@ -59,63 +48,11 @@ var invitationExpireOptions = workflow.ActivityOptions{
 	},
 }
 
-// InvitationWorkflowID is the workflow ID of invitation id: "invitation-<id>".
-func InvitationWorkflowID(id uuid.UUID) string { return "invitation-" + id.String() }
-
-// InvitationInput starts the Invitation workflow of a pending invitation
-// row. It carries ids only: the token is made and mailed by an activity.
-// An invitation to a developer account sets DeveloperAccountID and
-// DeveloperAccountSlug; one to an organization sets OrganizationID (and the
-// account fields stay zero). The activities need only InvitationID: the
-// store knows the target from the row.
-type InvitationInput struct {
-	InvitationID         uuid.UUID
-	DeveloperAccountID   uuid.UUID
-	DeveloperAccountSlug string
-	OrganizationID       uuid.UUID `json:",omitzero"`
-	ExpiresAt            time.Time
-}
-
-// targetAttribute is the search attribute naming what the invitation is
-// to: DeveloperAccount (the slug) or OrganizationID.
-func (in InvitationInput) targetAttribute() temporal.SearchAttributeUpdate {
-	if in.OrganizationID != uuid.Nil {
-		return AttrOrganizationID.ValueSet(in.OrganizationID.String())
-	}
-	return AttrDeveloperAccount.ValueSet(in.DeveloperAccountSlug)
-}
-
-// InvitationSearchAttributes are the search attributes an Invitation run
-// starts with: its target and status pending. The API starts runs with
-// them; the workflow upserts the same.
-func InvitationSearchAttributes(in InvitationInput) temporal.SearchAttributes {
-	return temporal.NewSearchAttributes(in.targetAttribute(), AttrInvitationStatus.ValueSet(string(models.InvitationPending)))
-}
-
-// InvitationState is what the status Query and every Update return, and
-// the workflow's result.
-type InvitationState struct {
-	Status      models.InvitationStatus `json:"status"`
-	ExpiresAt   time.Time               `json:"expires_at"`
-	ResendCount int                     `json:"resend_count"`
-}
-
-// ActorArgs is the argument of the resend and cancel Updates: the admin
-// asking, so the events they cause name them.
-type ActorArgs struct {
-	ActorID uuid.UUID
-}
-
-// AcceptArgs is the argument of the accept Update: the signed-in user.
-type AcceptArgs struct {
-	UserID uuid.UUID
-}
-
 // invitation is one run's state. Update handlers and the main loop share
 // it; mu serialises the changes that call activities.
 type invitation struct {
-	in         InvitationInput
-	state      InvitationState
+	in         contract.InvitationInput
+	state      contract.InvitationState
 	generation int
 	mu         workflow.Mutex
 	inFlight   map[string]bool // Updates queued or running, by name
@@ -126,10 +63,10 @@ type invitation struct {
 // cancel and accept end it; the timer firing marks it expired. Each Update's
 // validator rejects it unless the invitation is pending. The result is the
 // final state; the error is the context's when the run is cancelled.
-func Invitation(ctx workflow.Context, in InvitationInput) (InvitationState, error) {
+func Invitation(ctx workflow.Context, in contract.InvitationInput) (contract.InvitationState, error) {
 	inv := &invitation{
 		in:         in,
-		state:      InvitationState{Status: models.InvitationPending, ExpiresAt: in.ExpiresAt},
+		state:      contract.InvitationState{Status: models.InvitationPending, ExpiresAt: in.ExpiresAt},
 		generation: 1,
 		mu:         workflow.NewMutex(ctx),
 		inFlight:   map[string]bool{},
@@ -139,8 +76,8 @@ func Invitation(ctx workflow.Context, in InvitationInput) (InvitationState, erro
 	}
 	// One upsert for either kind: runs of both kinds issue the same commands.
 	err := workflow.UpsertTypedSearchAttributes(ctx,
-		in.targetAttribute(),
-		AttrInvitationStatus.ValueSet(string(models.InvitationPending)))
+		in.TargetAttribute(),
+		contract.AttrInvitationStatus.ValueSet(string(models.InvitationPending)))
 	if err != nil {
 		return inv.state, fmt.Errorf("invitation: search attributes: %w", err)
 	}
@@ -207,7 +144,7 @@ func (inv *invitation) waitForExpiry(ctx workflow.Context) error {
 
 // setHandlers registers the Query and the three Updates.
 func (inv *invitation) setHandlers(ctx workflow.Context) error {
-	err := workflow.SetQueryHandler(ctx, InvitationStatusQuery, func() (InvitationState, error) {
+	err := workflow.SetQueryHandler(ctx, contract.InvitationStatusQuery, func() (contract.InvitationState, error) {
 		return inv.state, nil
 	})
 	if err != nil {
@@ -218,14 +155,18 @@ func (inv *invitation) setHandlers(ctx workflow.Context) error {
 		handler any
 		valid   any
 	}{
-		{InvitationResendUpdate, inv.resend, func(workflow.Context, ActorArgs) error { return inv.validate(InvitationResendUpdate) }},
-		{InvitationCancelUpdate, inv.cancel, func(workflow.Context, ActorArgs) error { return inv.validate(InvitationCancelUpdate) }},
-		{InvitationAcceptUpdate, inv.accept, func(_ workflow.Context, args AcceptArgs) error {
+		{contract.InvitationResendUpdate, inv.resend, func(workflow.Context, contract.ActorArgs) error {
+			return inv.validate(contract.InvitationResendUpdate)
+		}},
+		{contract.InvitationCancelUpdate, inv.cancel, func(workflow.Context, contract.ActorArgs) error {
+			return inv.validate(contract.InvitationCancelUpdate)
+		}},
+		{contract.InvitationAcceptUpdate, inv.accept, func(_ workflow.Context, args contract.AcceptArgs) error {
 			if args.UserID == uuid.Nil {
-				return temporal.NewNonRetryableApplicationError("Sign in to accept the invitation.",
-					"invalid_user", nil, models.KindInvalid)
+				return contract.ApplicationError(&models.Error{Kind: models.KindInvalid, Code: contract.ErrTypeInvalidUser,
+					Message: "Sign in to accept the invitation."})
 			}
-			return inv.validate(InvitationAcceptUpdate)
+			return inv.validate(contract.InvitationAcceptUpdate)
 		}},
 	}
 	for _, u := range updates {
@@ -238,15 +179,15 @@ func (inv *invitation) setHandlers(ctx workflow.Context) error {
 }
 
 // validate rejects an Update unless the invitation is pending and the same
-// Update is not already under way. Errors have the shape of
-// activities.DomainError, so the API maps them like activity errors.
+// Update is not already under way. Errors are encoded by
+// contract.ApplicationError, so the API maps them like activity errors.
 func (inv *invitation) validate(update string) error {
 	if err := notPending(inv.state.Status); err != nil {
 		return err
 	}
 	if inv.inFlight[update] {
-		return temporal.NewNonRetryableApplicationError("This invitation is already being changed; try again in a moment.",
-			ErrTypeInvitationBusy, nil, models.KindConflict)
+		return contract.ApplicationError(&models.Error{Kind: models.KindConflict, Code: contract.ErrTypeInvitationBusy,
+			Message: "This invitation is already being changed; try again in a moment."})
 	}
 	return nil
 }
@@ -258,16 +199,14 @@ func notPending(status models.InvitationStatus) error {
 	case models.InvitationPending:
 		return nil
 	case models.InvitationExpired:
-		return temporal.NewNonRetryableApplicationError(
-			"This invitation has expired. Ask an admin to resend it.",
-			"invitation_expired", nil, models.KindConflict)
+		return contract.ApplicationError(&models.Error{Kind: models.KindConflict, Code: contract.ErrTypeInvitationExpired,
+			Message: "This invitation has expired. Ask an admin to resend it."})
 	case models.InvitationCancelled:
-		return temporal.NewNonRetryableApplicationError(
-			"This invitation was cancelled. Ask an admin to invite you again.",
-			"invitation_cancelled", nil, models.KindConflict)
+		return contract.ApplicationError(&models.Error{Kind: models.KindConflict, Code: contract.ErrTypeInvitationCancelled,
+			Message: "This invitation was cancelled. Ask an admin to invite you again."})
 	default:
-		return temporal.NewNonRetryableApplicationError("This invitation has already been accepted.",
-			"invitation_already_accepted", nil, models.KindConflict)
+		return contract.ApplicationError(&models.Error{Kind: models.KindConflict, Code: contract.ErrTypeInvitationAccepted,
+			Message: "This invitation has already been accepted."})
 	}
 }
 
@@ -285,9 +224,9 @@ func (inv *invitation) lock(ctx workflow.Context) error {
 	return nil
 }
 
-func (inv *invitation) resend(ctx workflow.Context, args ActorArgs) (InvitationState, error) {
-	inv.inFlight[InvitationResendUpdate] = true
-	defer delete(inv.inFlight, InvitationResendUpdate)
+func (inv *invitation) resend(ctx workflow.Context, args contract.ActorArgs) (contract.InvitationState, error) {
+	inv.inFlight[contract.InvitationResendUpdate] = true
+	defer delete(inv.inFlight, contract.InvitationResendUpdate)
 	if err := inv.lock(ctx); err != nil {
 		return inv.state, err
 	}
@@ -312,9 +251,9 @@ func (inv *invitation) resend(ctx workflow.Context, args ActorArgs) (InvitationS
 	return inv.state, nil
 }
 
-func (inv *invitation) cancel(ctx workflow.Context, args ActorArgs) (InvitationState, error) {
-	inv.inFlight[InvitationCancelUpdate] = true
-	defer delete(inv.inFlight, InvitationCancelUpdate)
+func (inv *invitation) cancel(ctx workflow.Context, args contract.ActorArgs) (contract.InvitationState, error) {
+	inv.inFlight[contract.InvitationCancelUpdate] = true
+	defer delete(inv.inFlight, contract.InvitationCancelUpdate)
 	if err := inv.lock(ctx); err != nil {
 		return inv.state, err
 	}
@@ -326,9 +265,9 @@ func (inv *invitation) cancel(ctx workflow.Context, args ActorArgs) (InvitationS
 	return inv.state, inv.setStatus(ctx, models.InvitationCancelled)
 }
 
-func (inv *invitation) accept(ctx workflow.Context, args AcceptArgs) (InvitationState, error) {
-	inv.inFlight[InvitationAcceptUpdate] = true
-	defer delete(inv.inFlight, InvitationAcceptUpdate)
+func (inv *invitation) accept(ctx workflow.Context, args contract.AcceptArgs) (contract.InvitationState, error) {
+	inv.inFlight[contract.InvitationAcceptUpdate] = true
+	defer delete(inv.inFlight, contract.InvitationAcceptUpdate)
 	if err := inv.lock(ctx); err != nil {
 		return inv.state, err
 	}
@@ -356,11 +295,12 @@ func (inv *invitation) change(ctx workflow.Context, activity any, arg any) error
 	return domainCause(err)
 }
 
-// domainCause unwraps the ApplicationError an activity returned, so the
-// Update's failure is that error rather than an ActivityError around it.
+// domainCause unwraps the ApplicationError an activity returned for a
+// models.Error (contract.DomainError), so the Update's failure is that
+// error rather than an ActivityError around it.
 func domainCause(err error) error {
 	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) && appErr.HasDetails() {
+	if _, ok := contract.ModelError(err); ok && errors.As(err, &appErr) {
 		return appErr
 	}
 	return err
@@ -369,7 +309,7 @@ func domainCause(err error) error {
 // setStatus records a new status and mirrors it in the search attribute.
 func (inv *invitation) setStatus(ctx workflow.Context, status models.InvitationStatus) error {
 	inv.state.Status = status
-	err := workflow.UpsertTypedSearchAttributes(ctx, AttrInvitationStatus.ValueSet(string(status)))
+	err := workflow.UpsertTypedSearchAttributes(ctx, contract.AttrInvitationStatus.ValueSet(string(status)))
 	if err != nil {
 		return fmt.Errorf("invitation: search attributes: %w", err)
 	}

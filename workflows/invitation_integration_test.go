@@ -21,6 +21,7 @@ import (
 	"appstore/models"
 	"appstore/models/dbtest"
 	"appstore/workflows"
+	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
@@ -35,17 +36,17 @@ type integrationTarget struct {
 	attr    string // the target search attribute
 	// invite makes the target, administered by admin, and invites email to
 	// it as a member; it returns the row and the workflow's input.
-	invite func(ctx context.Context, t *testing.T, store *models.Store, admin uuid.UUID, email string) (*models.Invitation, workflows.InvitationInput)
+	invite func(ctx context.Context, t *testing.T, store *models.Store, admin uuid.UUID, email string) (*models.Invitation, contract.InvitationInput)
 	// role is userID's role in the target, "" for none.
-	role func(t *testing.T, store *models.Store, in workflows.InvitationInput, userID uuid.UUID) string
+	role func(t *testing.T, store *models.Store, in contract.InvitationInput, userID uuid.UUID) string
 	// attrValue is the target search attribute's value.
-	attrValue func(in workflows.InvitationInput) string
+	attrValue func(in contract.InvitationInput) string
 }
 
 var integrationTargets = map[string]integrationTarget{
 	"developer_account": {
 		name: "Acme Labs", history: invitationHistory, attr: "DeveloperAccount",
-		invite: func(ctx context.Context, t *testing.T, store *models.Store, admin uuid.UUID, email string) (*models.Invitation, workflows.InvitationInput) {
+		invite: func(ctx context.Context, t *testing.T, store *models.Store, admin uuid.UUID, email string) (*models.Invitation, contract.InvitationInput) {
 			account, err := store.CreateDeveloperAccount(ctx, "acme-labs", "Acme Labs", admin)
 			if err != nil {
 				t.Fatal(err)
@@ -55,17 +56,17 @@ var integrationTargets = map[string]integrationTarget{
 				t.Fatalf("CreateInvitations = %+v, %v", out, err)
 			}
 			inv := out[0].Invitation
-			return inv, workflows.InvitationInput{InvitationID: inv.ID, DeveloperAccountID: account.ID,
+			return inv, contract.InvitationInput{InvitationID: inv.ID, DeveloperAccountID: account.ID,
 				DeveloperAccountSlug: account.Slug, ExpiresAt: inv.ExpiresAt}
 		},
-		role: func(t *testing.T, store *models.Store, in workflows.InvitationInput, userID uuid.UUID) string {
+		role: func(t *testing.T, store *models.Store, in contract.InvitationInput, userID uuid.UUID) string {
 			return memberRole(t, store, "developer_account_members", "developer_account_id", in.DeveloperAccountID, userID)
 		},
-		attrValue: func(in workflows.InvitationInput) string { return in.DeveloperAccountSlug },
+		attrValue: func(in contract.InvitationInput) string { return in.DeveloperAccountSlug },
 	},
 	"organization": {
 		name: "Acme Corp", history: organizationInvitationHistory, attr: "OrganizationID",
-		invite: func(ctx context.Context, t *testing.T, store *models.Store, admin uuid.UUID, email string) (*models.Invitation, workflows.InvitationInput) {
+		invite: func(ctx context.Context, t *testing.T, store *models.Store, admin uuid.UUID, email string) (*models.Invitation, contract.InvitationInput) {
 			org, err := store.CreateOrganization(ctx, "Acme Corp", admin)
 			if err != nil {
 				t.Fatal(err)
@@ -75,12 +76,12 @@ var integrationTargets = map[string]integrationTarget{
 				t.Fatalf("CreateOrganizationInvitations = %+v, %v", out, err)
 			}
 			inv := out[0].Invitation
-			return inv, workflows.InvitationInput{InvitationID: inv.ID, OrganizationID: org.ID, ExpiresAt: inv.ExpiresAt}
+			return inv, contract.InvitationInput{InvitationID: inv.ID, OrganizationID: org.ID, ExpiresAt: inv.ExpiresAt}
 		},
-		role: func(t *testing.T, store *models.Store, in workflows.InvitationInput, userID uuid.UUID) string {
+		role: func(t *testing.T, store *models.Store, in contract.InvitationInput, userID uuid.UUID) string {
 			return memberRole(t, store, "organization_members", "organization_id", in.OrganizationID, userID)
 		},
-		attrValue: func(in workflows.InvitationInput) string { return in.OrganizationID.String() },
+		attrValue: func(in contract.InvitationInput) string { return in.OrganizationID.String() },
 	},
 }
 
@@ -139,10 +140,10 @@ func testInvitationIntegration(t *testing.T, target integrationTarget) {
 
 	// Started as the API starts it.
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                    workflows.InvitationWorkflowID(inv.ID),
+		ID:                    contract.InvitationWorkflowID(inv.ID),
 		TaskQueue:             taskQueue,
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		TypedSearchAttributes: workflows.InvitationSearchAttributes(in),
+		TypedSearchAttributes: contract.InvitationSearchAttributes(in),
 	}, workflows.Invitation, in)
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +152,7 @@ func testInvitationIntegration(t *testing.T, target integrationTarget) {
 
 	mails := waitForMails(ctx, t, store, 1)
 	firstToken := mailedToken(t, mails[0], invitee.Email, target.name)
-	var st workflows.InvitationState
+	var st contract.InvitationState
 	queryInvitation(ctx, t, c, run.GetID(), &st)
 	if st.Status != models.InvitationPending || !st.ExpiresAt.Equal(inv.ExpiresAt) {
 		t.Errorf("status query = %+v, want pending until %s", st, inv.ExpiresAt)
@@ -159,13 +160,13 @@ func testInvitationIntegration(t *testing.T, target integrationTarget) {
 
 	// Another user's accept fails with the models error; the invitation
 	// stays pending.
-	_, err = updateInvitationErr(ctx, c, run.GetID(), workflows.InvitationAcceptUpdate, workflows.AcceptArgs{UserID: admin.ID})
-	if e, ok := activities.ModelError(err); !ok || e.Kind != models.KindForbidden || e.Code != "invitation_email_mismatch" {
+	_, err = updateInvitationErr(ctx, c, run.GetID(), contract.InvitationAcceptUpdate, contract.AcceptArgs{UserID: admin.ID})
+	if e, ok := contract.ModelError(err); !ok || e.Kind != models.KindForbidden || e.Code != "invitation_email_mismatch" {
 		t.Errorf("accept by another user: error %v, want forbidden invitation_email_mismatch", err)
 	}
 
 	before := time.Now()
-	st = updateInvitation(ctx, t, c, run.GetID(), workflows.InvitationResendUpdate, workflows.ActorArgs{})
+	st = updateInvitation(ctx, t, c, run.GetID(), contract.InvitationResendUpdate, contract.ActorArgs{})
 	if st.Status != models.InvitationPending || st.ResendCount != 1 || st.ExpiresAt.Before(before.Add(models.InvitationTTL-time.Minute)) {
 		t.Errorf("resend returned %+v, want pending, resent once, expiring in 7 days", st)
 	}
@@ -182,14 +183,14 @@ func testInvitationIntegration(t *testing.T, target integrationTarget) {
 		t.Errorf("second token: %v, %v; want the invitation", found, err)
 	}
 
-	st = updateInvitation(ctx, t, c, run.GetID(), workflows.InvitationAcceptUpdate, workflows.AcceptArgs{UserID: invitee.ID})
+	st = updateInvitation(ctx, t, c, run.GetID(), contract.InvitationAcceptUpdate, contract.AcceptArgs{UserID: invitee.ID})
 	if st.Status != models.InvitationAccepted {
 		t.Errorf("accept returned %+v, want accepted", st)
 	}
 	if role := target.role(t, store, in, invitee.ID); role != "member" {
 		t.Errorf("invitee's role = %q; want member", role)
 	}
-	var result workflows.InvitationState
+	var result contract.InvitationState
 	if err := run.Get(ctx, &result); err != nil || result.Status != models.InvitationAccepted || result.ResendCount != 1 {
 		t.Fatalf("workflow result = %+v, %v; want accepted after one resend", result, err)
 	}
@@ -215,7 +216,7 @@ func testInvitationIntegration(t *testing.T, target integrationTarget) {
 	}
 
 	// The run has ended: a second accept cannot reach it.
-	_, err = updateInvitationErr(ctx, c, run.GetID(), workflows.InvitationAcceptUpdate, workflows.AcceptArgs{UserID: invitee.ID})
+	_, err = updateInvitationErr(ctx, c, run.GetID(), contract.InvitationAcceptUpdate, contract.AcceptArgs{UserID: invitee.ID})
 	t.Logf("accept after the end: %v", err)
 	if err == nil {
 		t.Error("accept after the run ended was delivered, want an error")
@@ -277,9 +278,9 @@ func mailedToken(t *testing.T, m models.DevMail, email, name string) string {
 	return match[1]
 }
 
-func queryInvitation(ctx context.Context, t *testing.T, c client.Client, id string, st *workflows.InvitationState) {
+func queryInvitation(ctx context.Context, t *testing.T, c client.Client, id string, st *contract.InvitationState) {
 	t.Helper()
-	v, err := c.QueryWorkflow(ctx, id, "", workflows.InvitationStatusQuery)
+	v, err := c.QueryWorkflow(ctx, id, "", contract.InvitationStatusQuery)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +289,7 @@ func queryInvitation(ctx context.Context, t *testing.T, c client.Client, id stri
 	}
 }
 
-func updateInvitation(ctx context.Context, t *testing.T, c client.Client, id, name string, args ...any) workflows.InvitationState {
+func updateInvitation(ctx context.Context, t *testing.T, c client.Client, id, name string, args ...any) contract.InvitationState {
 	t.Helper()
 	st, err := updateInvitationErr(ctx, c, id, name, args...)
 	if err != nil {
@@ -298,8 +299,8 @@ func updateInvitation(ctx context.Context, t *testing.T, c client.Client, id, na
 }
 
 // updateInvitationErr sends an Update as the API does and waits for its result.
-func updateInvitationErr(ctx context.Context, c client.Client, id, name string, args ...any) (workflows.InvitationState, error) {
-	var st workflows.InvitationState
+func updateInvitationErr(ctx context.Context, c client.Client, id, name string, args ...any) (contract.InvitationState, error) {
+	var st contract.InvitationState
 	handle, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: id, UpdateName: name, Args: args, WaitForStage: client.WorkflowUpdateStageCompleted,
 	})

@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"appstore/workflows"
+	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
@@ -69,9 +70,9 @@ func TestInvitationReplay(t *testing.T) {
 // workflow that waits first instead of mailing does not replay the history.
 func TestInvitationReplayCatchesChange(t *testing.T) {
 	replayer := worker.NewWorkflowReplayer()
-	replayer.RegisterWorkflowWithOptions(func(ctx workflow.Context, in workflows.InvitationInput) (workflows.InvitationState, error) {
+	replayer.RegisterWorkflowWithOptions(func(ctx workflow.Context, in contract.InvitationInput) (contract.InvitationState, error) {
 		err := workflow.Sleep(ctx, time.Hour)
-		return workflows.InvitationState{}, err
+		return contract.InvitationState{}, err
 	}, workflow.RegisterOptions{Name: "Invitation"})
 	err := replayer.ReplayWorkflowHistoryFromJSONFile(temporaltest.Logger(t), invitationHistory)
 	if err == nil || !strings.Contains(strings.ToLower(err.Error()), "nondetermin") {

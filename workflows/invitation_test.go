@@ -15,6 +15,7 @@ import (
 	"appstore/activities"
 	"appstore/models"
 	"appstore/workflows"
+	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
@@ -24,7 +25,7 @@ const day = 24 * time.Hour
 // search attribute values it upserted.
 type invitationRun struct {
 	env        *testsuite.TestWorkflowEnvironment
-	in         workflows.InvitationInput
+	in         contract.InvitationInput
 	statuses   []string  // InvitationStatus values, in upsert order
 	targets    []string  // DeveloperAccount and OrganizationID values, as "name=value"
 	wantTarget string    // the one target value the run should upsert
@@ -52,7 +53,7 @@ func newInvitationRun(t *testing.T, target string) *invitationRun {
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(start)
 	workflows.Register(env, &activities.Activities{})
-	r := &invitationRun{env: env, admin: uuid.Must(uuid.NewV7()), in: workflows.InvitationInput{
+	r := &invitationRun{env: env, admin: uuid.Must(uuid.NewV7()), in: contract.InvitationInput{
 		InvitationID: uuid.Must(uuid.NewV7()),
 		ExpiresAt:    start.Add(models.InvitationTTL),
 	}}
@@ -66,17 +67,17 @@ func newInvitationRun(t *testing.T, target string) *invitationRun {
 	default:
 		t.Fatalf("unknown invitation target %q", target)
 	}
-	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.InvitationWorkflowID(r.in.InvitationID),
-		TypedSearchAttributes: workflows.InvitationSearchAttributes(r.in)})
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: contract.InvitationWorkflowID(r.in.InvitationID),
+		TypedSearchAttributes: contract.InvitationSearchAttributes(r.in)})
 	env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
 		sa := args.Get(0).(temporal.SearchAttributes)
-		if v, ok := sa.GetKeyword(workflows.AttrInvitationStatus); ok {
+		if v, ok := sa.GetKeyword(contract.AttrInvitationStatus); ok {
 			r.statuses = append(r.statuses, v)
 		}
-		if v, ok := sa.GetKeyword(workflows.AttrDeveloperAccount); ok {
+		if v, ok := sa.GetKeyword(contract.AttrDeveloperAccount); ok {
 			r.targets = append(r.targets, "DeveloperAccount="+v)
 		}
-		if v, ok := sa.GetKeyword(workflows.AttrOrganizationID); ok {
+		if v, ok := sa.GetKeyword(contract.AttrOrganizationID); ok {
 			r.targets = append(r.targets, "OrganizationID="+v)
 		}
 	}).Return(nil)
@@ -93,7 +94,7 @@ func (r *invitationRun) mailed(gen int) {
 func (r *invitationRun) at(d time.Duration, f func()) { r.env.RegisterDelayedCallback(f, d) }
 
 // run executes the workflow and returns its final state.
-func (r *invitationRun) run(t *testing.T) workflows.InvitationState {
+func (r *invitationRun) run(t *testing.T) contract.InvitationState {
 	t.Helper()
 	r.env.ExecuteWorkflow(workflows.Invitation, r.in)
 	if !r.env.IsWorkflowCompleted() {
@@ -102,7 +103,7 @@ func (r *invitationRun) run(t *testing.T) workflows.InvitationState {
 	if err := r.env.GetWorkflowError(); err != nil {
 		t.Fatalf("workflow error: %v", err)
 	}
-	var st workflows.InvitationState
+	var st contract.InvitationState
 	if err := r.env.GetWorkflowResult(&st); err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +115,7 @@ type update struct {
 	rejected  error
 	completed bool
 	err       error
-	state     workflows.InvitationState
+	state     contract.InvitationState
 }
 
 // send sends an Update now (call it from a delayed callback).
@@ -126,7 +127,7 @@ func (r *invitationRun) send(t *testing.T, name string, args ...any) *update {
 		OnComplete: func(v any, err error) {
 			u.completed, u.err = true, err
 			if err == nil {
-				st, ok := v.(workflows.InvitationState)
+				st, ok := v.(contract.InvitationState)
 				if !ok {
 					t.Errorf("update %s returned %T, want InvitationState", name, v)
 				}
@@ -138,13 +139,13 @@ func (r *invitationRun) send(t *testing.T, name string, args ...any) *update {
 }
 
 // query returns the status Query's answer.
-func (r *invitationRun) query(t *testing.T) workflows.InvitationState {
+func (r *invitationRun) query(t *testing.T) contract.InvitationState {
 	t.Helper()
-	v, err := r.env.QueryWorkflow(workflows.InvitationStatusQuery)
+	v, err := r.env.QueryWorkflow(contract.InvitationStatusQuery)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st workflows.InvitationState
+	var st contract.InvitationState
 	if err := v.Get(&st); err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +168,7 @@ func TestInvitationExpiresAfterSevenDays(t *testing.T) {
 		r.env.OnActivity(a.ExpireInvitation, mock.Anything, r.in.InvitationID).Run(func(mock.Arguments) {
 			expiredAt = r.env.Now()
 		}).Return(nil).Once()
-		var onDay3 workflows.InvitationState
+		var onDay3 contract.InvitationState
 		r.at(3*day, func() { onDay3 = r.query(t) })
 
 		st := r.run(t)
@@ -204,8 +205,8 @@ func TestInvitationResendResetsExpiry(t *testing.T) {
 			expiredAt = r.env.Now()
 		}).Return(nil).Once()
 		var resend *update
-		r.at(6*day, func() { resend = r.send(t, workflows.InvitationResendUpdate, workflows.ActorArgs{ActorID: r.admin}) })
-		var onDay8 workflows.InvitationState
+		r.at(6*day, func() { resend = r.send(t, contract.InvitationResendUpdate, contract.ActorArgs{ActorID: r.admin}) })
+		var onDay8 contract.InvitationState
 		r.at(8*day, func() { onDay8 = r.query(t) })
 
 		st := r.run(t)
@@ -234,7 +235,7 @@ func TestInvitationCancel(t *testing.T) {
 		r.mailed(1)
 		r.env.OnActivity(a.CancelInvitation, mock.Anything, activities.CancelInvitationInput{InvitationID: r.in.InvitationID, ActorID: r.admin}).Return(nil).Once()
 		var cancel *update
-		r.at(2*day, func() { cancel = r.send(t, workflows.InvitationCancelUpdate, workflows.ActorArgs{ActorID: r.admin}) })
+		r.at(2*day, func() { cancel = r.send(t, contract.InvitationCancelUpdate, contract.ActorArgs{ActorID: r.admin}) })
 
 		st := r.run(t)
 
@@ -267,13 +268,13 @@ func TestInvitationRejectsChangesOnceNotPending(t *testing.T) {
 		r.env.OnActivity(a.CancelInvitation, mock.Anything, activities.CancelInvitationInput{InvitationID: r.in.InvitationID, ActorID: r.admin}).Return(nil).Once()
 		var resend, cancel, resendAgain, accept, cancelAgain *update
 		r.at(day, func() {
-			resend = r.send(t, workflows.InvitationResendUpdate, workflows.ActorArgs{ActorID: r.admin})
-			cancel = r.send(t, workflows.InvitationCancelUpdate, workflows.ActorArgs{ActorID: r.admin})
+			resend = r.send(t, contract.InvitationResendUpdate, contract.ActorArgs{ActorID: r.admin})
+			cancel = r.send(t, contract.InvitationCancelUpdate, contract.ActorArgs{ActorID: r.admin})
 		})
 		r.at(day+time.Minute, func() {
-			resendAgain = r.send(t, workflows.InvitationResendUpdate, workflows.ActorArgs{ActorID: r.admin})
-			accept = r.send(t, workflows.InvitationAcceptUpdate, workflows.AcceptArgs{UserID: uuid.New()})
-			cancelAgain = r.send(t, workflows.InvitationCancelUpdate, workflows.ActorArgs{ActorID: r.admin})
+			resendAgain = r.send(t, contract.InvitationResendUpdate, contract.ActorArgs{ActorID: r.admin})
+			accept = r.send(t, contract.InvitationAcceptUpdate, contract.AcceptArgs{UserID: uuid.New()})
+			cancelAgain = r.send(t, contract.InvitationCancelUpdate, contract.ActorArgs{ActorID: r.admin})
 		})
 
 		st := r.run(t)
@@ -285,7 +286,7 @@ func TestInvitationRejectsChangesOnceNotPending(t *testing.T) {
 			if errorType(u.rejected) != "invitation_cancelled" || u.completed {
 				t.Errorf("%s after cancel: rejected %v, completed %t; want rejected invitation_cancelled", name, u.rejected, u.completed)
 			}
-			if e, ok := activities.ModelError(u.rejected); !ok || e.Kind != models.KindConflict {
+			if e, ok := contract.ModelError(u.rejected); !ok || e.Kind != models.KindConflict {
 				t.Errorf("%s after cancel: ModelError = %v, %t; want a conflict", name, e, ok)
 			}
 		}
@@ -306,8 +307,8 @@ func TestInvitationAccept(t *testing.T) {
 		var first, second *update
 		// A double click: the second accept arrives while the first runs.
 		r.at(3*day, func() {
-			first = r.send(t, workflows.InvitationAcceptUpdate, workflows.AcceptArgs{UserID: user})
-			second = r.send(t, workflows.InvitationAcceptUpdate, workflows.AcceptArgs{UserID: user})
+			first = r.send(t, contract.InvitationAcceptUpdate, contract.AcceptArgs{UserID: user})
+			second = r.send(t, contract.InvitationAcceptUpdate, contract.AcceptArgs{UserID: user})
 		})
 
 		st := r.run(t)
@@ -315,8 +316,8 @@ func TestInvitationAccept(t *testing.T) {
 		if first.rejected != nil || first.err != nil || first.state.Status != models.InvitationAccepted {
 			t.Fatalf("first accept: rejected %v, error %v, state %+v", first.rejected, first.err, first.state)
 		}
-		if errorType(second.rejected) != workflows.ErrTypeInvitationBusy || second.completed {
-			t.Errorf("second accept: rejected %v, completed %t; want rejected %s", second.rejected, second.completed, workflows.ErrTypeInvitationBusy)
+		if errorType(second.rejected) != contract.ErrTypeInvitationBusy || second.completed {
+			t.Errorf("second accept: rejected %v, completed %t; want rejected %s", second.rejected, second.completed, contract.ErrTypeInvitationBusy)
 		}
 		if st.Status != models.InvitationAccepted {
 			t.Errorf("result = %+v, want accepted", st)
@@ -337,18 +338,18 @@ func TestInvitationAcceptRefusedStaysPending(t *testing.T) {
 		stranger, invitee := uuid.New(), uuid.New()
 		r.env.OnActivity(a.AcceptInvitation, mock.Anything,
 			activities.AcceptInvitationInput{InvitationID: r.in.InvitationID, UserID: stranger}).
-			Return(activities.DomainError(models.Errorf(models.KindForbidden, "invitation_email_mismatch", "This invitation is for another email address."))).Once()
+			Return(contract.DomainError(models.Errorf(models.KindForbidden, "invitation_email_mismatch", "This invitation is for another email address."))).Once()
 		r.env.OnActivity(a.AcceptInvitation, mock.Anything,
 			activities.AcceptInvitationInput{InvitationID: r.in.InvitationID, UserID: invitee}).Return(nil).Once()
 		var wrong, right *update
-		var between workflows.InvitationState
-		r.at(day, func() { wrong = r.send(t, workflows.InvitationAcceptUpdate, workflows.AcceptArgs{UserID: stranger}) })
+		var between contract.InvitationState
+		r.at(day, func() { wrong = r.send(t, contract.InvitationAcceptUpdate, contract.AcceptArgs{UserID: stranger}) })
 		r.at(day+time.Hour, func() { between = r.query(t) })
-		r.at(2*day, func() { right = r.send(t, workflows.InvitationAcceptUpdate, workflows.AcceptArgs{UserID: invitee}) })
+		r.at(2*day, func() { right = r.send(t, contract.InvitationAcceptUpdate, contract.AcceptArgs{UserID: invitee}) })
 
 		st := r.run(t)
 
-		e, ok := activities.ModelError(wrong.err)
+		e, ok := contract.ModelError(wrong.err)
 		if !ok || e.Kind != models.KindForbidden || e.Code != "invitation_email_mismatch" {
 			t.Errorf("wrong user's accept: error %v, want forbidden invitation_email_mismatch", wrong.err)
 		}
@@ -372,7 +373,7 @@ func TestInvitationAcceptAfterExpiryRefused(t *testing.T) {
 		r.env.OnActivity(a.ExpireInvitation, mock.Anything, r.in.InvitationID).After(time.Minute).Return(nil).Once()
 		var accept *update
 		r.at(7*day+time.Second, func() {
-			accept = r.send(t, workflows.InvitationAcceptUpdate, workflows.AcceptArgs{UserID: uuid.New()})
+			accept = r.send(t, contract.InvitationAcceptUpdate, contract.AcceptArgs{UserID: uuid.New()})
 		})
 
 		st := r.run(t)
@@ -389,7 +390,7 @@ func TestInvitationAcceptAfterExpiryRefused(t *testing.T) {
 
 func TestInvitationWorkflowID(t *testing.T) {
 	id := uuid.MustParse("01890a5d-ac96-774b-bcce-b302099a8057")
-	if got, want := workflows.InvitationWorkflowID(id), "invitation-01890a5d-ac96-774b-bcce-b302099a8057"; got != want {
+	if got, want := contract.InvitationWorkflowID(id), "invitation-01890a5d-ac96-774b-bcce-b302099a8057"; got != want {
 		t.Errorf("InvitationWorkflowID = %q, want %q", got, want)
 	}
 }

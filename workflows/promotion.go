@@ -11,65 +11,11 @@ import (
 
 	"appstore/activities"
 	"appstore/models"
+	"appstore/workflows/contract"
 )
 
-// Update and Query names of a Promotion run.
-const (
-	PromotionPromoteUpdate   = "promote"
-	PromotionStatusQuery     = "status"
-	DefaultReviewReminder    = 24 * time.Hour
-	ErrTypeIllegalTransition = "illegal_transition"
-	ErrTypeNotReviewer       = "not_the_reviewer"
-	ErrTypeNotPromoted       = "not_promoted"
-)
-
-// PromotionWorkflowID is the run that owns the production life of a
-// development deployment: "promotion-<devDeploymentID>".
-func PromotionWorkflowID(devDeploymentID uuid.UUID) string {
-	return "promotion-" + devDeploymentID.String()
-}
-
-// PromotionInput starts (or continues as new) a Promotion run.
-type PromotionInput struct {
-	DevDeploymentID    uuid.UUID
-	AppID              uuid.UUID
-	AppSlug            string
-	DeveloperAccountID uuid.UUID
-	// DeveloperAccountSlug is what ops filter by (DeveloperAccount), as
-	// for invitations and webhook deliveries.
-	DeveloperAccountSlug string
-	// ReminderAfter is how long a submission may wait before reviewers
-	// are reminded; zero means DefaultReviewReminder.
-	ReminderAfter time.Duration
-	// State is carried over by Continue-As-New; nil on the first run.
-	State *ReviewState
-}
-
-// ReviewStep is one move in a deployment's review history.
-type ReviewStep struct {
-	Action  models.ReviewAction      `json:"action"`
-	From    models.DeploymentStatus  `json:"from"`
-	To      models.DeploymentStatus  `json:"to"`
-	ActorID *uuid.UUID               `json:"actor_id,omitempty"`
-	At      time.Time                `json:"at"`
-	Reasons []models.RejectionReason `json:"reasons,omitempty"`
-}
-
-// ReviewState is what the status Query answers and every Update returns.
-type ReviewState struct {
-	DevDeploymentID uuid.UUID                `json:"dev_deployment_id"`
-	DeploymentID    uuid.UUID                `json:"deployment_id"` // production; zero until promoted
-	Version         string                   `json:"version"`
-	Status          models.DeploymentStatus  `json:"status"`
-	ReviewerID      *uuid.UUID               `json:"reviewer_id,omitempty"`
-	Reasons         []models.RejectionReason `json:"reasons"`
-	History         []ReviewStep             `json:"history"`
-	RemindersSent   int                      `json:"reminders_sent"`
-	// Seq counts the moves applied to the database (ReviewTransition.Seq).
-	Seq int `json:"seq"`
-}
-
-// reviewUpdates are the Update names of the review moves.
+// reviewUpdates are the review moves a run takes as Updates
+// (contract.PromotionReviewUpdate names them).
 var reviewUpdates = []models.ReviewAction{
 	models.ReviewSubmit, models.ReviewWithdraw, models.ReviewClaim, models.ReviewApprove,
 	models.ReviewReject, models.ReviewPublish, models.ReviewDeprecate,
@@ -77,7 +23,7 @@ var reviewUpdates = []models.ReviewAction{
 
 // Activities either wait for a person (nobody) or must eventually succeed
 // (database writes), so they retry until the database is back; rule breaks
-// come back non-retryable from DomainError.
+// come back non-retryable from contract.DomainError.
 var promotionActivityOptions = workflow.ActivityOptions{
 	StartToCloseTimeout: 30 * time.Second,
 	RetryPolicy: &temporal.RetryPolicy{
@@ -88,8 +34,8 @@ var promotionActivityOptions = workflow.ActivityOptions{
 }
 
 type promotion struct {
-	in    PromotionInput
-	state ReviewState
+	in    contract.PromotionInput
+	state contract.ReviewState
 	// mu serialises moves: Updates run as concurrent coroutines, and each
 	// move's activity must see the state the previous move left.
 	mu workflow.Mutex
@@ -103,29 +49,29 @@ type promotion struct {
 // one activity. A submission that waits reminds reviewers on a durable
 // timer that re-arms. The run ends when the deployment is deprecated, and
 // continues as new when its history grows long.
-func Promotion(ctx workflow.Context, in PromotionInput) (*ReviewState, error) {
+func Promotion(ctx workflow.Context, in contract.PromotionInput) (*contract.ReviewState, error) {
 	if in.ReminderAfter <= 0 {
-		in.ReminderAfter = DefaultReviewReminder
+		in.ReminderAfter = contract.DefaultReviewReminder
 	}
 	p := &promotion{in: in, mu: workflow.NewMutex(ctx)}
 	if in.State != nil {
 		p.state = *in.State
 	} else {
-		p.state = ReviewState{DevDeploymentID: in.DevDeploymentID, History: []ReviewStep{}, Reasons: []models.RejectionReason{}}
+		p.state = contract.ReviewState{DevDeploymentID: in.DevDeploymentID, History: []contract.ReviewStep{}, Reasons: []models.RejectionReason{}}
 	}
-	if err := workflow.SetQueryHandler(ctx, PromotionStatusQuery, func() (ReviewState, error) { return p.state, nil }); err != nil {
+	if err := workflow.SetQueryHandler(ctx, contract.PromotionStatusQuery, func() (contract.ReviewState, error) { return p.state, nil }); err != nil {
 		return nil, err
 	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, PromotionPromoteUpdate, p.promote,
-		workflow.UpdateHandlerOptions{Validator: func(activities.ReviewArgs) error { return nil }}); err != nil {
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, contract.PromotionPromoteUpdate, p.promote,
+		workflow.UpdateHandlerOptions{Validator: func(contract.ReviewArgs) error { return nil }}); err != nil {
 		return nil, err
 	}
 	for _, action := range reviewUpdates {
-		err := workflow.SetUpdateHandlerWithOptions(ctx, string(action),
-			func(ctx workflow.Context, args activities.ReviewArgs) (*ReviewState, error) {
+		err := workflow.SetUpdateHandlerWithOptions(ctx, contract.PromotionReviewUpdate(action),
+			func(ctx workflow.Context, args contract.ReviewArgs) (*contract.ReviewState, error) {
 				return p.move(ctx, action, args)
 			},
-			workflow.UpdateHandlerOptions{Validator: func(args activities.ReviewArgs) error { return p.validate(action, args) }})
+			workflow.UpdateHandlerOptions{Validator: func(args contract.ReviewArgs) error { return p.validate(action, args) }})
 		if err != nil {
 			return nil, err
 		}
@@ -174,7 +120,7 @@ func Promotion(ctx workflow.Context, in PromotionInput) (*ReviewState, error) {
 
 // promote creates the production deployment once; later calls (a double
 // click, a retried request) answer with the same deployment and version.
-func (p *promotion) promote(ctx workflow.Context, args activities.ReviewArgs) (*ReviewState, error) {
+func (p *promotion) promote(ctx workflow.Context, args contract.ReviewArgs) (*contract.ReviewState, error) {
 	if err := p.mu.Lock(ctx); err != nil {
 		return nil, err
 	}
@@ -190,7 +136,7 @@ func (p *promotion) promote(ctx workflow.Context, args activities.ReviewArgs) (*
 	}
 	p.state.DeploymentID, p.state.Version, p.state.Status = res.DeploymentID, res.Version, res.Status
 	actor := args.ActorID
-	p.state.History = append(p.state.History, ReviewStep{Action: "promote", To: res.Status, ActorID: &actor, At: workflow.Now(ctx)})
+	p.state.History = append(p.state.History, contract.ReviewStep{Action: "promote", To: res.Status, ActorID: &actor, At: workflow.Now(ctx)})
 	if err := p.upsertSearchAttributes(ctx); err != nil {
 		return nil, err
 	}
@@ -201,26 +147,25 @@ func (p *promotion) promote(ctx workflow.Context, args activities.ReviewArgs) (*
 }
 
 // validate refuses, before the Update is accepted, a move the state does
-// not allow or an actor who may not make it. Errors have the shape of
-// activities.DomainError, so the API maps them like activity errors.
-func (p *promotion) validate(action models.ReviewAction, args activities.ReviewArgs) error {
+// not allow or an actor who may not make it. Errors are encoded by
+// contract.ApplicationError, so the API maps them like activity errors.
+func (p *promotion) validate(action models.ReviewAction, args contract.ReviewArgs) error {
 	if p.state.DeploymentID == uuid.Nil {
-		return temporal.NewNonRetryableApplicationError("Promote the deployment before "+string(action)+".",
-			ErrTypeNotPromoted, nil, models.KindConflict)
+		return contract.ApplicationError(&models.Error{Kind: models.KindConflict, Code: contract.ErrTypeNotPromoted,
+			Message: "Promote the deployment before " + string(action) + "."})
 	}
 	if _, ok := models.ReviewTarget(p.state.Status, action); !ok {
-		e := models.IllegalTransition(p.state.Status, action)
-		return temporal.NewNonRetryableApplicationError(e.Message, e.Code, nil, e.Kind, e.Fields)
+		return contract.ApplicationError(models.IllegalTransition(p.state.Status, action))
 	}
 	decides := action == models.ReviewApprove || action == models.ReviewReject
 	if decides && !args.ActorIsStaff && (p.state.ReviewerID == nil || *p.state.ReviewerID != args.ActorID) {
-		return temporal.NewNonRetryableApplicationError("Only the reviewer who claimed this deployment (or platform staff) may decide it.",
-			ErrTypeNotReviewer, nil, models.KindForbidden)
+		return contract.ApplicationError(&models.Error{Kind: models.KindForbidden, Code: contract.ErrTypeNotReviewer,
+			Message: "Only the reviewer who claimed this deployment (or platform staff) may decide it."})
 	}
 	if action == models.ReviewReject {
 		if _, err := models.ValidateRejectionReasons(args.Reasons); err != nil {
 			e, _ := models.AsError(err)
-			return temporal.NewNonRetryableApplicationError(e.Message, e.Code, nil, e.Kind, e.Fields)
+			return contract.ApplicationError(e)
 		}
 	}
 	return nil
@@ -229,7 +174,7 @@ func (p *promotion) validate(action models.ReviewAction, args activities.ReviewA
 // move applies one review action: the activity mirrors it into the
 // database (with its event and webhook deliveries), then the run records
 // it, starts the deliveries and keeps the search attributes current.
-func (p *promotion) move(ctx workflow.Context, action models.ReviewAction, args activities.ReviewArgs) (*ReviewState, error) {
+func (p *promotion) move(ctx workflow.Context, action models.ReviewAction, args contract.ReviewArgs) (*contract.ReviewState, error) {
 	if err := p.mu.Lock(ctx); err != nil {
 		return nil, err
 	}
@@ -258,7 +203,7 @@ func (p *promotion) move(ctx workflow.Context, action models.ReviewAction, args 
 	case models.ReviewSubmit:
 		p.state.Reasons = []models.RejectionReason{}
 	}
-	p.state.History = append(p.state.History, ReviewStep{Action: action, From: from, To: res.Status, ActorID: actor,
+	p.state.History = append(p.state.History, contract.ReviewStep{Action: action, From: from, To: res.Status, ActorID: actor,
 		At: workflow.Now(ctx), Reasons: args.Reasons})
 	if err := p.upsertSearchAttributes(ctx); err != nil {
 		return nil, err
@@ -306,23 +251,14 @@ func (p *promotion) remind(ctx workflow.Context) error {
 
 func (p *promotion) upsertSearchAttributes(ctx workflow.Context) error {
 	return workflow.UpsertTypedSearchAttributes(ctx,
-		AttrDeploymentID.ValueSet(p.state.DeploymentID.String()),
-		AttrReviewStatus.ValueSet(string(p.state.Status)),
-		AttrVersion.ValueSet(p.state.Version),
+		contract.AttrDeploymentID.ValueSet(p.state.DeploymentID.String()),
+		contract.AttrReviewStatus.ValueSet(string(p.state.Status)),
+		contract.AttrVersion.ValueSet(p.state.Version),
 	)
 }
 
 // snapshot copies the state for an Update's result.
-func (p *promotion) snapshot() *ReviewState {
+func (p *promotion) snapshot() *contract.ReviewState {
 	s := p.state
 	return &s
-}
-
-// PromotionSearchAttributes are the attributes a Promotion run starts with;
-// the run adds DeploymentID, ReviewStatus and Version as they become known.
-func PromotionSearchAttributes(in PromotionInput) temporal.SearchAttributes {
-	return temporal.NewSearchAttributes(
-		AttrAppSlug.ValueSet(in.AppSlug),
-		AttrDeveloperAccount.ValueSet(in.DeveloperAccountSlug),
-	)
 }

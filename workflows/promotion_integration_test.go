@@ -20,10 +20,11 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"appstore/activities"
-	"appstore/api"
 	"appstore/models"
 	"appstore/models/dbtest"
 	"appstore/workflows"
+	wfclient "appstore/workflows/client"
+	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
@@ -156,7 +157,7 @@ func TestPromotionIntegration(t *testing.T) {
 	}
 
 	queue := "promotion-test-" + uuid.NewString()
-	acts := &activities.Activities{Store: store, Temporal: c, Mailer: &activities.OutboxMailer{Store: store},
+	acts := &activities.Activities{Store: store, Temporal: wfclient.New(c), Mailer: &activities.OutboxMailer{Store: store},
 		HTTPClient: activities.NewOutboundClient(loopback), OutboundAllow: loopback,
 		WebhookSchedule: []time.Duration{0, time.Second, time.Second}}
 	dying := &dieAfterPromote{committed: make(chan struct{})}
@@ -166,15 +167,15 @@ func TestPromotionIntegration(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	promotions := &api.TemporalPromotions{Client: c, TaskQueue: queue, ReminderAfter: time.Hour}
-	in := workflows.PromotionInput{DevDeploymentID: devDeployment.ID, AppID: app.ID, AppSlug: app.Slug, DeveloperAccountID: acct.ID, DeveloperAccountSlug: acct.Slug}
+	promotions := &wfclient.Promotions{Client: c, TaskQueue: queue, ReminderAfter: time.Hour}
+	in := contract.PromotionInput{DevDeploymentID: devDeployment.ID, AppID: app.ID, AppSlug: app.Slug, DeveloperAccountID: acct.ID, DeveloperAccountSlug: acct.Slug}
 	type answer struct {
-		st  *workflows.ReviewState
+		st  *contract.ReviewState
 		err error
 	}
 	done := make(chan answer, 1)
 	go func() {
-		st, err := promotions.Promote(ctx, in, activities.ReviewArgs{ActorID: dev.ID, ReleaseNotes: "First"}, "")
+		st, err := promotions.Promote(ctx, in, contract.ReviewArgs{ActorID: dev.ID, ReleaseNotes: "First"}, "")
 		done <- answer{st, err}
 	}()
 	select {
@@ -214,25 +215,25 @@ func TestPromotionIntegration(t *testing.T) {
 		t.Fatalf("%d production rows and %d deployment.promoted events, want 1 and 1", rows, promotedEvents)
 	}
 	// Promoting again answers the same deployment.
-	again, err := promotions.Promote(ctx, in, activities.ReviewArgs{ActorID: dev.ID}, "")
+	again, err := promotions.Promote(ctx, in, contract.ReviewArgs{ActorID: dev.ID}, "")
 	if err != nil || again.DeploymentID != got.st.DeploymentID {
 		t.Fatalf("second promote: %+v %v", again, err)
 	}
 
-	staff := activities.ReviewArgs{ActorID: reviewer.ID}
+	staff := contract.ReviewArgs{ActorID: reviewer.ID}
 	for _, step := range []struct {
 		action models.ReviewAction
-		args   activities.ReviewArgs
+		args   contract.ReviewArgs
 		want   models.DeploymentStatus
 	}{
-		{models.ReviewSubmit, activities.ReviewArgs{ActorID: dev.ID}, models.DeploymentPendingReview},
+		{models.ReviewSubmit, contract.ReviewArgs{ActorID: dev.ID}, models.DeploymentPendingReview},
 		{models.ReviewClaim, staff, models.DeploymentInReview},
-		{models.ReviewReject, activities.ReviewArgs{ActorID: reviewer.ID, Reasons: []models.RejectionReason{{Code: "broken-ui", Message: "Blank"}}}, models.DeploymentRejected},
-		{models.ReviewSubmit, activities.ReviewArgs{ActorID: dev.ID}, models.DeploymentPendingReview},
+		{models.ReviewReject, contract.ReviewArgs{ActorID: reviewer.ID, Reasons: []models.RejectionReason{{Code: "broken-ui", Message: "Blank"}}}, models.DeploymentRejected},
+		{models.ReviewSubmit, contract.ReviewArgs{ActorID: dev.ID}, models.DeploymentPendingReview},
 		{models.ReviewClaim, staff, models.DeploymentInReview},
 		{models.ReviewApprove, staff, models.DeploymentApproved},
-		{models.ReviewPublish, activities.ReviewArgs{ActorID: dev.ID}, models.DeploymentPublished},
-		{models.ReviewDeprecate, activities.ReviewArgs{ActorID: dev.ID}, models.DeploymentDeprecated},
+		{models.ReviewPublish, contract.ReviewArgs{ActorID: dev.ID}, models.DeploymentPublished},
+		{models.ReviewDeprecate, contract.ReviewArgs{ActorID: dev.ID}, models.DeploymentDeprecated},
 	} {
 		st, err := promotions.Move(ctx, devDeployment.ID, step.action, step.args, "")
 		if err != nil {
@@ -242,8 +243,8 @@ func TestPromotionIntegration(t *testing.T) {
 			t.Fatalf("%s gave %s, want %s", step.action, st.Status, step.want)
 		}
 	}
-	run := c.GetWorkflow(ctx, workflows.PromotionWorkflowID(devDeployment.ID), "")
-	var final workflows.ReviewState
+	run := c.GetWorkflow(ctx, contract.PromotionWorkflowID(devDeployment.ID), "")
+	var final contract.ReviewState
 	if err := run.Get(ctx, &final); err != nil {
 		t.Fatalf("run result: %v", err)
 	}
@@ -252,7 +253,7 @@ func TestPromotionIntegration(t *testing.T) {
 	}
 
 	// Ops find the run by its search attributes, kept current to the end.
-	desc, err := c.DescribeWorkflowExecution(ctx, workflows.PromotionWorkflowID(devDeployment.ID), "")
+	desc, err := c.DescribeWorkflowExecution(ctx, contract.PromotionWorkflowID(devDeployment.ID), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +282,7 @@ func TestPromotionIntegration(t *testing.T) {
 	}
 
 	if *record {
-		saveHistory(t, promotionHistory, fetchHistory(ctx, t, c, workflows.PromotionWorkflowID(devDeployment.ID), ""))
+		saveHistory(t, promotionHistory, fetchHistory(ctx, t, c, contract.PromotionWorkflowID(devDeployment.ID), ""))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"appstore/workflows"
+	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
@@ -32,7 +33,7 @@ func TestPromotionReplay(t *testing.T) {
 // workflow that sleeps instead of promoting does not replay the history.
 func TestPromotionReplayCatchesChange(t *testing.T) {
 	replayer := worker.NewWorkflowReplayer()
-	replayer.RegisterWorkflowWithOptions(func(ctx workflow.Context, in workflows.PromotionInput) (*workflows.ReviewState, error) {
+	replayer.RegisterWorkflowWithOptions(func(ctx workflow.Context, in contract.PromotionInput) (*contract.ReviewState, error) {
 		return nil, workflow.Sleep(ctx, time.Hour)
 	}, workflow.RegisterOptions{Name: "Promotion"})
 	err := replayer.ReplayWorkflowHistoryFromJSONFile(temporaltest.Logger(t), promotionHistory)

@@ -15,6 +15,7 @@ import (
 	"appstore/activities"
 	"appstore/models"
 	"appstore/workflows"
+	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
@@ -24,7 +25,7 @@ import (
 // workflow asked for and in which order.
 type promotionRun struct {
 	env      *testsuite.TestWorkflowEnvironment
-	in       workflows.PromotionInput
+	in       contract.PromotionInput
 	prodID   uuid.UUID
 	status   models.DeploymentStatus
 	seqs     []int           // Seq of every transition the activity saw
@@ -47,13 +48,13 @@ func newPromotionRun(t *testing.T) *promotionRun {
 	env.SetStartTime(start)
 	workflows.Register(env, &activities.Activities{})
 	r := &promotionRun{env: env, prodID: uuid.Must(uuid.NewV7()), reviewer: uuid.Must(uuid.NewV7()), dev: uuid.Must(uuid.NewV7())}
-	r.in = workflows.PromotionInput{DevDeploymentID: uuid.Must(uuid.NewV7()), AppID: uuid.Must(uuid.NewV7()),
+	r.in = contract.PromotionInput{DevDeploymentID: uuid.Must(uuid.NewV7()), AppID: uuid.Must(uuid.NewV7()),
 		AppSlug: "hello-widget", DeveloperAccountID: uuid.Must(uuid.NewV7()), ReminderAfter: day}
-	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.PromotionWorkflowID(r.in.DevDeploymentID),
-		TypedSearchAttributes: workflows.PromotionSearchAttributes(r.in)})
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: contract.PromotionWorkflowID(r.in.DevDeploymentID),
+		TypedSearchAttributes: contract.PromotionSearchAttributes(r.in)})
 	env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
 		sa := args.Get(0).(temporal.SearchAttributes)
-		if v, ok := sa.GetKeyword(workflows.AttrReviewStatus); ok {
+		if v, ok := sa.GetKeyword(contract.AttrReviewStatus); ok {
 			r.statuses = append(r.statuses, v)
 		}
 	}).Return(nil)
@@ -68,7 +69,7 @@ func newPromotionRun(t *testing.T) *promotionRun {
 			r.seqs = append(r.seqs, tr.Seq)
 			to, ok := models.ReviewTarget(r.status, tr.Action)
 			if !ok {
-				return nil, activities.DomainError(models.IllegalTransition(r.status, tr.Action))
+				return nil, contract.DomainError(models.IllegalTransition(r.status, tr.Action))
 			}
 			if tr.Action == models.ReviewSubmit && r.autoOK {
 				to = models.DeploymentApproved
@@ -104,10 +105,10 @@ type reviewUpdate struct {
 	rejected  error
 	completed bool
 	err       error
-	state     workflows.ReviewState
+	state     contract.ReviewState
 }
 
-func (r *promotionRun) send(t *testing.T, name string, args activities.ReviewArgs) *reviewUpdate {
+func (r *promotionRun) send(t *testing.T, name string, args contract.ReviewArgs) *reviewUpdate {
 	u := &reviewUpdate{}
 	r.env.UpdateWorkflow(name, uuid.NewString(), &testsuite.TestUpdateCallback{
 		OnAccept: func() {},
@@ -115,7 +116,7 @@ func (r *promotionRun) send(t *testing.T, name string, args activities.ReviewArg
 		OnComplete: func(v any, err error) {
 			u.completed, u.err = true, err
 			if err == nil {
-				st, ok := v.(*workflows.ReviewState)
+				st, ok := v.(*contract.ReviewState)
 				if !ok {
 					t.Errorf("update %s returned %T, want *ReviewState", name, v)
 					return
@@ -127,13 +128,13 @@ func (r *promotionRun) send(t *testing.T, name string, args activities.ReviewArg
 	return u
 }
 
-func (r *promotionRun) query(t *testing.T) workflows.ReviewState {
+func (r *promotionRun) query(t *testing.T) contract.ReviewState {
 	t.Helper()
-	v, err := r.env.QueryWorkflow(workflows.PromotionStatusQuery)
+	v, err := r.env.QueryWorkflow(contract.PromotionStatusQuery)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st workflows.ReviewState
+	var st contract.ReviewState
 	if err := v.Get(&st); err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +142,7 @@ func (r *promotionRun) query(t *testing.T) workflows.ReviewState {
 }
 
 // run executes the workflow, which must end (deprecated) by itself.
-func (r *promotionRun) run(t *testing.T) workflows.ReviewState {
+func (r *promotionRun) run(t *testing.T) contract.ReviewState {
 	t.Helper()
 	r.env.ExecuteWorkflow(workflows.Promotion, r.in)
 	if !r.env.IsWorkflowCompleted() {
@@ -150,19 +151,19 @@ func (r *promotionRun) run(t *testing.T) workflows.ReviewState {
 	if err := r.env.GetWorkflowError(); err != nil {
 		t.Fatalf("workflow error: %v", err)
 	}
-	var st workflows.ReviewState
+	var st contract.ReviewState
 	if err := r.env.GetWorkflowResult(&st); err != nil {
 		t.Fatal(err)
 	}
 	return st
 }
 
-func (r *promotionRun) developer() activities.ReviewArgs {
-	return activities.ReviewArgs{ActorID: r.dev}
+func (r *promotionRun) developer() contract.ReviewArgs {
+	return contract.ReviewArgs{ActorID: r.dev}
 }
-func (r *promotionRun) rev() activities.ReviewArgs { return activities.ReviewArgs{ActorID: r.reviewer} }
+func (r *promotionRun) rev() contract.ReviewArgs { return contract.ReviewArgs{ActorID: r.reviewer} }
 
-var system = activities.ReviewArgs{System: true}
+var system = contract.ReviewArgs{System: true}
 
 func mustComplete(t *testing.T, name string, u *reviewUpdate) {
 	t.Helper()
@@ -184,8 +185,8 @@ func mustReject(t *testing.T, name string, u *reviewUpdate, wantType string) {
 func TestPromotionApprovePublishDeprecate(t *testing.T) {
 	r := newPromotionRun(t)
 	var first, again, submit, claim, approve, publish *reviewUpdate
-	r.at(time.Minute, func() { first = r.send(t, workflows.PromotionPromoteUpdate, r.developer()) })
-	r.at(2*time.Minute, func() { again = r.send(t, workflows.PromotionPromoteUpdate, r.developer()) })
+	r.at(time.Minute, func() { first = r.send(t, contract.PromotionPromoteUpdate, r.developer()) })
+	r.at(2*time.Minute, func() { again = r.send(t, contract.PromotionPromoteUpdate, r.developer()) })
 	r.at(time.Hour, func() { submit = r.send(t, "submit", r.developer()) })
 	r.at(2*time.Hour, func() { claim = r.send(t, "claim", r.rev()) })
 	r.at(3*time.Hour, func() { approve = r.send(t, "approve", r.rev()) })
@@ -230,8 +231,8 @@ func TestPromotionRejectThenResubmit(t *testing.T) {
 	r := newPromotionRun(t)
 	reasons := []models.RejectionReason{{Code: "broken-ui", Message: "The widget is blank.", Field: "client_bundle"}}
 	var reject, resubmit, approve *reviewUpdate
-	var afterReject workflows.ReviewState
-	r.at(time.Minute, func() { r.send(t, workflows.PromotionPromoteUpdate, r.developer()) })
+	var afterReject contract.ReviewState
+	r.at(time.Minute, func() { r.send(t, contract.PromotionPromoteUpdate, r.developer()) })
 	r.at(time.Hour, func() { r.send(t, "submit", r.developer()) })
 	r.at(2*time.Hour, func() { r.send(t, "claim", r.rev()) })
 	r.at(3*time.Hour, func() {
@@ -265,7 +266,7 @@ func TestPromotionRejectThenResubmit(t *testing.T) {
 func TestPromotionWithdrawAndResubmit(t *testing.T) {
 	r := newPromotionRun(t)
 	var withdraw, claimWithdrawn, resubmit *reviewUpdate
-	r.at(time.Minute, func() { r.send(t, workflows.PromotionPromoteUpdate, r.developer()) })
+	r.at(time.Minute, func() { r.send(t, contract.PromotionPromoteUpdate, r.developer()) })
 	r.at(time.Hour, func() { r.send(t, "submit", r.developer()) })
 	r.at(2*time.Hour, func() { withdraw = r.send(t, "withdraw", r.developer()) })
 	r.at(3*time.Hour, func() { claimWithdrawn = r.send(t, "claim", r.rev()) })
@@ -281,7 +282,7 @@ func TestPromotionWithdrawAndResubmit(t *testing.T) {
 	if withdraw.state.Status != models.DeploymentWithdrawn {
 		t.Errorf("withdraw gave %s", withdraw.state.Status)
 	}
-	mustReject(t, "claim of a withdrawn deployment", claimWithdrawn, workflows.ErrTypeIllegalTransition)
+	mustReject(t, "claim of a withdrawn deployment", claimWithdrawn, contract.ErrTypeIllegalTransition)
 	mustComplete(t, "resubmit", resubmit)
 }
 
@@ -289,7 +290,7 @@ func TestPromotionAutoApprove(t *testing.T) {
 	r := newPromotionRun(t)
 	r.autoOK = true
 	var submit, claim *reviewUpdate
-	r.at(time.Minute, func() { r.send(t, workflows.PromotionPromoteUpdate, r.developer()) })
+	r.at(time.Minute, func() { r.send(t, contract.PromotionPromoteUpdate, r.developer()) })
 	r.at(time.Hour, func() { submit = r.send(t, "submit", r.developer()) })
 	r.at(2*time.Hour, func() { claim = r.send(t, "claim", r.rev()) })
 	r.at(3*time.Hour, func() { r.send(t, "publish", r.developer()) })
@@ -301,7 +302,7 @@ func TestPromotionAutoApprove(t *testing.T) {
 	if submit.state.Status != models.DeploymentApproved {
 		t.Errorf("auto-approve submit gave %s, want approved", submit.state.Status)
 	}
-	mustReject(t, "claim after auto-approve", claim, workflows.ErrTypeIllegalTransition)
+	mustReject(t, "claim after auto-approve", claim, contract.ErrTypeIllegalTransition)
 	if len(r.reminded) != 0 {
 		t.Errorf("reminders %v for an auto-approved deployment", r.reminded)
 	}
@@ -312,11 +313,11 @@ func TestPromotionAutoApprove(t *testing.T) {
 
 func TestPromotionValidatorsRefuseIllegalMoves(t *testing.T) {
 	r := newPromotionRun(t)
-	other := activities.ReviewArgs{ActorID: uuid.Must(uuid.NewV7())}
-	staff := activities.ReviewArgs{ActorID: uuid.Must(uuid.NewV7()), ActorIsStaff: true}
+	other := contract.ReviewArgs{ActorID: uuid.Must(uuid.NewV7())}
+	staff := contract.ReviewArgs{ActorID: uuid.Must(uuid.NewV7()), ActorIsStaff: true}
 	got := map[string]*reviewUpdate{}
 	r.at(time.Second, func() { got["submit before promote"] = r.send(t, "submit", r.developer()) })
-	r.at(time.Minute, func() { r.send(t, workflows.PromotionPromoteUpdate, r.developer()) })
+	r.at(time.Minute, func() { r.send(t, contract.PromotionPromoteUpdate, r.developer()) })
 	r.at(2*time.Minute, func() { got["approve while active"] = r.send(t, "approve", staff) })
 	r.at(3*time.Minute, func() { got["publish while active"] = r.send(t, "publish", r.developer()) })
 	r.at(4*time.Minute, func() { got["claim while active"] = r.send(t, "claim", r.rev()) })
@@ -338,15 +339,15 @@ func TestPromotionValidatorsRefuseIllegalMoves(t *testing.T) {
 	r.run(t)
 
 	wantRejected := map[string]string{
-		"submit before promote":       workflows.ErrTypeNotPromoted,
-		"approve while active":        workflows.ErrTypeIllegalTransition,
-		"publish while active":        workflows.ErrTypeIllegalTransition,
-		"claim while active":          workflows.ErrTypeIllegalTransition,
-		"submit twice":                workflows.ErrTypeIllegalTransition,
-		"approve by another reviewer": workflows.ErrTypeNotReviewer,
+		"submit before promote":       contract.ErrTypeNotPromoted,
+		"approve while active":        contract.ErrTypeIllegalTransition,
+		"publish while active":        contract.ErrTypeIllegalTransition,
+		"claim while active":          contract.ErrTypeIllegalTransition,
+		"submit twice":                contract.ErrTypeIllegalTransition,
+		"approve by another reviewer": contract.ErrTypeNotReviewer,
 		"reject without reasons":      "rejection_reason_required",
 		"reject with an unknown code": "invalid_rejection_reasons",
-		"deprecate before publish":    workflows.ErrTypeIllegalTransition,
+		"deprecate before publish":    contract.ErrTypeIllegalTransition,
 	}
 	for name, typ := range wantRejected {
 		mustReject(t, name, got[name], typ)
@@ -360,7 +361,7 @@ func TestPromotionValidatorsRefuseIllegalMoves(t *testing.T) {
 
 func TestPromotionRemindsReviewersAndRearms(t *testing.T) {
 	r := newPromotionRun(t)
-	r.at(time.Minute, func() { r.send(t, workflows.PromotionPromoteUpdate, r.developer()) })
+	r.at(time.Minute, func() { r.send(t, contract.PromotionPromoteUpdate, r.developer()) })
 	r.at(time.Hour, func() { r.send(t, "submit", r.developer()) })
 	r.at(time.Hour+50*time.Hour, func() { r.send(t, "claim", r.rev()) }) // after two reminders
 	r.at(time.Hour+50*time.Hour+30*time.Hour, func() { r.send(t, "approve", r.rev()) })
@@ -384,7 +385,7 @@ func TestPromotionPublishDeprecatesPrevious(t *testing.T) {
 	r := newPromotionRun(t)
 	prev := uuid.Must(uuid.NewV7())
 	r.prevPub = &prev
-	r.at(time.Minute, func() { r.send(t, workflows.PromotionPromoteUpdate, r.developer()) })
+	r.at(time.Minute, func() { r.send(t, contract.PromotionPromoteUpdate, r.developer()) })
 	r.at(time.Hour, func() { r.send(t, "submit", r.developer()) })
 	r.at(2*time.Hour, func() { r.send(t, "claim", r.rev()) })
 	r.at(3*time.Hour, func() { r.send(t, "approve", r.rev()) })

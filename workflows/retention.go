@@ -8,12 +8,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"appstore/activities"
-)
-
-// Retention defaults, used when RetentionInput leaves a field zero.
-const (
-	DefaultEventRetention = 90 * 24 * time.Hour
-	DefaultRetentionBatch = 5000
+	"appstore/workflows/contract"
 )
 
 // The retry policy is bounded because the Schedule is the outer retry: a run
@@ -42,27 +37,21 @@ var purgeEventsOptions = workflow.ActivityOptions{
 
 var a *activities.Activities
 
-// RetentionInput configures one retention run. Zero fields take the defaults.
-type RetentionInput struct {
-	EventRetention time.Duration // events older than this are deleted
-	BatchSize      int           // events deleted per statement
-}
-
 // RetentionResult is what one retention run deleted. It is the activities'
 // type, so the workflow can hand it to RecordRetentionRun unchanged.
 type RetentionResult = activities.RetentionResult
 
-// withDefaults fills zero fields and rejects negative ones.
-func (in RetentionInput) withDefaults() (RetentionInput, error) {
+// retentionDefaults fills zero fields of in and rejects negative ones.
+func retentionDefaults(in contract.RetentionInput) (contract.RetentionInput, error) {
 	if in.EventRetention < 0 || in.BatchSize < 0 {
 		return in, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("retention: negative input %+v", in), "InvalidRetentionInput", nil)
+			fmt.Sprintf("retention: negative input %+v", in), contract.ErrTypeInvalidRetentionInput, nil)
 	}
 	if in.EventRetention == 0 {
-		in.EventRetention = DefaultEventRetention
+		in.EventRetention = contract.DefaultEventRetention
 	}
 	if in.BatchSize == 0 {
-		in.BatchSize = DefaultRetentionBatch
+		in.BatchSize = contract.DefaultRetentionBatch
 	}
 	return in, nil
 }
@@ -70,11 +59,11 @@ func (in RetentionInput) withDefaults() (RetentionInput, error) {
 // Retention deletes login tokens that have expired, account mail requests
 // that expired more than a day ago and events older than
 // in.EventRetention, then records a retention.purged event with the counts.
-// A Schedule (EnsureRetentionSchedule) starts it. It returns an
+// A Schedule (client.EnsureRetentionSchedule) starts it. It returns an
 // InvalidRetentionInput application error for negative input, and the
 // activity error of the first step whose retries run out.
-func Retention(ctx workflow.Context, in RetentionInput) (RetentionResult, error) {
-	in, err := in.withDefaults()
+func Retention(ctx workflow.Context, in contract.RetentionInput) (RetentionResult, error) {
+	in, err := retentionDefaults(in)
 	if err != nil {
 		return RetentionResult{}, err
 	}

@@ -17,6 +17,8 @@ import (
 	"appstore/models"
 	"appstore/models/dbtest"
 	"appstore/workflows"
+	wfclient "appstore/workflows/client"
+	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
@@ -60,13 +62,13 @@ func TestRetentionScheduleIntegration(t *testing.T) {
 
 	// Intervals of years keep the Schedule from firing by itself mid-test.
 	const firstEvery, every = 2 * 365 * 24 * time.Hour, 3 * 365 * 24 * time.Hour
-	in := workflows.RetentionInput{BatchSize: 2}
+	in := contract.RetentionInput{BatchSize: 2}
 	// Serve and worker call it at the same time on start: neither may fail.
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	for i := range errs {
 		wg.Go(func() {
-			errs[i] = workflows.EnsureRetentionSchedule(ctx, c, taskQueue, firstEvery, workflows.RetentionInput{})
+			errs[i] = wfclient.New(c).EnsureRetentionSchedule(ctx, taskQueue, firstEvery, contract.RetentionInput{})
 		})
 	}
 	wg.Wait()
@@ -75,10 +77,10 @@ func TestRetentionScheduleIntegration(t *testing.T) {
 			t.Fatalf("concurrent ensure: %v", err)
 		}
 	}
-	handle := c.ScheduleClient().GetHandle(ctx, workflows.RetentionScheduleID)
+	handle := c.ScheduleClient().GetHandle(ctx, contract.RetentionScheduleID)
 	t.Cleanup(func() { handle.Delete(context.Background()) })
 	// A restart with new configuration updates the existing Schedule.
-	if err := workflows.EnsureRetentionSchedule(ctx, c, taskQueue, every, in); err != nil {
+	if err := wfclient.New(c).EnsureRetentionSchedule(ctx, taskQueue, every, in); err != nil {
 		t.Fatalf("ensure with new config: %v", err)
 	}
 
@@ -96,9 +98,9 @@ func TestRetentionScheduleIntegration(t *testing.T) {
 	if !ok {
 		t.Fatalf("action = %T, want a workflow action", desc.Schedule.Action)
 	}
-	if action.Workflow != "Retention" || action.ID != workflows.RetentionWorkflowID || action.TaskQueue != taskQueue {
+	if action.Workflow != "Retention" || action.ID != contract.RetentionWorkflowID || action.TaskQueue != taskQueue {
 		t.Errorf("action = %s id %s on %s, want Retention id %s on %s",
-			action.Workflow, action.ID, action.TaskQueue, workflows.RetentionWorkflowID, taskQueue)
+			action.Workflow, action.ID, action.TaskQueue, contract.RetentionWorkflowID, taskQueue)
 	}
 
 	if err := handle.Trigger(ctx, client.ScheduleTriggerOptions{}); err != nil {
@@ -113,8 +115,8 @@ func TestRetentionScheduleIntegration(t *testing.T) {
 	if res.EventsDeleted != int64(len(oldIDs)) || res.LoginTokensDeleted != 1 || res.AccountMailRequestsDeleted != 1 {
 		t.Errorf("result = %+v, want %d events, 1 login token and 1 account mail request", res, len(oldIDs))
 	}
-	if d := now.Add(-workflows.DefaultEventRetention).Sub(res.Cutoff); d > time.Minute || d < -time.Minute {
-		t.Errorf("cutoff = %s, want about %s", res.Cutoff, now.Add(-workflows.DefaultEventRetention))
+	if d := now.Add(-contract.DefaultEventRetention).Sub(res.Cutoff); d > time.Minute || d < -time.Minute {
+		t.Errorf("cutoff = %s, want about %s", res.Cutoff, now.Add(-contract.DefaultEventRetention))
 	}
 
 	var left []uuid.UUID
@@ -153,7 +155,7 @@ func TestSearchAttributesRegistered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range workflows.SearchAttributeNames {
+	for _, name := range contract.SearchAttributeNames {
 		if got := resp.GetCustomAttributes()[name]; got != enumspb.INDEXED_VALUE_TYPE_KEYWORD {
 			t.Errorf("search attribute %s = %s, want Keyword", name, got)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"appstore/activities"
 	"appstore/workflows"
+	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
@@ -33,12 +34,12 @@ func newRetentionEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
 func TestRetention(t *testing.T) {
 	tests := []struct {
 		name       string
-		in         workflows.RetentionInput
+		in         contract.RetentionInput
 		wantCutoff time.Time
 		wantBatch  int
 	}{
-		{"defaults", workflows.RetentionInput{}, start.Add(-90 * 24 * time.Hour), 5000},
-		{"configured", workflows.RetentionInput{EventRetention: 36 * time.Hour, BatchSize: 7}, start.Add(-36 * time.Hour), 7},
+		{"defaults", contract.RetentionInput{}, start.Add(-90 * 24 * time.Hour), 5000},
+		{"configured", contract.RetentionInput{EventRetention: 36 * time.Hour, BatchSize: 7}, start.Add(-36 * time.Hour), 7},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,7 +85,7 @@ func TestRetentionActivityFailure(t *testing.T) {
 	env.OnActivity(a.PurgeAccountMailRequests, mock.Anything, mock.Anything).Return(int64(0), nil)
 	env.OnActivity(a.PurgeEvents, mock.Anything, mock.Anything).Return(int64(0), errors.New("database is down"))
 
-	env.ExecuteWorkflow(workflows.Retention, workflows.RetentionInput{})
+	env.ExecuteWorkflow(workflows.Retention, contract.RetentionInput{})
 
 	err := env.GetWorkflowError()
 	if err == nil {
@@ -104,7 +105,7 @@ func TestRetentionActivityFailure(t *testing.T) {
 func TestRetentionRejectsNegativeInput(t *testing.T) {
 	env := newRetentionEnv(t)
 
-	env.ExecuteWorkflow(workflows.Retention, workflows.RetentionInput{EventRetention: -time.Hour})
+	env.ExecuteWorkflow(workflows.Retention, contract.RetentionInput{EventRetention: -time.Hour})
 
 	var appErr *temporal.ApplicationError
 	if err := env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != "InvalidRetentionInput" {

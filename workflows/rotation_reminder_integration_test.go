@@ -15,6 +15,8 @@ import (
 	"appstore/activities"
 	"appstore/models"
 	"appstore/workflows"
+	wfclient "appstore/workflows/client"
+	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
@@ -51,12 +53,13 @@ func TestRotationScheduleIntegration(t *testing.T) {
 
 	// Intervals of years keep the Schedule from firing by itself mid-test.
 	const firstEvery, every = 2 * 365 * 24 * time.Hour, 3 * 365 * 24 * time.Hour
+	rotations := &wfclient.Rotations{Client: c, TaskQueue: taskQueue}
 	// Two enables of the same app at once: neither may fail.
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	for i := range errs {
 		wg.Go(func() {
-			errs[i] = workflows.EnsureRotationSchedule(ctx, c, taskQueue, o.id, o.app.ID, firstEvery)
+			errs[i] = rotations.EnsureReminder(ctx, o.id, o.app.ID, firstEvery)
 		})
 	}
 	wg.Wait()
@@ -65,10 +68,10 @@ func TestRotationScheduleIntegration(t *testing.T) {
 			t.Fatalf("concurrent ensure: %v", err)
 		}
 	}
-	handle := c.ScheduleClient().GetHandle(ctx, workflows.RotationScheduleID(o.id))
+	handle := c.ScheduleClient().GetHandle(ctx, contract.RotationScheduleID(o.id))
 	t.Cleanup(func() { handle.Delete(context.Background()) })
 	// Ensuring again with a new interval updates the Schedule in place.
-	if err := workflows.EnsureRotationSchedule(ctx, c, taskQueue, o.id, o.app.ID, every); err != nil {
+	if err := rotations.EnsureReminder(ctx, o.id, o.app.ID, every); err != nil {
 		t.Fatalf("ensure again: %v", err)
 	}
 	desc, err := handle.Describe(ctx)
@@ -82,7 +85,7 @@ func TestRotationScheduleIntegration(t *testing.T) {
 		t.Errorf("overlap = %s, want skip", got)
 	}
 	action, ok := desc.Schedule.Action.(*client.ScheduleWorkflowAction)
-	if !ok || action.Workflow != "RotationReminder" || action.ID != workflows.RotationReminderWorkflowID(o.id) || action.TaskQueue != taskQueue {
+	if !ok || action.Workflow != "RotationReminder" || action.ID != contract.RotationReminderWorkflowID(o.id) || action.TaskQueue != taskQueue {
 		t.Fatalf("action = %+v, want RotationReminder on %s", desc.Schedule.Action, taskQueue)
 	}
 
@@ -122,7 +125,7 @@ func TestRotationScheduleIntegration(t *testing.T) {
 
 	// Removing is idempotent too.
 	for range 2 {
-		if err := workflows.RemoveRotationSchedule(ctx, c, o.id); err != nil {
+		if err := rotations.RemoveReminder(ctx, o.id); err != nil {
 			t.Fatalf("remove: %v", err)
 		}
 	}

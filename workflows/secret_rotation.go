@@ -8,15 +8,8 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"appstore/activities"
+	"appstore/workflows/contract"
 )
-
-// DefaultSecretGrace is how long a rotated-out client secret keeps working
-// unless configuration says otherwise.
-const DefaultSecretGrace = 7 * 24 * time.Hour
-
-// ErrTypeInvalidSecretRotation is the application error type of a
-// SecretRotation started with input it cannot act on.
-const ErrTypeInvalidSecretRotation = "InvalidSecretRotationInput"
 
 // Revocation has no caller waiting and must happen eventually, so it
 // retries until the database is back; it is idempotent by generation.
@@ -29,21 +22,6 @@ var revokeSecretOptions = workflow.ActivityOptions{
 	},
 }
 
-// SecretRotationWorkflowID is the workflow ID of the rotation that made
-// generation of client clientID: "rotate-<clientID>-<generation>".
-func SecretRotationWorkflowID(clientID string, generation int) string {
-	return fmt.Sprintf("rotate-%s-%d", clientID, generation)
-}
-
-// SecretRotationInput starts a SecretRotation. It carries no secret: the
-// API made the new one, showed it once and stored its hash before starting
-// the run.
-type SecretRotationInput struct {
-	ClientID   string
-	Generation int           // the new generation; Generation-1 is revoked
-	Grace      time.Duration // how long the previous generation keeps working
-}
-
 // SecretRotation waits out the grace period of a rotation on a durable
 // timer, then revokes the previous generation (in.Generation-1) of the
 // client's secret. A later rotation that already revoked it makes the
@@ -51,10 +29,10 @@ type SecretRotationInput struct {
 // The result says whether this run revoked it. It returns an
 // ErrTypeInvalidSecretRotation error for a generation below 2 or a negative
 // grace, and the context's error when the run is cancelled.
-func SecretRotation(ctx workflow.Context, in SecretRotationInput) (bool, error) {
+func SecretRotation(ctx workflow.Context, in contract.SecretRotationInput) (bool, error) {
 	if in.ClientID == "" || in.Generation < 2 || in.Grace < 0 {
 		return false, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("secret rotation: invalid input %+v", in), ErrTypeInvalidSecretRotation, nil)
+			fmt.Sprintf("secret rotation: invalid input %+v", in), contract.ErrTypeInvalidSecretRotation, nil)
 	}
 	if in.Grace > 0 {
 		err := workflow.NewTimerWithOptions(ctx, in.Grace, workflow.TimerOptions{Summary: "Secret grace period"}).Get(ctx, nil)

@@ -14,6 +14,7 @@ import (
 	"appstore/models"
 	"appstore/models/dbtest"
 	"appstore/workflows"
+	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
@@ -90,7 +91,7 @@ func TestSecretRotation(t *testing.T) {
 		}
 	}, grace-24*time.Hour)
 
-	env.ExecuteWorkflow(workflows.SecretRotation, workflows.SecretRotationInput{ClientID: o.id, Generation: gen, Grace: grace})
+	env.ExecuteWorkflow(workflows.SecretRotation, contract.SecretRotationInput{ClientID: o.id, Generation: gen, Grace: grace})
 
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatalf("workflow error: %v", err)
@@ -122,7 +123,7 @@ func TestSecretRotationOverlapping(t *testing.T) {
 	third, _ := o.rotate(t, time.Hour)
 	env := newRotationEnv(t, o.store)
 
-	env.ExecuteWorkflow(workflows.SecretRotation, workflows.SecretRotationInput{ClientID: o.id, Generation: gen2, Grace: time.Hour})
+	env.ExecuteWorkflow(workflows.SecretRotation, contract.SecretRotationInput{ClientID: o.id, Generation: gen2, Grace: time.Hour})
 
 	var revoked bool
 	if err := env.GetWorkflowResult(&revoked); err != nil || revoked {
@@ -146,7 +147,7 @@ func TestSecretRotationTimer(t *testing.T) {
 			return true, nil
 		}).Once()
 
-	env.ExecuteWorkflow(workflows.SecretRotation, workflows.SecretRotationInput{ClientID: "asc_x", Generation: 5, Grace: grace})
+	env.ExecuteWorkflow(workflows.SecretRotation, contract.SecretRotationInput{ClientID: "asc_x", Generation: 5, Grace: grace})
 
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
@@ -155,7 +156,7 @@ func TestSecretRotationTimer(t *testing.T) {
 }
 
 func TestSecretRotationRejectsBadInput(t *testing.T) {
-	for _, in := range []workflows.SecretRotationInput{
+	for _, in := range []contract.SecretRotationInput{
 		{ClientID: "asc_x", Generation: 1, Grace: time.Hour},
 		{ClientID: "asc_x", Generation: 2, Grace: -time.Hour},
 		{Generation: 2, Grace: time.Hour},
@@ -163,18 +164,18 @@ func TestSecretRotationRejectsBadInput(t *testing.T) {
 		env := newRotationEnv(t, nil)
 		env.ExecuteWorkflow(workflows.SecretRotation, in)
 		var appErr *temporal.ApplicationError
-		if err := env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != workflows.ErrTypeInvalidSecretRotation {
-			t.Errorf("%+v: error = %v, want %s", in, err, workflows.ErrTypeInvalidSecretRotation)
+		if err := env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != contract.ErrTypeInvalidSecretRotation {
+			t.Errorf("%+v: error = %v, want %s", in, err, contract.ErrTypeInvalidSecretRotation)
 		}
 		env.AssertNotCalled(t, "RevokePreviousSecret", mock.Anything, mock.Anything)
 	}
 }
 
 func TestSecretRotationWorkflowID(t *testing.T) {
-	if got := workflows.SecretRotationWorkflowID("asc_abc", 3); got != "rotate-asc_abc-3" {
+	if got := contract.SecretRotationWorkflowID("asc_abc", 3); got != "rotate-asc_abc-3" {
 		t.Fatalf("id = %q", got)
 	}
-	if got := workflows.RotationScheduleID("asc_abc"); got != "rotation-schedule-asc_abc" {
+	if got := contract.RotationScheduleID("asc_abc"); got != "rotation-schedule-asc_abc" {
 		t.Fatalf("schedule id = %q", got)
 	}
 }

@@ -13,11 +13,8 @@ import (
 
 	"appstore/activities"
 	"appstore/models"
+	"appstore/workflows/contract"
 )
-
-// ErrTypeInvalidWebhookDelivery is the application error type of a
-// WebhookDelivery started without a delivery id.
-const ErrTypeInvalidWebhookDelivery = "InvalidWebhookDeliveryInput"
 
 // The plan is read once, locally: the schedule then lives in the history,
 // and a configuration change never alters a running delivery.
@@ -41,15 +38,6 @@ var webhookAttemptOptions = workflow.ActivityOptions{
 		BackoffCoefficient: 2,
 		MaximumInterval:    5 * time.Minute,
 	},
-}
-
-// WebhookDeliveryWorkflowID is the workflow ID of delivery id: "webhook-<id>".
-func WebhookDeliveryWorkflowID(id uuid.UUID) string { return "webhook-" + id.String() }
-
-// WebhookDeliveryInput starts a WebhookDelivery. It carries the id only:
-// the activity reads the payload and decrypts the secret when it sends.
-type WebhookDeliveryInput struct {
-	DeliveryID uuid.UUID
 }
 
 // Why a WebhookDelivery run ended, in WebhookDeliveryResult.Reason.
@@ -78,9 +66,9 @@ type WebhookDeliveryResult struct {
 // delivery fails. Every attempt is recorded by the activity. It returns an
 // ErrTypeInvalidWebhookDelivery error for a nil id, and an activity's error
 // only if the run is cancelled while one retries.
-func WebhookDelivery(ctx workflow.Context, in WebhookDeliveryInput) (*WebhookDeliveryResult, error) {
+func WebhookDelivery(ctx workflow.Context, in contract.WebhookDeliveryInput) (*WebhookDeliveryResult, error) {
 	if in.DeliveryID == uuid.Nil {
-		return nil, temporal.NewNonRetryableApplicationError("webhook delivery: no delivery id", ErrTypeInvalidWebhookDelivery, nil)
+		return nil, temporal.NewNonRetryableApplicationError("webhook delivery: no delivery id", contract.ErrTypeInvalidWebhookDelivery, nil)
 	}
 	var plan activities.WebhookPlan
 	err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, webhookPlanOptions), a.WebhookDeliveryPlan, in.DeliveryID).Get(ctx, &plan)
@@ -93,7 +81,7 @@ func WebhookDelivery(ctx workflow.Context, in WebhookDeliveryInput) (*WebhookDel
 		return res, nil
 	}
 	if plan.DeveloperAccount != "" {
-		if err := workflow.UpsertTypedSearchAttributes(ctx, AttrDeveloperAccount.ValueSet(plan.DeveloperAccount)); err != nil {
+		if err := workflow.UpsertTypedSearchAttributes(ctx, contract.AttrDeveloperAccount.ValueSet(plan.DeveloperAccount)); err != nil {
 			return nil, fmt.Errorf("webhook delivery %s: search attributes: %w", in.DeliveryID, err)
 		}
 	}
@@ -167,11 +155,11 @@ func StartWebhookDeliveries(ctx workflow.Context, ids []uuid.UUID) error {
 	futures := make([]workflow.ChildWorkflowFuture, len(ids))
 	for i, id := range ids {
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-			WorkflowID:            WebhookDeliveryWorkflowID(id),
+			WorkflowID:            contract.WebhookDeliveryWorkflowID(id),
 			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
 			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		})
-		futures[i] = workflow.ExecuteChildWorkflow(cctx, WebhookDelivery, WebhookDeliveryInput{DeliveryID: id})
+		futures[i] = workflow.ExecuteChildWorkflow(cctx, WebhookDelivery, contract.WebhookDeliveryInput{DeliveryID: id})
 	}
 	for i, f := range futures {
 		err := f.GetChildWorkflowExecution().Get(ctx, nil)

@@ -16,6 +16,7 @@ import (
 	"appstore/activities"
 	"appstore/models"
 	"appstore/workflows"
+	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
@@ -90,7 +91,7 @@ func TestWebhookDeliveryIntegration(t *testing.T) {
 		t.Fatalf("parent: %v", err)
 	}
 	var res workflows.WebhookDeliveryResult
-	if err := c.GetWorkflow(ctx, workflows.WebhookDeliveryWorkflowID(f.delivery), "").Get(ctx, &res); err != nil {
+	if err := c.GetWorkflow(ctx, contract.WebhookDeliveryWorkflowID(f.delivery), "").Get(ctx, &res); err != nil {
 		t.Fatalf("delivery run: %v", err)
 	}
 	if res.Status != models.WebhookDelivered || res.Attempts != 4 || res.LastStatusCode != 204 {
@@ -117,7 +118,7 @@ func TestWebhookDeliveryIntegration(t *testing.T) {
 	}
 
 	// Ops find the run by the developer account.
-	desc, err := c.DescribeWorkflowExecution(ctx, workflows.WebhookDeliveryWorkflowID(f.delivery), "")
+	desc, err := c.DescribeWorkflowExecution(ctx, contract.WebhookDeliveryWorkflowID(f.delivery), "")
 	if err != nil {
 		t.Fatal(err)
 	}

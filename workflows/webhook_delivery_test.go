@@ -22,6 +22,7 @@ import (
 	"appstore/models"
 	"appstore/models/dbtest"
 	"appstore/workflows"
+	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
@@ -141,7 +142,7 @@ func deliveryEnv(t *testing.T, f *webhookFixture, timers *[]time.Duration) *test
 func runDelivery(t *testing.T, f *webhookFixture, timers *[]time.Duration) (*workflows.WebhookDeliveryResult, *models.WebhookDelivery) {
 	t.Helper()
 	env := deliveryEnv(t, f, timers)
-	env.ExecuteWorkflow(workflows.WebhookDelivery, workflows.WebhookDeliveryInput{DeliveryID: f.delivery})
+	env.ExecuteWorkflow(workflows.WebhookDelivery, contract.WebhookDeliveryInput{DeliveryID: f.delivery})
 	if !env.IsWorkflowCompleted() {
 		t.Fatal("the workflow did not complete")
 	}
@@ -317,7 +318,7 @@ func TestWebhookDeliveryEndpointDisabledMeanwhile(t *testing.T) {
 			t.Error(err)
 		}
 	}, 10*time.Second)
-	env.ExecuteWorkflow(workflows.WebhookDelivery, workflows.WebhookDeliveryInput{DeliveryID: f.delivery})
+	env.ExecuteWorkflow(workflows.WebhookDelivery, contract.WebhookDeliveryInput{DeliveryID: f.delivery})
 	var res workflows.WebhookDeliveryResult
 	if err := env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
@@ -359,7 +360,7 @@ func TestWebhookDeliveryActivityRetriesAndSkips(t *testing.T) {
 		finished = in
 		return nil
 	})
-	env.ExecuteWorkflow(workflows.WebhookDelivery, workflows.WebhookDeliveryInput{DeliveryID: id})
+	env.ExecuteWorkflow(workflows.WebhookDelivery, contract.WebhookDeliveryInput{DeliveryID: id})
 	var res workflows.WebhookDeliveryResult
 	if err := env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
@@ -371,16 +372,16 @@ func TestWebhookDeliveryActivityRetriesAndSkips(t *testing.T) {
 	env = suite.NewTestWorkflowEnvironment()
 	workflows.Register(env, &activities.Activities{})
 	env.OnActivity("WebhookDeliveryPlan", mock.Anything, id).Return(&activities.WebhookPlan{Found: true, Status: models.WebhookDelivered}, nil)
-	env.ExecuteWorkflow(workflows.WebhookDelivery, workflows.WebhookDeliveryInput{DeliveryID: id})
+	env.ExecuteWorkflow(workflows.WebhookDelivery, contract.WebhookDeliveryInput{DeliveryID: id})
 	if err := env.GetWorkflowResult(&res); err != nil || res.Reason != workflows.WebhookEndSkipped || res.Status != models.WebhookDelivered {
 		t.Fatalf("finished delivery: %+v %v", res, err)
 	}
 
 	env = suite.NewTestWorkflowEnvironment()
 	workflows.Register(env, &activities.Activities{})
-	env.ExecuteWorkflow(workflows.WebhookDelivery, workflows.WebhookDeliveryInput{})
+	env.ExecuteWorkflow(workflows.WebhookDelivery, contract.WebhookDeliveryInput{})
 	var appErr *temporal.ApplicationError
-	if err := env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != workflows.ErrTypeInvalidWebhookDelivery {
+	if err := env.GetWorkflowError(); !errors.As(err, &appErr) || appErr.Type() != contract.ErrTypeInvalidWebhookDelivery {
 		t.Fatalf("nil id: %v", err)
 	}
 }

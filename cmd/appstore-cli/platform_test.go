@@ -21,6 +21,7 @@ import (
 	"appstore/models/blob"
 	"appstore/models/dbtest"
 	"appstore/workflows"
+	wfclient "appstore/workflows/client"
 	"appstore/workflows/temporaltest"
 )
 
@@ -119,14 +120,14 @@ func (p *platform) withWorkflows(t *testing.T) func(baseURL string, deps *api.De
 			t.Fatal(err)
 		}
 		p.store.SetBlobs(blobs)
-		workflows.Register(w, &activities.Activities{Store: p.store, Mailer: &activities.OutboxMailer{Store: p.store}, BaseURL: baseURL, Temporal: c})
+		workflows.Register(w, &activities.Activities{Store: p.store, Mailer: &activities.OutboxMailer{Store: p.store}, BaseURL: baseURL, Temporal: wfclient.New(c)})
 		if err := w.Start(); err != nil {
 			t.Fatalf("worker: %v", err)
 		}
 		t.Cleanup(w.Stop)
-		deps.Invitations = &api.TemporalInvitations{Client: c, TaskQueue: queue}
-		deps.AccountMails = &api.TemporalAccountMails{Client: c, TaskQueue: queue}
-		deps.Promotions = &api.TemporalPromotions{Client: c, TaskQueue: queue, ReminderAfter: time.Hour}
+		deps.Invitations = &wfclient.Invitations{Client: c, TaskQueue: queue}
+		deps.AccountMails = &wfclient.AccountMails{Client: c, TaskQueue: queue}
+		deps.Promotions = &wfclient.Promotions{Client: c, TaskQueue: queue, ReminderAfter: time.Hour}
 	}
 }
 

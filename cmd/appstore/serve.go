@@ -11,6 +11,7 @@ import (
 	"appstore/api"
 	"appstore/api/oidcop"
 	"appstore/models"
+	wfclient "appstore/workflows/client"
 )
 
 func serveCommand() *cobra.Command {
@@ -58,15 +59,15 @@ func (p *platform) serve(ctx context.Context) error {
 		TemporalNamespace:         p.cfg.TemporalNamespace,
 	}, api.Deps{
 		Store: p.store, Logger: p.log, Registry: p.registry, Checks: p.checks(),
-		Invitations:  &api.TemporalInvitations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
-		AccountMails: &api.TemporalAccountMails{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
+		Invitations:  &wfclient.Invitations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
+		AccountMails: &wfclient.AccountMails{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
 		Generations:  generations,
-		Rotations:    &api.TemporalRotations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
+		Rotations:    &wfclient.Rotations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
 
-		WebhookDeliveries: &api.TemporalWebhookDeliveries{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
-		Promotions:        &api.TemporalPromotions{Client: p.temporal, TaskQueue: p.cfg.TaskQueue, ReminderAfter: p.cfg.ReviewReminderAfter},
+		WebhookDeliveries: &wfclient.WebhookDeliveries{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
+		Promotions:        &wfclient.Promotions{Client: p.temporal, TaskQueue: p.cfg.TaskQueue, ReminderAfter: p.cfg.ReviewReminderAfter},
 		OIDC:              provider,
-		Installations:     &api.TemporalInstallations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
+		Installations:     &wfclient.Installations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
 	})
 	if err != nil {
 		return err

@@ -13,6 +13,8 @@ import (
 
 	"appstore/activities"
 	"appstore/workflows"
+	wfclient "appstore/workflows/client"
+	"appstore/workflows/contract"
 )
 
 func workerCommand() *cobra.Command {
@@ -55,15 +57,16 @@ func (p *platform) work(ctx context.Context) error {
 	if err := waitForTemporal(ctx, p.log, p.temporal); err != nil {
 		return err
 	}
-	err := workflows.EnsureRetentionSchedule(ctx, p.temporal, p.cfg.TaskQueue, p.cfg.RetentionInterval,
-		workflows.RetentionInput{EventRetention: p.cfg.EventRetention})
+	tc := wfclient.New(p.temporal)
+	err := tc.EnsureRetentionSchedule(ctx, p.cfg.TaskQueue, p.cfg.RetentionInterval,
+		contract.RetentionInput{EventRetention: p.cfg.EventRetention})
 	if err != nil {
 		return fmt.Errorf("retention schedule: %w", err)
 	}
 	w := worker.New(p.temporal, p.cfg.TaskQueue, worker.Options{})
 	workflows.Register(w, &activities.Activities{Store: p.store, Mailer: p.mailer(), BaseURL: p.cfg.BaseURL.String(),
 		WebhookSchedule: p.cfg.WebhookRetrySchedule, OutboundAllow: p.cfg.OutboundAllow,
-		HTTPClient: activities.NewOutboundClient(p.cfg.OutboundAllow), Temporal: p.temporal})
+		HTTPClient: activities.NewOutboundClient(p.cfg.OutboundAllow), Temporal: tc})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}

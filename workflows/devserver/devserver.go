@@ -12,7 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 
-	"appstore/workflows"
+	"appstore/workflows/contract"
 )
 
 // The one place the Temporal CLI version is pinned. It is installed with
@@ -92,7 +92,7 @@ func EnsureCLI(ctx context.Context, root string, progress io.Writer) (string, er
 // attribute of package workflows.
 func SearchAttributeArgs() []string {
 	var args []string
-	for _, name := range workflows.SearchAttributeNames {
+	for _, name := range contract.SearchAttributeNames {
 		args = append(args, "--search-attribute", name+"=Keyword")
 	}
 	return args

@@ -1,6 +1,4 @@
-// Package workflows holds Appstore's Temporal workflow definitions. Code here
-// is deterministic: side effects live in package activities.
-package workflows
+package contract
 
 import "go.temporal.io/sdk/temporal"
 
