@@ -3,10 +3,8 @@ package activities
 import (
 	"context"
 	"fmt"
-	htmltemplate "html/template"
 	"net/url"
 	"strings"
-	texttemplate "text/template"
 	"time"
 
 	"github.com/google/uuid"
@@ -75,14 +73,7 @@ func AccountMail(baseURL string, req *models.AccountMailRequest, user *models.Us
 	default:
 		return Mail{}, fmt.Errorf("account mail: unknown purpose %q", req.Purpose)
 	}
-	var text, html strings.Builder
-	if err := accountMailText.ExecuteTemplate(&text, req.Purpose, data); err != nil {
-		return Mail{}, fmt.Errorf("account mail: text: %w", err)
-	}
-	if err := accountMailHTML.ExecuteTemplate(&html, req.Purpose, data); err != nil {
-		return Mail{}, fmt.Errorf("account mail: html: %w", err)
-	}
-	return Mail{To: user.Email, Subject: subject, Text: text.String(), HTML: html.String()}, nil
+	return renderMail(req.Purpose, user.Email, subject, data)
 }
 
 type accountMailData struct {
@@ -90,69 +81,3 @@ type accountMailData struct {
 	Link, Valid, Expires string
 	SignInURL, ForgotURL string
 }
-
-// The templates are named by purpose.
-var accountMailText = texttemplate.Must(texttemplate.New("").Parse(`
-{{define "greeting"}}Hello{{if .Name}} {{.Name}}{{end}},{{end}}
-
-{{define "verify_email"}}{{template "greeting" .}}
-
-Confirm that {{.Email}} is your email address by opening this link:
-{{.Link}}
-
-The link works for {{.Valid}}, until {{.Expires}}. If you did not sign up for Appstore, ignore this mail.
-{{end}}
-
-{{define "password_reset"}}{{template "greeting" .}}
-
-Someone, probably you, asked to reset the password of the Appstore account {{.Email}}. Choose a new password here:
-{{.Link}}
-
-The link works once, for {{.Valid}}, until {{.Expires}}. Resetting the password signs you out everywhere.
-If you did not ask for this, ignore this mail: your password stays as it is.
-{{end}}
-
-{{define "signup_existing"}}{{template "greeting" .}}
-
-Someone, maybe you, tried to create an Appstore account with {{.Email}}. You already have an account with this address, so nothing was changed.
-
-Sign in:
-{{.SignInURL}}
-
-Forgot your password? Reset it:
-{{.ForgotURL}}
-
-If this was not you, ignore this mail.
-{{end}}
-`))
-
-var accountMailHTML = htmltemplate.Must(htmltemplate.New("").Parse(`
-{{define "open"}}<!doctype html>
-<html>
-<body style="font-family: sans-serif; line-height: 1.5">
-<p>Hello{{if .Name}} {{.Name}}{{end}},</p>
-{{end}}
-
-{{define "close"}}</body>
-</html>
-{{end}}
-
-{{define "verify_email"}}{{template "open" .}}<p>Confirm that <strong>{{.Email}}</strong> is your email address.</p>
-<p><a href="{{.Link}}">Verify my email address</a></p>
-<p>Or open this link: {{.Link}}</p>
-<p>The link works for {{.Valid}}, until {{.Expires}}. If you did not sign up for Appstore, ignore this mail.</p>
-{{template "close"}}{{end}}
-
-{{define "password_reset"}}{{template "open" .}}<p>Someone, probably you, asked to reset the password of the Appstore account <strong>{{.Email}}</strong>.</p>
-<p><a href="{{.Link}}">Choose a new password</a></p>
-<p>Or open this link: {{.Link}}</p>
-<p>The link works once, for {{.Valid}}, until {{.Expires}}. Resetting the password signs you out everywhere.
-If you did not ask for this, ignore this mail: your password stays as it is.</p>
-{{template "close"}}{{end}}
-
-{{define "signup_existing"}}{{template "open" .}}<p>Someone, maybe you, tried to create an Appstore account with <strong>{{.Email}}</strong>.
-You already have an account with this address, so nothing was changed.</p>
-<p><a href="{{.SignInURL}}">Sign in</a> · <a href="{{.ForgotURL}}">Reset your password</a></p>
-<p>If this was not you, ignore this mail.</p>
-{{template "close"}}{{end}}
-`))

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	htmltemplate "html/template"
 	"net/url"
 	"strings"
-	texttemplate "text/template"
 	"time"
 
 	"github.com/google/uuid"
@@ -139,45 +137,10 @@ func InvitationMail(baseURL string, inv *models.Invitation, target *models.Invit
 	if inviter != nil {
 		data.InviterName, data.InviterEmail = inviter.Name, inviter.Email
 	}
-	var text, html strings.Builder
-	if err := invitationText.Execute(&text, data); err != nil {
-		return Mail{}, fmt.Errorf("invitation mail: text: %w", err)
-	}
-	if err := invitationHTML.Execute(&html, data); err != nil {
-		return Mail{}, fmt.Errorf("invitation mail: html: %w", err)
-	}
-	return Mail{
-		To:      inv.Email,
-		Subject: fmt.Sprintf("You're invited to join %s on Appstore", target.Name),
-		Text:    text.String(),
-		HTML:    html.String(),
-	}, nil
+	return renderMail("invitation", inv.Email, fmt.Sprintf("You're invited to join %s on Appstore", target.Name), data)
 }
 
 type invitationMailData struct {
 	Noun, Title, Role, Link, Expires string
 	InviterName, InviterEmail        string
 }
-
-var invitationText = texttemplate.Must(texttemplate.New("text").Parse(`Hello,
-
-{{if .InviterEmail}}{{if .InviterName}}{{.InviterName}} ({{.InviterEmail}}){{else}}{{.InviterEmail}}{{end}} invited you{{else}}You are invited{{end}} to join the {{.Noun}} {{.Title}} on Appstore as {{if eq .Role "admin"}}an admin{{else}}a {{.Role}}{{end}}.
-
-Accept the invitation:
-{{.Link}}
-
-The link works until {{.Expires}}. If you did not expect this invitation, ignore this mail.
-`))
-
-var invitationHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html>
-<html>
-<body style="font-family: sans-serif; line-height: 1.5">
-<p>Hello,</p>
-<p>{{if .InviterEmail}}{{if .InviterName}}{{.InviterName}} (<a href="mailto:{{.InviterEmail}}">{{.InviterEmail}}</a>){{else}}<a href="mailto:{{.InviterEmail}}">{{.InviterEmail}}</a>{{end}} invited you{{else}}You are invited{{end}}
-to join the {{.Noun}} <strong>{{.Title}}</strong> on Appstore as {{if eq .Role "admin"}}an admin{{else}}a {{.Role}}{{end}}.</p>
-<p><a href="{{.Link}}">Accept the invitation</a></p>
-<p>Or open this link: {{.Link}}</p>
-<p>The link works until {{.Expires}}. If you did not expect this invitation, ignore this mail.</p>
-</body>
-</html>
-`))

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	htmltemplate "html/template"
 	"strings"
-	texttemplate "text/template"
 
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/activity"
@@ -80,32 +78,7 @@ func RotationReminderMail(baseURL string, r *models.RotationReminder, to string)
 		ClientID: r.ClientID,
 		Link:     strings.TrimSuffix(baseURL, "/") + "/developer-accounts/" + r.DeveloperAccountID.String(),
 	}
-	var text, html strings.Builder
-	if err := rotationText.Execute(&text, data); err != nil {
-		return Mail{}, fmt.Errorf("rotation reminder mail: text: %w", err)
-	}
-	if err := rotationHTML.Execute(&html, data); err != nil {
-		return Mail{}, fmt.Errorf("rotation reminder mail: html: %w", err)
-	}
-	return Mail{
-		To:      to,
-		Subject: fmt.Sprintf("Time to rotate the client secret of %s", r.AppTitle),
-		Text:    text.String(),
-		HTML:    html.String(),
-	}, nil
+	return renderMail("secret_rotation_reminder", to, fmt.Sprintf("Time to rotate the client secret of %s", r.AppTitle), data)
 }
 
 type rotationMailData struct{ App, ClientID, Link string }
-
-var rotationText = texttemplate.Must(texttemplate.New("text").Parse(`Hello,
-
-It is time to rotate the client secret of the app {{.App}} (client id {{.ClientID}}) on Appstore.
-
-Rotate it in the developer portal; the previous secret keeps working for a grace period, so you can deploy the new one without downtime:
-{{.Link}}
-`))
-
-var rotationHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<p>Hello,</p>
-<p>It is time to rotate the client secret of the app <strong>{{.App}}</strong> (client id <code>{{.ClientID}}</code>) on Appstore.</p>
-<p><a href="{{.Link}}">Rotate it in the developer portal</a>; the previous secret keeps working for a grace period, so you can deploy the new one without downtime.</p>
-`))

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	htmltemplate "html/template"
 	"strings"
-	texttemplate "text/template"
 	"time"
 
 	"github.com/google/uuid"
@@ -182,25 +180,5 @@ func reviewReminderMail(baseURL string, app *models.App, d *models.Deployment, t
 	if d.Version != nil {
 		data.Version = *d.Version
 	}
-	var text, html strings.Builder
-	if err := reviewText.Execute(&text, data); err != nil {
-		return Mail{}, fmt.Errorf("review reminder mail: %w", err)
-	}
-	if err := reviewHTML.Execute(&html, data); err != nil {
-		return Mail{}, fmt.Errorf("review reminder mail: %w", err)
-	}
-	return Mail{To: to, Subject: fmt.Sprintf("Review waiting: %s %s", app.Title, data.Version), Text: text.String(), HTML: html.String()}, nil
+	return renderMail("review_reminder", to, fmt.Sprintf("Review waiting: %s %s", app.Title, data.Version), data)
 }
-
-var reviewText = texttemplate.Must(texttemplate.New("text").Parse(`Hello,
-
-{{.App}} {{.Version}} has been waiting for review for {{.Hours}} hours (it is {{.Status}}).
-
-Open the review console:
-{{.Link}}
-`))
-
-var reviewHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<p>Hello,</p>
-<p><strong>{{.App}} {{.Version}}</strong> has been waiting for review for {{.Hours}} hours (it is {{.Status}}).</p>
-<p><a href="{{.Link}}">Open the review console</a></p>
-`))

@@ -13,6 +13,9 @@ var templates embed.FS
 //go:embed static
 var static embed.FS
 
+//go:embed mail/*.tmpl
+var mail embed.FS
+
 //go:embed sdk
 var sdk embed.FS
 
@@ -22,6 +25,17 @@ func Templates() fs.FS { return templates }
 // Static returns the static assets (CSS, vendored scripts, images).
 func Static() fs.FS {
 	sub, err := fs.Sub(static, "static")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the folder exists
+	}
+	return sub
+}
+
+// Mail returns the mail templates: NAME.txt.tmpl (text/template) and
+// NAME.html.tmpl (html/template) hold the two parts of each mail, each
+// part a {{define}} named after the mail.
+func Mail() fs.FS {
+	sub, err := fs.Sub(mail, "mail")
 	if err != nil {
 		panic(err) // the embed pattern guarantees the folder exists
 	}
