@@ -113,23 +113,7 @@ func (s *Server) updateDeveloperAccount(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.invalidateAccountMembers(c, id)
+	s.invalidateMembers(c, accountScope, id)
 	c.JSON(http.StatusOK, developerAccountJSON{DeveloperAccount: acct, Role: role})
 	return nil
-}
-
-// invalidateAccountMembers drops this process's cached portal state of every
-// member at once; other processes hear of it through PostgreSQL NOTIFY.
-func (s *Server) invalidateAccountMembers(c *gin.Context, accountID uuid.UUID, extra ...uuid.UUID) {
-	for _, u := range extra {
-		s.portal.Invalidate(u)
-	}
-	members, err := s.store.ListDeveloperAccountMembers(c.Request.Context(), accountID)
-	if err != nil {
-		logger(c).Warn("invalidate portal state", "err", err)
-		return
-	}
-	for _, m := range members {
-		s.portal.Invalidate(m.UserID)
-	}
 }

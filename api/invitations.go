@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -13,50 +14,62 @@ import (
 	"appstore/workflows/contract"
 )
 
-// listInvitations lists an account's pending invitations (members may look).
-func (s *Server) listInvitations(c *gin.Context) error {
-	id, _, err := s.accountAccess(c, models.DevRoleMember)
-	if err != nil {
-		return err
+// InvitationStore is what the invitation handlers and the accept page use
+// beyond the developer-account invitation methods of TeamStore.
+type InvitationStore interface {
+	CreateOrganizationInvitations(ctx context.Context, orgID, invitedBy uuid.UUID, emails []string, role models.OrganizationRole) ([]models.InviteOutcome, error)
+	ListPendingOrganizationInvitations(ctx context.Context, orgID uuid.UUID) ([]models.Invitation, error)
+	GetInvitationTarget(ctx context.Context, inv *models.Invitation) (*models.InvitationTarget, error)
+}
+
+// listInvitations lists the scope's pending invitations (members may look).
+func (s *Server) listInvitations(sc memberScope) func(*gin.Context) error {
+	return func(c *gin.Context) error {
+		id, _, err := sc.access(s, c, false)
+		if err != nil {
+			return err
+		}
+		invs, err := sc.pendingInvitations(s, c.Request.Context(), id)
+		if err != nil {
+			return err
+		}
+		if invs == nil {
+			invs = []models.Invitation{}
+		}
+		c.JSON(http.StatusOK, gin.H{"invitations": invs})
+		return nil
 	}
-	invs, err := s.store.ListPendingInvitations(c.Request.Context(), id)
-	if err != nil {
-		return err
-	}
-	if invs == nil {
-		invs = []models.Invitation{}
-	}
-	c.JSON(http.StatusOK, gin.H{"invitations": invs})
-	return nil
 }
 
 type inviteRequest struct {
-	Emails []string             `json:"emails"`
-	Role   models.DeveloperRole `json:"role"`
+	Emails []string `json:"emails"`
+	Role   string   `json:"role"`
 }
 
-// invite invites one or more emails (admins). Each email gets its own
-// outcome; the invited ones each start an Invitation workflow, which mails
-// the link and owns the 7-day expiry.
-func (s *Server) invite(c *gin.Context) error {
-	id, _, err := s.accountAccess(c, models.DevRoleAdmin)
-	if err != nil {
-		return err
+// invite invites one or more emails (those who manage members). Each email
+// gets its own outcome; the invited ones each start an Invitation
+// workflow, which mails the link and owns the 7-day expiry.
+func (s *Server) invite(sc memberScope) func(*gin.Context) error {
+	return func(c *gin.Context) error {
+		id, _, err := sc.access(s, c, true)
+		if err != nil {
+			return err
+		}
+		var req inviteRequest
+		if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
+			return err
+		}
+		ctx := c.Request.Context()
+		target, err := sc.invitationTarget(s, ctx, id)
+		if err != nil {
+			return err
+		}
+		outcomes, err := sc.createInvitations(s, ctx, id, principal(c).UserID, req.Emails, req.Role)
+		if err != nil {
+			return err
+		}
+		return s.startInvitations(c, outcomes, target)
 	}
-	var req inviteRequest
-	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
-		return err
-	}
-	ctx := c.Request.Context()
-	acct, err := s.store.GetDeveloperAccount(ctx, id)
-	if err != nil {
-		return err
-	}
-	outcomes, err := s.store.CreateInvitations(ctx, id, principal(c).UserID, req.Emails, req.Role)
-	if err != nil {
-		return err
-	}
-	return s.startInvitations(c, outcomes, models.AccountInvitationTarget(acct))
 }
 
 // startInvitations starts the workflow of each invitation made in outcomes
@@ -82,9 +95,10 @@ func (s *Server) startInvitations(c *gin.Context, outcomes []models.InviteOutcom
 	return nil
 }
 
-// accountInvitation loads invitation :inv of account :id for an admin.
-func (s *Server) accountInvitation(c *gin.Context) (*models.Invitation, error) {
-	id, _, err := s.accountAccess(c, models.DevRoleAdmin)
+// scopeInvitation loads invitation :inv of the scope the request names,
+// for one who manages its members.
+func (s *Server) scopeInvitation(c *gin.Context, sc memberScope) (*models.Invitation, error) {
+	id, _, err := sc.access(s, c, true)
 	if err != nil {
 		return nil, err
 	}
@@ -105,23 +119,27 @@ func (s *Server) invitationOf(c *gin.Context, targetID uuid.UUID) (*models.Invit
 	return inv, err
 }
 
-// resendInvitation mails a fresh link (the old one stops working) and moves
-// the expiry to now + 7 days.
-func (s *Server) resendInvitation(c *gin.Context) error {
-	inv, err := s.accountInvitation(c)
-	if err != nil {
-		return err
+// resendInvitation mails a fresh link (the old one stops working) and
+// moves the expiry to now + 7 days.
+func (s *Server) resendInvitation(sc memberScope) func(*gin.Context) error {
+	return func(c *gin.Context) error {
+		inv, err := s.scopeInvitation(c, sc)
+		if err != nil {
+			return err
+		}
+		return s.resend(c, inv)
 	}
-	return s.resend(c, inv)
 }
 
 // cancelInvitation ends a pending invitation.
-func (s *Server) cancelInvitation(c *gin.Context) error {
-	inv, err := s.accountInvitation(c)
-	if err != nil {
-		return err
+func (s *Server) cancelInvitation(sc memberScope) func(*gin.Context) error {
+	return func(c *gin.Context) error {
+		inv, err := s.scopeInvitation(c, sc)
+		if err != nil {
+			return err
+		}
+		return s.cancel(c, inv)
 	}
-	return s.cancel(c, inv)
 }
 
 // resend asks inv's workflow for a resend by the caller and answers with the row.
@@ -180,7 +198,7 @@ func (s *Server) acceptInvitation(c *gin.Context) error {
 		c.JSON(http.StatusOK, gin.H{"target": target, "role": inv.Role})
 		return nil
 	}
-	s.invalidateAccountMembers(c, target.ID, me.UserID)
+	s.invalidateMembers(c, accountScope, target.ID, me.UserID)
 	acct, err := s.store.GetDeveloperAccount(ctx, target.ID)
 	if err != nil {
 		return err

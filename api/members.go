@@ -4,82 +4,97 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-
-	"appstore/models"
 )
 
-// listMembers lists an account's members and roles (members may look).
-func (s *Server) listMembers(c *gin.Context) error {
-	id, _, err := s.accountAccess(c, models.DevRoleMember)
-	if err != nil {
-		return err
+// listMembers lists the scope's members and roles (members may look).
+func (s *Server) listMembers(sc memberScope) func(*gin.Context) error {
+	return func(c *gin.Context) error {
+		id, _, err := sc.access(s, c, false)
+		if err != nil {
+			return err
+		}
+		members, _, err := sc.members(s, c.Request.Context(), id)
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, gin.H{"members": members})
+		return nil
 	}
-	members, err := s.store.ListDeveloperAccountMembers(c.Request.Context(), id)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, gin.H{"members": members})
-	return nil
 }
 
 type changeRoleRequest struct {
-	Role models.DeveloperRole `json:"role"`
+	Role string `json:"role"`
 }
 
-// changeMemberRole sets a member's role (admins); the last admin stays.
-func (s *Server) changeMemberRole(c *gin.Context) error {
-	id, _, err := s.accountAccess(c, models.DevRoleAdmin)
-	if err != nil {
-		return err
+// changeMemberRole sets a member's role (those who manage members, within
+// the scope's rules); the last admin of an account or owner of an
+// organization stays.
+func (s *Server) changeMemberRole(sc memberScope) func(*gin.Context) error {
+	return func(c *gin.Context) error {
+		id, myRole, err := sc.access(s, c, true)
+		if err != nil {
+			return err
+		}
+		target, err := pathID(c, "user")
+		if err != nil {
+			return err
+		}
+		var req changeRoleRequest
+		if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
+			return err
+		}
+		if err := sc.validRole(req.Role); err != nil {
+			return err
+		}
+		if err := sc.checkManage(s, c, id, myRole, target, req.Role); err != nil {
+			return err
+		}
+		if err := sc.changeRole(s, c.Request.Context(), id, target, req.Role); err != nil {
+			return err
+		}
+		s.invalidateMembers(c, sc, id)
+		c.Status(http.StatusNoContent)
+		return nil
 	}
-	userID, err := pathID(c, "user")
-	if err != nil {
-		return err
-	}
-	var req changeRoleRequest
-	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
-		return err
-	}
-	if req.Role != models.DevRoleAdmin && req.Role != models.DevRoleMember {
-		return models.Invalid("invalid_role", "role must be admin or member.", models.FieldError{Field: "role", Message: "must be admin or member"})
-	}
-	if err := s.store.ChangeDeveloperAccountRole(c.Request.Context(), id, userID, req.Role); err != nil {
-		return err
-	}
-	s.invalidateAccountMembers(c, id)
-	c.Status(http.StatusNoContent)
-	return nil
 }
 
-// removeMember removes a member (admins); the last admin stays.
-func (s *Server) removeMember(c *gin.Context) error {
-	id, _, err := s.accountAccess(c, models.DevRoleAdmin)
-	if err != nil {
-		return err
+// removeMember removes a member under the same rules.
+func (s *Server) removeMember(sc memberScope) func(*gin.Context) error {
+	return func(c *gin.Context) error {
+		id, myRole, err := sc.access(s, c, true)
+		if err != nil {
+			return err
+		}
+		target, err := pathID(c, "user")
+		if err != nil {
+			return err
+		}
+		if err := sc.checkManage(s, c, id, myRole, target, ""); err != nil {
+			return err
+		}
+		if err := sc.removeMember(s, c.Request.Context(), id, target); err != nil {
+			return err
+		}
+		s.invalidateMembers(c, sc, id, target)
+		c.Status(http.StatusNoContent)
+		return nil
 	}
-	userID, err := pathID(c, "user")
-	if err != nil {
-		return err
-	}
-	if err := s.store.RemoveDeveloperAccountMember(c.Request.Context(), id, userID); err != nil {
-		return err
-	}
-	s.invalidateAccountMembers(c, id, userID)
-	c.Status(http.StatusNoContent)
-	return nil
 }
 
-// leaveAccount removes the caller from the account; the last admin cannot leave.
-func (s *Server) leaveAccount(c *gin.Context) error {
-	id, _, err := s.accountAccess(c, models.DevRoleMember)
-	if err != nil {
-		return err
+// leave removes the caller from the scope; its last admin or owner cannot
+// leave.
+func (s *Server) leave(sc memberScope) func(*gin.Context) error {
+	return func(c *gin.Context) error {
+		id, _, err := sc.access(s, c, false)
+		if err != nil {
+			return err
+		}
+		me := principal(c).UserID
+		if err := sc.removeMember(s, c.Request.Context(), id, me); err != nil {
+			return err
+		}
+		s.invalidateMembers(c, sc, id, me)
+		c.Status(http.StatusNoContent)
+		return nil
 	}
-	me := principal(c).UserID
-	if err := s.store.RemoveDeveloperAccountMember(c.Request.Context(), id, me); err != nil {
-		return err
-	}
-	s.invalidateAccountMembers(c, id, me)
-	c.Status(http.StatusNoContent)
-	return nil
 }

@@ -112,77 +112,8 @@ func (s *Server) renameOrganization(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.invalidateOrgMembers(c, id)
+	s.invalidateMembers(c, organizationScope, id)
 	c.JSON(http.StatusOK, organizationJSON{Organization: org, Role: role})
-	return nil
-}
-
-// listOrgMembers lists members and roles (members may look).
-func (s *Server) listOrgMembers(c *gin.Context) error {
-	id, _, err := s.orgAccess(c, models.OrgRoleMember)
-	if err != nil {
-		return err
-	}
-	members, err := s.store.ListOrganizationMembers(c.Request.Context(), id)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, gin.H{"members": members})
-	return nil
-}
-
-type orgRoleRequest struct {
-	Role models.OrganizationRole `json:"role"`
-}
-
-// changeOrgRole changes a member's role. Owners may set any role; admins
-// may move people between member and admin but cannot touch owners or
-// make new ones. The last owner always stays.
-func (s *Server) changeOrgRole(c *gin.Context) error {
-	id, myRole, err := s.orgAccess(c, models.OrgRoleAdmin)
-	if err != nil {
-		return err
-	}
-	target, err := pathID(c, "user")
-	if err != nil {
-		return err
-	}
-	var req orgRoleRequest
-	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
-		return err
-	}
-	if _, ok := orgRank[req.Role]; !ok {
-		return models.Invalid("invalid_role", "role must be owner, admin or member.", models.FieldError{Field: "role", Message: "must be owner, admin or member"})
-	}
-	if err := s.adminMayManage(c, id, myRole, target, req.Role); err != nil {
-		return err
-	}
-	if err := s.store.ChangeOrganizationRole(c.Request.Context(), id, target, req.Role); err != nil {
-		return err
-	}
-	s.invalidateOrgMembers(c, id)
-	c.Status(http.StatusNoContent)
-	return nil
-}
-
-// removeOrgMember removes a member under the same owner/admin rules.
-func (s *Server) removeOrgMember(c *gin.Context) error {
-	id, myRole, err := s.orgAccess(c, models.OrgRoleAdmin)
-	if err != nil {
-		return err
-	}
-	target, err := pathID(c, "user")
-	if err != nil {
-		return err
-	}
-	if err := s.adminMayManage(c, id, myRole, target, ""); err != nil {
-		return err
-	}
-	if err := s.store.RemoveOrganizationMember(c.Request.Context(), id, target); err != nil {
-		return err
-	}
-	s.invalidateOrgMembers(c, id, target)
-	c.Status(http.StatusNoContent)
 	return nil
 }
 
@@ -206,35 +137,4 @@ func (s *Server) adminMayManage(c *gin.Context, orgID uuid.UUID, myRole models.O
 		return models.Errorf(models.KindForbidden, "owner_required", "Only owners can change or remove an owner.")
 	}
 	return nil
-}
-
-// leaveOrganization removes the caller; the last owner cannot leave.
-func (s *Server) leaveOrganization(c *gin.Context) error {
-	id, _, err := s.orgAccess(c, models.OrgRoleMember)
-	if err != nil {
-		return err
-	}
-	me := principal(c).UserID
-	if err := s.store.RemoveOrganizationMember(c.Request.Context(), id, me); err != nil {
-		return err
-	}
-	s.invalidateOrgMembers(c, id, me)
-	c.Status(http.StatusNoContent)
-	return nil
-}
-
-// invalidateOrgMembers drops this process's cached portal state of every
-// member now; other processes hear of it through PostgreSQL NOTIFY.
-func (s *Server) invalidateOrgMembers(c *gin.Context, orgID uuid.UUID, extra ...uuid.UUID) {
-	for _, u := range extra {
-		s.portal.Invalidate(u)
-	}
-	members, err := s.store.ListOrganizationMembers(c.Request.Context(), orgID)
-	if err != nil {
-		logger(c).Warn("invalidate portal state", "err", err)
-		return
-	}
-	for _, m := range members {
-		s.portal.Invalidate(m.UserID)
-	}
 }
