@@ -69,3 +69,8 @@ func (s *Server) acceptInvitationPage(c *gin.Context) {
 	data.Page = page
 	s.renderPage(c, status, "accept", data)
 }
+
+// registerAcceptPageRoutes mounts the routes served from this file.
+func (s *Server) registerAcceptPageRoutes(pages *gin.RouterGroup) {
+	pages.GET("/invitations/accept", s.acceptInvitationPage)
+}

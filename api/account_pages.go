@@ -37,3 +37,11 @@ func (s *Server) resetPasswordPage(c *gin.Context) {
 	s.renderPage(c, http.StatusOK, "reset_password", pageData{Title: "Choose a new password",
 		Page: accountPageData{Token: c.Query("token"), PasswordRules: models.PasswordRules}})
 }
+
+// registerAccountPageRoutes mounts the routes served from this file.
+func (s *Server) registerAccountPageRoutes(pages *gin.RouterGroup) {
+	pages.GET("/signup", s.signUpPage)
+	pages.GET("/verify-email", s.verifyEmailPage)
+	pages.GET("/forgot-password", s.forgotPasswordPage)
+	pages.GET("/reset-password", s.resetPasswordPage)
+}

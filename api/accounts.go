@@ -126,3 +126,12 @@ func (s *Server) resetPassword(c *gin.Context) error {
 	c.JSON(http.StatusOK, gin.H{"message": "Your password is changed. Sign in with the new one; every other session has been signed out and every personal access token revoked."})
 	return nil
 }
+
+// registerAccountRoutes mounts the routes served from this file.
+func (s *Server) registerAccountRoutes(public, me *gin.RouterGroup) {
+	public.POST("/auth/signup", handler(s.signUp))
+	public.POST("/auth/verify-email", handler(s.verifyEmail))
+	public.POST("/auth/forgot-password", handler(s.forgotPassword))
+	public.POST("/auth/reset-password", handler(s.resetPassword))
+	me.POST("/auth/resend-verification", handler(s.resendVerification))
+}

@@ -177,3 +177,11 @@ func (s *Server) appConnectionsPage(c *gin.Context) {
 		appPageBase: base, Connections: defs, Types: models.ConnectionTypes, Refreshes: models.ConnectionRefreshes,
 	}))
 }
+
+// registerAppPageRoutes mounts the routes served from this file.
+func (s *Server) registerAppPageRoutes(pages *gin.RouterGroup) {
+	pages.GET("/developer-accounts/:id/apps", s.appsPage)
+	pages.GET("/apps/:app", s.appListingPage)
+	pages.GET("/apps/:app/oauth", s.appOAuthPage)
+	pages.GET("/apps/:app/connections", s.appConnectionsPage)
+}

@@ -114,3 +114,8 @@ func (s *Server) appLogsPage(c *gin.Context) {
 	}
 	s.renderPage(c, status, "app_logs", userPage(base.App.Title+" · Logs", state, d))
 }
+
+// registerAppLogsPageRoutes mounts the routes served from this file.
+func (s *Server) registerAppLogsPageRoutes(pages *gin.RouterGroup) {
+	pages.GET("/apps/:app/logs", s.appLogsPage)
+}

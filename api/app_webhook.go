@@ -58,3 +58,9 @@ func (s *Server) setAppStaffFlags(c *gin.Context) error {
 	c.JSON(http.StatusOK, app)
 	return nil
 }
+
+// registerAppWebhookRoutes mounts the routes served from this file.
+func (s *Server) registerAppWebhookRoutes(me *gin.RouterGroup) {
+	me.PUT("/apps/:app/webhook", handler(s.setAppWebhook))
+	me.PATCH("/apps/:app/staff", handler(s.setAppStaffFlags))
+}

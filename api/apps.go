@@ -200,3 +200,20 @@ func (s *Server) setPublication(c *gin.Context, app *models.App, to models.Publi
 	c.JSON(http.StatusOK, app)
 	return nil
 }
+
+// registerAppRoutes mounts the routes served from this file.
+func (s *Server) registerAppRoutes(me *gin.RouterGroup) {
+	me.GET("/developer-accounts/:id/apps", handler(s.listApps))
+	me.POST("/developer-accounts/:id/apps", handler(s.createApp))
+	me.GET("/apps/slug-availability", handler(s.appSlugAvailability))
+	me.GET("/apps/:app", handler(s.getApp))
+	me.PATCH("/apps/:app", handler(s.updateApp))
+	me.GET("/apps/:app/publish-checks", handler(s.publishChecks))
+	me.POST("/apps/:app/publish-checks/preview", handler(s.previewPublishChecks))
+	me.POST("/apps/:app/publish", handler(s.publishApp))
+	me.POST("/apps/:app/unpublish", handler(s.unpublishApp))
+	me.POST("/apps/:app/suspend", handler(s.suspendApp))
+	me.POST("/apps/:app/restore", handler(s.restoreApp))
+	me.GET("/app-categories", s.appCategories)
+	me.GET("/app-scopes", s.appScopes)
+}

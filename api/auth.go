@@ -119,3 +119,10 @@ func (s *Server) endSession(c *gin.Context) {
 	}
 	s.setSessionCookie(c, "", -1)
 }
+
+// registerAuthRoutes mounts the routes served from this file.
+func (s *Server) registerAuthRoutes(public *gin.RouterGroup) {
+	public.POST("/auth/login", handler(s.login))
+	public.POST("/auth/exchange", handler(s.exchange))
+	public.POST("/auth/logout", handler(s.logout))
+}

@@ -96,3 +96,10 @@ func (s *Server) listBundles(c *gin.Context) error {
 	c.JSON(http.StatusOK, page)
 	return nil
 }
+
+// registerBundleRoutes mounts the routes served from this file.
+func (s *Server) registerBundleRoutes(me *gin.RouterGroup) {
+	me.POST("/apps/:app/bundles/check", handler(s.checkBundles))
+	me.PUT("/apps/:app/bundles/:type/:sha256", handler(s.uploadBundle))
+	me.GET("/apps/:app/bundles", handler(s.listBundles))
+}

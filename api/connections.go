@@ -156,3 +156,12 @@ func (s *Server) deleteConnection(c *gin.Context) error {
 	c.Status(http.StatusNoContent)
 	return nil
 }
+
+// registerConnectionRoutes mounts the routes served from this file.
+func (s *Server) registerConnectionRoutes(me *gin.RouterGroup) {
+	me.GET("/apps/:app/connections", handler(s.listConnections))
+	me.POST("/apps/:app/connections", handler(s.createConnection))
+	me.GET("/apps/:app/connections/:conn", handler(s.getConnection))
+	me.PATCH("/apps/:app/connections/:conn", handler(s.updateConnection))
+	me.DELETE("/apps/:app/connections/:conn", handler(s.deleteConnection))
+}

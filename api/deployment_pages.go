@@ -136,3 +136,10 @@ func (s *Server) reviewPage(c *gin.Context) {
 		IsStaff: p.Role == models.PlatformRoleStaffAdmin, Codes: models.RejectionReasonCodes,
 	}))
 }
+
+// registerDeploymentPageRoutes mounts the routes served from this file.
+func (s *Server) registerDeploymentPageRoutes(pages *gin.RouterGroup) {
+	pages.GET("/apps/:app/deployments", s.appDeploymentsPage)
+	pages.GET("/deployments/:id", s.deploymentPage)
+	pages.GET("/review", s.reviewPage)
+}

@@ -142,3 +142,10 @@ func (s *Server) getDeployment(c *gin.Context) error {
 	c.JSON(http.StatusOK, d)
 	return nil
 }
+
+// registerDeploymentRoutes mounts the routes served from this file.
+func (s *Server) registerDeploymentRoutes(me *gin.RouterGroup) {
+	me.GET("/apps/:app/deployments", handler(s.listDeployments))
+	me.POST("/apps/:app/deployments", handler(s.createDeployment))
+	me.GET("/deployments/:id", handler(s.getDeployment))
+}

@@ -117,3 +117,12 @@ func (s *Server) updateDeveloperAccount(c *gin.Context) error {
 	c.JSON(http.StatusOK, developerAccountJSON{DeveloperAccount: acct, Role: role})
 	return nil
 }
+
+// registerDeveloperAccountRoutes mounts the routes served from this file.
+func (s *Server) registerDeveloperAccountRoutes(me *gin.RouterGroup) {
+	me.GET("/developer-accounts", handler(s.listDeveloperAccounts))
+	me.POST("/developer-accounts", handler(s.createDeveloperAccount))
+	me.GET("/developer-accounts/slug-availability", handler(s.slugAvailability))
+	me.GET("/developer-accounts/:id", handler(s.getDeveloperAccount))
+	me.PATCH("/developer-accounts/:id", handler(s.updateDeveloperAccount))
+}

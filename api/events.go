@@ -55,3 +55,9 @@ func (s *Server) listEvents(c *gin.Context) error {
 func (s *Server) eventTypes(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"event_types": models.EventTypes})
 }
+
+// registerEventRoutes mounts the routes served from this file.
+func (s *Server) registerEventRoutes(me *gin.RouterGroup) {
+	me.GET("/events", handler(s.listEvents))
+	me.GET("/event-types", s.eventTypes)
+}

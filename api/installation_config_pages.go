@@ -104,3 +104,10 @@ func (s *Server) installationPermissionsPage(c *gin.Context) {
 	p.Members = members
 	s.renderPage(c, http.StatusOK, "installation_permissions", userPage(p.Access.App.Title+" permissions", state, p))
 }
+
+// registerInstallationConfigPageRoutes mounts the routes served from this file.
+func (s *Server) registerInstallationConfigPageRoutes(pages *gin.RouterGroup) {
+	pages.GET("/organizations/:org/installations/:id/settings", s.installationSettingsPage)
+	pages.GET("/organizations/:org/installations/:id/connections", s.installationConnectionsPage)
+	pages.GET("/organizations/:org/installations/:id/permissions", s.installationPermissionsPage)
+}

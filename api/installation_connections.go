@@ -53,3 +53,10 @@ func (s *Server) deleteConnectionValue(c *gin.Context) error {
 	c.Status(http.StatusNoContent)
 	return nil
 }
+
+// registerInstallationConnectionRoutes mounts the routes served from this file.
+func (s *Server) registerInstallationConnectionRoutes(me *gin.RouterGroup) {
+	me.GET("/organizations/:org/installations/:id/connections", handler(s.listConnectionValues))
+	me.PUT("/organizations/:org/installations/:id/connections/:key", handler(s.putConnectionValue))
+	me.DELETE("/organizations/:org/installations/:id/connections/:key", handler(s.deleteConnectionValue))
+}

@@ -80,3 +80,9 @@ func (s *Server) installConsentPage(c *gin.Context) {
 		App: plan.App, Scopes: scopes, Connections: conns, Installed: plan.Active,
 	}))
 }
+
+// registerInstallationPageRoutes mounts the routes served from this file.
+func (s *Server) registerInstallationPageRoutes(pages *gin.RouterGroup) {
+	pages.GET("/organizations/:org/apps", s.installedAppsPage)
+	pages.GET("/organizations/:org/install/:slug", s.installConsentPage)
+}

@@ -48,3 +48,9 @@ func (s *Server) patchPermission(c *gin.Context) error {
 	c.JSON(http.StatusOK, p)
 	return nil
 }
+
+// registerInstallationPermissionRoutes mounts the routes served from this file.
+func (s *Server) registerInstallationPermissionRoutes(me *gin.RouterGroup) {
+	me.GET("/organizations/:org/installations/:id/permissions", handler(s.listPermissions))
+	me.PATCH("/organizations/:org/installations/:id/permissions/:user", handler(s.patchPermission))
+}

@@ -71,3 +71,9 @@ func (s *Server) putSettings(c *gin.Context) error {
 	c.JSON(http.StatusOK, st)
 	return nil
 }
+
+// registerInstallationSettingsRoutes mounts the routes served from this file.
+func (s *Server) registerInstallationSettingsRoutes(me *gin.RouterGroup) {
+	me.GET("/organizations/:org/installations/:id/settings", handler(s.getSettings))
+	me.PUT("/organizations/:org/installations/:id/settings", handler(s.putSettings))
+}

@@ -192,3 +192,12 @@ func (s *Server) eraseInstallationData(c *gin.Context) error {
 	c.JSON(http.StatusOK, erased)
 	return nil
 }
+
+// registerInstallationRoutes mounts the routes served from this file.
+func (s *Server) registerInstallationRoutes(me *gin.RouterGroup) {
+	me.GET("/organizations/:org/installations", handler(s.listInstallations))
+	me.POST("/organizations/:org/installations", handler(s.install))
+	me.GET("/organizations/:org/installations/:id", handler(s.getInstallation))
+	me.DELETE("/organizations/:org/installations/:id", handler(s.uninstall))
+	me.DELETE("/organizations/:org/installations/:id/data", handler(s.eraseInstallationData))
+}

@@ -284,3 +284,8 @@ func invitationNotFound(err error) error {
 	}
 	return err
 }
+
+// registerInvitationRoutes mounts the routes served from this file.
+func (s *Server) registerInvitationRoutes(me *gin.RouterGroup) {
+	me.POST("/invitations/accept", handler(s.acceptInvitation))
+}

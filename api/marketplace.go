@@ -134,3 +134,11 @@ func (s *Server) marketplaceAppPage(c *gin.Context) {
 	}
 	s.renderPage(c, http.StatusOK, "marketplace_app", userPage(l.Title, state, d))
 }
+
+// registerMarketplaceRoutes mounts the routes served from this file.
+func (s *Server) registerMarketplaceRoutes(me, pages *gin.RouterGroup) {
+	me.GET("/marketplace/apps", handler(s.listMarketplaceApps))
+	me.GET("/marketplace/apps/:slug", handler(s.getMarketplaceApp))
+	pages.GET("/marketplace", s.marketplacePage)
+	pages.GET("/marketplace/:slug", s.marketplaceAppPage)
+}

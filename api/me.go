@@ -35,3 +35,8 @@ func (s *Server) me(c *gin.Context) error {
 		DeveloperAccounts: accounts, AuthenticatedVia: p.Via})
 	return nil
 }
+
+// registerMeRoutes mounts the routes served from this file.
+func (s *Server) registerMeRoutes(me *gin.RouterGroup) {
+	me.GET("/me", handler(s.me))
+}

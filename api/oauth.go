@@ -193,3 +193,12 @@ func (s *Server) rotateSecret(c *gin.Context) error {
 	c.JSON(http.StatusOK, out)
 	return nil
 }
+
+// registerOAuthRoutes mounts the routes served from this file.
+func (s *Server) registerOAuthRoutes(me *gin.RouterGroup) {
+	me.GET("/apps/:app/oauth", handler(s.getOAuth))
+	me.PATCH("/apps/:app/oauth", handler(s.updateOAuth))
+	me.POST("/apps/:app/oauth/enable", handler(s.enableOAuth))
+	me.POST("/apps/:app/oauth/disable", handler(s.disableOAuth))
+	me.POST("/apps/:app/oauth/rotate-secret", handler(s.rotateSecret))
+}

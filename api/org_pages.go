@@ -60,3 +60,9 @@ func (d orgPageData) InvitationsPanel() invitationsPanel {
 		Invitations: d.Invitations, CanManage: d.IsAdmin,
 		MemberMeans: "use installed apps", AdminMeans: "also install apps and manage members"}
 }
+
+// registerOrganizationPageRoutes mounts the routes served from this file.
+func (s *Server) registerOrganizationPageRoutes(pages *gin.RouterGroup) {
+	pages.GET("/organizations", s.organizationsPage)
+	pages.GET("/organizations/:org", s.organizationPage)
+}

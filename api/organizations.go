@@ -138,3 +138,11 @@ func (s *Server) adminMayManage(c *gin.Context, orgID uuid.UUID, myRole models.O
 	}
 	return nil
 }
+
+// registerOrganizationRoutes mounts the routes served from this file.
+func (s *Server) registerOrganizationRoutes(me *gin.RouterGroup) {
+	me.GET("/organizations", handler(s.listOrganizations))
+	me.POST("/organizations", handler(s.createOrganization))
+	me.GET("/organizations/:org", handler(s.getOrganization))
+	me.PATCH("/organizations/:org", handler(s.renameOrganization))
+}

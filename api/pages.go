@@ -193,3 +193,11 @@ type invitationsPanel struct {
 	MemberMeans string
 	AdminMeans  string
 }
+
+// registerSignInPageRoutes mounts the routes served from this file.
+func (s *Server) registerSignInPageRoutes(pages *gin.RouterGroup) {
+	pages.GET("/", s.homePage)
+	pages.GET("/login", s.loginPage)
+	pages.POST("/login", s.loginSubmit)
+	pages.POST("/logout", s.logoutSubmit)
+}

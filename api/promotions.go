@@ -219,3 +219,18 @@ func (s *Server) reviewQueue(c *gin.Context) error {
 func (s *Server) rejectionReasons(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"reasons": models.RejectionReasonCodes})
 }
+
+// registerPromotionRoutes mounts the routes served from this file.
+func (s *Server) registerPromotionRoutes(me *gin.RouterGroup) {
+	me.POST("/deployments/:id/promote", handler(s.promote))
+	me.POST("/deployments/:id/submit", handler(s.developerMove(models.ReviewSubmit)))
+	me.POST("/deployments/:id/withdraw", handler(s.developerMove(models.ReviewWithdraw)))
+	me.POST("/deployments/:id/publish", handler(s.developerMove(models.ReviewPublish)))
+	me.POST("/deployments/:id/deprecate", handler(s.developerMove(models.ReviewDeprecate)))
+	me.GET("/deployments/:id/review", handler(s.deploymentReview))
+	me.GET("/review/queue", handler(s.reviewQueue))
+	me.POST("/review/deployments/:id/claim", handler(s.reviewerMove(models.ReviewClaim)))
+	me.POST("/review/deployments/:id/approve", handler(s.reviewerMove(models.ReviewApprove)))
+	me.POST("/review/deployments/:id/reject", handler(s.reviewerMove(models.ReviewReject)))
+	me.GET("/rejection-reasons", s.rejectionReasons)
+}

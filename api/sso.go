@@ -92,3 +92,9 @@ func (s *Server) openAppPage(c *gin.Context) {
 	}
 	c.Redirect(http.StatusSeeOther, u)
 }
+
+// registerSSORoutes mounts the routes served from this file.
+func (s *Server) registerSSORoutes(me, pages *gin.RouterGroup) {
+	me.GET("/organizations/:org/installations/:id/sso", handler(s.getSSO))
+	pages.GET("/organizations/:org/installations/:id/open", s.openAppPage)
+}

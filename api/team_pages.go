@@ -101,3 +101,9 @@ func (d teamPageData) InvitationsPanel() invitationsPanel {
 		Invitations: d.Invitations, CanManage: d.IsAdmin,
 		MemberMeans: "view apps, push development deployments", AdminMeans: "also publish and manage the team"}
 }
+
+// registerTeamPageRoutes mounts the routes served from this file.
+func (s *Server) registerTeamPageRoutes(pages *gin.RouterGroup) {
+	pages.GET("/developer-accounts", s.developerAccountsPage)
+	pages.GET("/developer-accounts/:id", s.teamPage)
+}

@@ -65,3 +65,10 @@ func (s *Server) revokeToken(c *gin.Context) error {
 	c.Status(http.StatusNoContent)
 	return nil
 }
+
+// registerTokenRoutes mounts the routes served from this file.
+func (s *Server) registerTokenRoutes(me *gin.RouterGroup) {
+	me.GET("/tokens", handler(s.listTokens))
+	me.POST("/tokens", handler(s.createToken))
+	me.DELETE("/tokens/:id", handler(s.revokeToken))
+}

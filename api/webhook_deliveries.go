@@ -78,3 +78,10 @@ func (s *Server) redeliverWebhook(c *gin.Context) error {
 	}
 	return s.startDelivery(c, re)
 }
+
+// registerWebhookDeliveryRoutes mounts the routes served from this file.
+func (s *Server) registerWebhookDeliveryRoutes(me *gin.RouterGroup) {
+	me.GET("/developer-accounts/:id/webhook-deliveries", handler(s.listWebhookDeliveries))
+	me.GET("/webhook-deliveries/:id", handler(s.getWebhookDelivery))
+	me.POST("/webhook-deliveries/:id/redeliver", handler(s.redeliverWebhook))
+}

@@ -234,3 +234,15 @@ func (s *Server) webhooksRunning() error {
 	}
 	return nil
 }
+
+// registerWebhookEndpointRoutes mounts the routes served from this file.
+func (s *Server) registerWebhookEndpointRoutes(me *gin.RouterGroup) {
+	me.GET("/webhook-event-types", s.webhookEventTypes)
+	me.GET("/developer-accounts/:id/webhook-endpoints", handler(s.listWebhookEndpoints))
+	me.POST("/developer-accounts/:id/webhook-endpoints", handler(s.createWebhookEndpoint))
+	me.GET("/webhook-endpoints/:ep", handler(s.getWebhookEndpoint))
+	me.PATCH("/webhook-endpoints/:ep", handler(s.updateWebhookEndpoint))
+	me.DELETE("/webhook-endpoints/:ep", handler(s.deleteWebhookEndpoint))
+	me.POST("/webhook-endpoints/:ep/test", handler(s.testWebhookEndpoint))
+	me.POST("/webhook-endpoints/:ep/rotate-secret", handler(s.rotateWebhookEndpointSecret))
+}

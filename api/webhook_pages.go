@@ -104,3 +104,8 @@ func (s *Server) webhooksPage(c *gin.Context) {
 	}
 	s.renderPage(c, http.StatusOK, "webhooks", userPage("Webhooks of "+acct.Title, state, d))
 }
+
+// registerWebhookPageRoutes mounts the routes served from this file.
+func (s *Server) registerWebhookPageRoutes(pages *gin.RouterGroup) {
+	pages.GET("/developer-accounts/:id/webhooks", s.webhooksPage)
+}
