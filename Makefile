@@ -33,7 +33,7 @@ bench-bundles:
 
 # Marketplace search over 10,000 published apps: p50/p99 of one first-page search (needs PostgreSQL).
 bench-catalog:
-	go test -run '^$$' -bench 'CatalogSearch' -benchtime 2000x -count 3 -v ./models
+	go test -run '^$$' -bench 'CatalogSearch' -benchtime 2000x -count 3 -v ./models/postgres
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }

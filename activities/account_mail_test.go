@@ -14,11 +14,12 @@ import (
 
 	"appstore/activities"
 	"appstore/models"
+	"appstore/models/postgres"
 	"appstore/workflows/temporaltest"
 )
 
 // accountMailEnv is an activity environment whose Activities mail through mailer.
-func accountMailEnv(t *testing.T, store *models.Store, mailer activities.Mailer) *testsuite.TestActivityEnvironment {
+func accountMailEnv(t *testing.T, store *postgres.Store, mailer activities.Mailer) *testsuite.TestActivityEnvironment {
 	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(temporaltest.Logger(t))
@@ -41,7 +42,7 @@ func sendAccountMail(t *testing.T, env *testsuite.TestActivityEnvironment, id uu
 }
 
 // onlyMail returns the one mail in the outbox.
-func onlyMail(t *testing.T, store *models.Store) models.DevMail {
+func onlyMail(t *testing.T, store *postgres.Store) models.DevMail {
 	t.Helper()
 	mails, err := store.ListDevMails(context.Background(), 10)
 	if err != nil {

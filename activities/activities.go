@@ -12,14 +12,14 @@ import (
 
 	"github.com/google/uuid"
 
-	"appstore/models"
+	"appstore/models/postgres"
 	"appstore/workflows/contract"
 )
 
 // Activities is the receiver of every activity. Its fields are the
 // dependencies activities need; a worker registers one value of it.
 type Activities struct {
-	Store   *models.Store
+	Store   *postgres.Store
 	Mailer  Mailer // OutboxMailer in development, SMTPMailer in production
 	BaseURL string // the platform origin, for links in mail, e.g. https://appstore.example.com
 	// WebhookSchedule is the delay before each webhook attempt; its length

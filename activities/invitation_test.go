@@ -14,6 +14,7 @@ import (
 
 	"appstore/activities"
 	"appstore/models"
+	"appstore/models/postgres"
 	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
@@ -32,7 +33,7 @@ func (failingMailer) Send(context.Context, activities.Mail) error {
 
 // team is a developer account with an admin and one pending invitation.
 type team struct {
-	store   *models.Store
+	store   *postgres.Store
 	admin   *models.User
 	account *models.DeveloperAccount
 	inv     *models.Invitation
@@ -54,7 +55,7 @@ func newTeam(t *testing.T, invitee string) *team {
 }
 
 // invite creates a pending invitation of email to the account.
-func invite(t *testing.T, store *models.Store, accountID, by uuid.UUID, email string) *models.Invitation {
+func invite(t *testing.T, store *postgres.Store, accountID, by uuid.UUID, email string) *models.Invitation {
 	t.Helper()
 	out, err := store.CreateInvitations(context.Background(), accountID, by, []string{email}, models.DevRoleMember)
 	if err != nil {

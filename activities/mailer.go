@@ -10,6 +10,7 @@ import (
 	"github.com/wneessen/go-mail"
 
 	"appstore/models"
+	"appstore/models/postgres"
 )
 
 // Mail is one message with a plain-text and an HTML body.
@@ -30,7 +31,7 @@ type Mailer interface {
 // OutboxMailer is the development Mailer: it writes each message to
 // dev_mail_outbox, which /dev/mail shows, instead of sending it.
 type OutboxMailer struct {
-	Store *models.Store
+	Store *postgres.Store
 }
 
 // Send stores m in the outbox. It returns the store's error.

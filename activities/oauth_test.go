@@ -11,13 +11,14 @@ import (
 
 	"appstore/activities"
 	"appstore/models"
+	"appstore/models/postgres"
 	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
 )
 
 // oauthApp creates an account administered by admin@example.com, an app
 // titled title and its enabled OAuth client, and returns the client id.
-func oauthApp(t *testing.T, store *models.Store, title string) (*models.App, string) {
+func oauthApp(t *testing.T, store *postgres.Store, title string) (*models.App, string) {
 	t.Helper()
 	ctx := context.Background()
 	admin, err := store.CreateUser(ctx, models.NewUser{Email: "admin@example.com", Name: "Admin", Password: "correct horse battery"})
@@ -39,7 +40,7 @@ func oauthApp(t *testing.T, store *models.Store, title string) (*models.App, str
 	return app, id
 }
 
-func newOAuthActivityEnv(t *testing.T, store *models.Store) *testsuite.TestActivityEnvironment {
+func newOAuthActivityEnv(t *testing.T, store *postgres.Store) *testsuite.TestActivityEnvironment {
 	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(temporaltest.Logger(t))

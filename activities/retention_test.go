@@ -17,7 +17,8 @@ import (
 
 	"appstore/activities"
 	"appstore/models"
-	"appstore/models/dbtest"
+	"appstore/models/postgres"
+	"appstore/models/postgres/pgtest"
 	"appstore/workflows/temporaltest"
 )
 
@@ -25,12 +26,12 @@ import (
 // registered value's method of that name.
 var a *activities.Activities
 
-func newStore(t *testing.T) *models.Store {
+func newStore(t *testing.T) *postgres.Store {
 	t.Helper()
-	return models.NewStore(dbtest.New(t))
+	return postgres.NewStore(pgtest.New(t))
 }
 
-func newActivityEnv(t *testing.T, store *models.Store) *testsuite.TestActivityEnvironment {
+func newActivityEnv(t *testing.T, store *postgres.Store) *testsuite.TestActivityEnvironment {
 	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(temporaltest.Logger(t))
@@ -40,7 +41,7 @@ func newActivityEnv(t *testing.T, store *models.Store) *testsuite.TestActivityEn
 }
 
 // recordEventsAt writes one event per time and returns their IDs.
-func recordEventsAt(t *testing.T, store *models.Store, times ...time.Time) []uuid.UUID {
+func recordEventsAt(t *testing.T, store *postgres.Store, times ...time.Time) []uuid.UUID {
 	t.Helper()
 	var ids []uuid.UUID
 	for _, at := range times {
@@ -54,7 +55,7 @@ func recordEventsAt(t *testing.T, store *models.Store, times ...time.Time) []uui
 }
 
 // remainingEvents returns the IDs of every event left, oldest first.
-func remainingEvents(t *testing.T, store *models.Store) []uuid.UUID {
+func remainingEvents(t *testing.T, store *postgres.Store) []uuid.UUID {
 	t.Helper()
 	var ids []uuid.UUID
 	if err := store.Gorm().Raw(`SELECT id FROM event_logs ORDER BY created_at, id`).Scan(&ids).Error; err != nil {

@@ -15,7 +15,8 @@ import (
 
 	"appstore/activities"
 	"appstore/models"
-	"appstore/models/dbtest"
+	"appstore/models/postgres"
+	"appstore/models/postgres/pgtest"
 )
 
 // receiver is a local webhook receiver answering with the statuses of
@@ -63,10 +64,10 @@ func (r *receiver) received() []receivedWebhook {
 
 // webhookStore is a store with an encryption key, an account and an
 // endpoint at url; it returns the endpoint and its secret.
-func webhookStore(t *testing.T, url string) (*models.Store, *models.WebhookEndpoint, string) {
+func webhookStore(t *testing.T, url string) (*postgres.Store, *models.WebhookEndpoint, string) {
 	t.Helper()
 	ctx := context.Background()
-	store := models.NewStore(dbtest.New(t))
+	store := postgres.NewStore(pgtest.New(t))
 	enc, err := models.NewEncrypter([]byte(strings.Repeat("w", 32)))
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +88,7 @@ func webhookStore(t *testing.T, url string) (*models.Store, *models.WebhookEndpo
 	return store, ep, secret
 }
 
-func webhookActivities(t *testing.T, store *models.Store) *activities.Activities {
+func webhookActivities(t *testing.T, store *postgres.Store) *activities.Activities {
 	t.Helper()
 	allow := cidrs(t, "127.0.0.0/8", "::1/128")
 	return &activities.Activities{Store: store, HTTPClient: activities.NewOutboundClient(allow), OutboundAllow: allow,

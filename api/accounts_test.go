@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"appstore/models"
+	"appstore/models/postgres"
 )
 
 var (
@@ -114,7 +115,7 @@ func TestForgotAndResetPassword(t *testing.T) {
 	wantProblem(t, h.do(req{method: "GET", path: "/api/v1/me", cookie: before}), 401, "session_revoked")
 	wantProblem(t, h.do(req{method: "GET", path: "/api/v1/me", bearer: pat.Token}), 401, "invalid_token")
 	// The old password is refused, the new one works.
-	rec = h.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]any{"email": "member@acme.test", "password": models.DemoPassword}})
+	rec = h.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]any{"email": "member@acme.test", "password": postgres.DemoPassword}})
 	wantProblem(t, rec, 401, "invalid_credentials")
 	after := loginWith(t, h, "member@acme.test", "a brand new passphrase")
 	wantStatus(t, h.do(req{method: "GET", path: "/api/v1/me", cookie: after}), http.StatusOK)

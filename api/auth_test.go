@@ -8,11 +8,12 @@ import (
 
 	"appstore/api"
 	"appstore/models"
+	"appstore/models/postgres"
 )
 
 func TestLoginExchangeAndReplay(t *testing.T) {
 	h := newHarness(t)
-	rec := h.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": "Owner@Acme.test", "password": models.DemoPassword}})
+	rec := h.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": "Owner@Acme.test", "password": postgres.DemoPassword}})
 	wantStatus(t, rec, http.StatusOK)
 	var lr struct {
 		LoginToken string `json:"login_token"`
@@ -71,7 +72,7 @@ func TestLoginExchangeAndReplay(t *testing.T) {
 
 func TestSecureCookieOverHTTPS(t *testing.T) {
 	h := newHarness(t, func(c *api.Config) { c.BaseURL, _ = url.Parse("https://appstore.example") })
-	rec := h.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": "dev@acme.test", "password": models.DemoPassword}})
+	rec := h.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": "dev@acme.test", "password": postgres.DemoPassword}})
 	wantStatus(t, rec, http.StatusOK)
 	var lr struct {
 		LoginToken string `json:"login_token"`
@@ -105,7 +106,7 @@ func TestLoginFailures(t *testing.T) {
 
 func TestExpiredLoginToken(t *testing.T) {
 	h := newHarness(t)
-	rec := h.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": "owner@acme.test", "password": models.DemoPassword}})
+	rec := h.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": "owner@acme.test", "password": postgres.DemoPassword}})
 	var lr struct {
 		LoginToken string `json:"login_token"`
 	}

@@ -25,6 +25,7 @@ import (
 	"appstore/api/oidcop"
 	"appstore/examples/crm-app/crmapp"
 	"appstore/models"
+	"appstore/models/postgres"
 	"appstore/workflows"
 	wfclient "appstore/workflows/client"
 	"appstore/workflows/temporaltest"
@@ -132,7 +133,7 @@ func TestBrowserInstallOpenAppUninstall(t *testing.T) {
 
 	var provider *oidcop.Provider
 	h, origin := serveHarnessOnLoopback(t, func(t *testing.T, opts ...func(*api.Config)) *harness {
-		return newHarnessWith(t, func(store *models.Store, baseURL string, deps *api.Deps) {
+		return newHarnessWith(t, func(store *postgres.Store, baseURL string, deps *api.Deps) {
 			enc, err := models.NewEncrypter([]byte(strings.Repeat("e", 32)))
 			if err != nil {
 				t.Fatal(err)

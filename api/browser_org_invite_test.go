@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"appstore/models"
+	"appstore/models/postgres"
 )
 
 // An organization owner invites from the settings page; the invitee opens
@@ -50,7 +51,7 @@ func TestBrowserOrganizationInviteAccept(t *testing.T) {
 		waitPath("/login"),
 		chromedp.WaitVisible(`input[name=email]`),
 		chromedp.SendKeys(`input[name=email]`, "org-invitee@example.com"),
-		chromedp.SendKeys(`input[name=password]`, models.DemoPassword),
+		chromedp.SendKeys(`input[name=password]`, postgres.DemoPassword),
 		navigates(chromedp.Click(`button[type=submit]`)),
 		waitPath("/invitations/accept"),
 		chromedp.WaitVisible(`[data-testid=accept] button[type=submit]`),

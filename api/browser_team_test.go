@@ -10,12 +10,12 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"appstore/models"
+	"appstore/models/postgres"
 )
 
 // browserSignIn signs in through the login page and waits for the next page.
 func browserSignIn(origin, email, next string) []step {
-	return browserSignInWith(origin, email, models.DemoPassword, next)
+	return browserSignInWith(origin, email, postgres.DemoPassword, next)
 }
 
 // browserSignOut signs out and waits for the login page it lands on.
@@ -84,7 +84,7 @@ func TestBrowserInviteAcceptShowsOnTeamPage(t *testing.T) {
 		waitPath("/login"),
 		chromedp.WaitVisible(`input[name=email]`),
 		chromedp.SendKeys(`input[name=email]`, "browser-invitee@example.com"),
-		chromedp.SendKeys(`input[name=password]`, models.DemoPassword),
+		chromedp.SendKeys(`input[name=password]`, postgres.DemoPassword),
 		navigates(chromedp.Click(`button[type=submit]`)),
 		waitPath("/invitations/accept"),
 		chromedp.WaitVisible(`[data-testid=accept] button[type=submit]`),

@@ -17,7 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"appstore/api"
-	"appstore/models"
+	"appstore/models/postgres"
 )
 
 // chromiumPath is Debian's Chromium, installed by .ci/run.
@@ -198,7 +198,7 @@ func TestBrowserSignInAndOut(t *testing.T) {
 
 	// The right one lands on the home page listing the memberships.
 	err = chromedp.Do(ctx,
-		chromedp.SendKeys(`input[name=password]`, models.DemoPassword),
+		chromedp.SendKeys(`input[name=password]`, postgres.DemoPassword),
 		navigates(chromedp.Click(`button[type=submit]`)),
 		waitPath("/"),
 		chromedp.WaitVisible(`[data-testid=organizations]`),

@@ -18,6 +18,7 @@ import (
 	"appstore/activities"
 	"appstore/api"
 	"appstore/models"
+	"appstore/models/postgres"
 	"appstore/workflows"
 	wfclient "appstore/workflows/client"
 	"appstore/workflows/temporaltest"
@@ -77,7 +78,7 @@ func newWebhookTemporalHarness(t *testing.T, opts ...func(*api.Config)) *harness
 	}
 	_, loopback, _ := net.ParseCIDR("127.0.0.0/8")
 	allow := []*net.IPNet{loopback}
-	h := newHarnessWith(t, func(store *models.Store, baseURL string, deps *api.Deps) {
+	h := newHarnessWith(t, func(store *postgres.Store, baseURL string, deps *api.Deps) {
 		c := temporaltest.DevServer(t).Client()
 		queue := "api-webhook-test-" + uuid.NewString()
 		w := worker.New(c, queue, worker.Options{})

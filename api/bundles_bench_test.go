@@ -23,14 +23,15 @@ import (
 	"appstore/api"
 	"appstore/models"
 	"appstore/models/blob"
-	"appstore/models/dbtest"
+	"appstore/models/postgres"
+	"appstore/models/postgres/pgtest"
 )
 
 // benchEnv is the real router over a fresh seeded database, served by an
 // httptest server on loopback, with bundles in an FS blob store under dir.
 type benchEnv struct {
 	ts      *httptest.Server
-	store   *models.Store
+	store   *postgres.Store
 	token   string // dev@acme.test's session, sent as a bearer token
 	app     uuid.UUID
 	sandbox uuid.UUID
@@ -40,7 +41,7 @@ type benchEnv struct {
 func newBenchEnv(b *testing.B) *benchEnv {
 	b.Helper()
 	ctx := context.Background()
-	store := models.NewStore(dbtest.New(b))
+	store := postgres.NewStore(pgtest.New(b))
 	if _, err := store.SeedDemo(ctx); err != nil {
 		b.Fatal(err)
 	}

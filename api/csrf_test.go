@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"appstore/models"
+	"appstore/models/postgres"
 )
 
 func TestCSRFProtection(t *testing.T) {
@@ -47,7 +48,7 @@ func TestCSRFProtection(t *testing.T) {
 	}
 	t.Run("login from another site is refused", func(t *testing.T) {
 		rec := h.do(req{method: "POST", path: "/api/v1/auth/login", headers: map[string]string{"Origin": "https://evil.example"},
-			body: map[string]string{"email": "dev@acme.test", "password": models.DemoPassword}})
+			body: map[string]string{"email": "dev@acme.test", "password": postgres.DemoPassword}})
 		wantProblem(t, rec, http.StatusForbidden, "csrf_rejected")
 	})
 	t.Run("safe methods pass", func(t *testing.T) {

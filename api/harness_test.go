@@ -19,7 +19,8 @@ import (
 	"appstore/activities"
 	"appstore/api"
 	"appstore/models"
-	"appstore/models/dbtest"
+	"appstore/models/postgres"
+	"appstore/models/postgres/pgtest"
 	"appstore/workflows"
 	wfclient "appstore/workflows/client"
 	"appstore/workflows/temporaltest"
@@ -32,8 +33,8 @@ var testKey = []byte("0123456789abcdef0123456789abcdef-test-key")
 
 type harness struct {
 	t      *testing.T
-	db     *models.DB
-	store  *models.Store
+	db     *postgres.DB
+	store  *postgres.Store
 	server *api.Server
 }
 
@@ -52,7 +53,7 @@ func newTeamHarness(t *testing.T, opts ...func(*api.Config)) *harness {
 	if testing.Short() {
 		t.Skip("needs the Temporal dev server: skipped with -short")
 	}
-	return newHarnessWith(t, func(store *models.Store, baseURL string, deps *api.Deps) {
+	return newHarnessWith(t, func(store *postgres.Store, baseURL string, deps *api.Deps) {
 		c := temporaltest.DevServer(t).Client()
 		queue := "api-test-" + uuid.NewString()
 		w := worker.New(c, queue, worker.Options{})
@@ -70,10 +71,10 @@ func newTeamHarness(t *testing.T, opts ...func(*api.Config)) *harness {
 
 // newHarnessWith builds the server; withTemporal, when set, fills the
 // workflow-driving dependencies.
-func newHarnessWith(t *testing.T, withTemporal func(store *models.Store, baseURL string, deps *api.Deps), opts ...func(*api.Config)) *harness {
+func newHarnessWith(t *testing.T, withTemporal func(store *postgres.Store, baseURL string, deps *api.Deps), opts ...func(*api.Config)) *harness {
 	t.Helper()
-	db := dbtest.New(t)
-	store := models.NewStore(db)
+	db := pgtest.New(t)
+	store := postgres.NewStore(db)
 	if _, err := store.SeedDemo(context.Background()); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
@@ -154,7 +155,7 @@ func (h *harness) do(r req) *httptest.ResponseRecorder {
 // session JWT (also the cookie's value).
 func (h *harness) login(email string) string {
 	h.t.Helper()
-	rec := h.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": email, "password": models.DemoPassword}})
+	rec := h.do(req{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": email, "password": postgres.DemoPassword}})
 	wantStatus(h.t, rec, http.StatusOK)
 	var lr struct {
 		LoginToken string `json:"login_token"`

@@ -13,17 +13,17 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"appstore/api"
-	"appstore/models"
-	"appstore/models/dbtest"
+	"appstore/models/postgres"
+	"appstore/models/postgres/pgtest"
 )
 
 func TestReadinessReportsEachCheck(t *testing.T) {
-	db := dbtest.New(t)
+	db := pgtest.New(t)
 	base, _ := url.Parse(testOrigin)
 	temporalDown := errors.New("dial tcp 127.0.0.1:7233: connection refused")
 	srv, err := api.New(api.Config{BaseURL: base, JWTKey: testKey,
 		LoginRatePerIP: api.RateLimit{Count: 10, Period: time.Minute}, LoginRatePerEmail: api.RateLimit{Count: 10, Period: time.Minute}},
-		api.Deps{Store: models.NewStore(db), Checks: []api.Check{
+		api.Deps{Store: postgres.NewStore(db), Checks: []api.Check{
 			{Name: "database", Run: db.Ping},
 			{Name: "temporal", Run: func(context.Context) error { return temporalDown }},
 		}})
@@ -52,12 +52,12 @@ func TestReadinessReportsEachCheck(t *testing.T) {
 }
 
 func TestMetricsCountRequestsByRoute(t *testing.T) {
-	db := dbtest.New(t)
+	db := pgtest.New(t)
 	base, _ := url.Parse(testOrigin)
 	reg := prometheus.NewRegistry()
 	srv, err := api.New(api.Config{BaseURL: base, JWTKey: testKey,
 		LoginRatePerIP: api.RateLimit{Count: 10, Period: time.Minute}, LoginRatePerEmail: api.RateLimit{Count: 10, Period: time.Minute}},
-		api.Deps{Store: models.NewStore(db), Registry: reg})
+		api.Deps{Store: postgres.NewStore(db), Registry: reg})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"appstore/models"
+	"appstore/models/postgres"
 )
 
 // newMarketplaceHarness is a harness whose database also holds the
@@ -22,7 +23,7 @@ func newMarketplaceHarness(t *testing.T) *harness {
 }
 
 // catalogURLs point the seeded apps at the example app's default address.
-var catalogURLs = models.CatalogURLs{ExampleAppURL: "http://localhost:8090"}
+var catalogURLs = postgres.CatalogURLs{ExampleAppURL: "http://localhost:8090"}
 
 type catalogAnswer struct {
 	Items       []models.CatalogItem `json:"items"`
@@ -81,7 +82,7 @@ func TestMarketplaceAPI(t *testing.T) {
 	wantStatus(t, rec, http.StatusOK)
 	var crm models.CatalogListing
 	decode(t, rec, &crm)
-	if crm.Developer.Slug != models.CatalogAccountSlug || !crm.IsFirstParty || len(crm.Releases) != 1 || crm.CurrentVersion == nil {
+	if crm.Developer.Slug != postgres.CatalogAccountSlug || !crm.IsFirstParty || len(crm.Releases) != 1 || crm.CurrentVersion == nil {
 		t.Fatalf("crm listing %+v", crm)
 	}
 	if strings.Contains(rec.Body.String(), "whsec_") || strings.Contains(rec.Body.String(), "webhook_url") {

@@ -16,6 +16,7 @@ import (
 	"appstore/activities"
 	"appstore/api"
 	"appstore/models"
+	"appstore/models/postgres"
 	"appstore/workflows"
 	wfclient "appstore/workflows/client"
 	"appstore/workflows/contract"
@@ -35,7 +36,7 @@ func newOAuthHarness(t *testing.T, opts ...func(*api.Config)) *oauthHarness {
 		t.Skip("needs the Temporal dev server: skipped with -short")
 	}
 	c := temporaltest.DevServer(t).Client()
-	h := newHarnessWith(t, func(store *models.Store, baseURL string, deps *api.Deps) {
+	h := newHarnessWith(t, func(store *postgres.Store, baseURL string, deps *api.Deps) {
 		queue := "api-oauth-test-" + uuid.NewString()
 		w := worker.New(c, queue, worker.Options{})
 		workflows.Register(w, &activities.Activities{Store: store, Mailer: &activities.OutboxMailer{Store: store}, BaseURL: baseURL})

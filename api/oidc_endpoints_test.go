@@ -117,7 +117,7 @@ func TestOIDCRefreshAfterUninstall(t *testing.T) {
 	env.Uninstall(inst)
 	refresh.name, refresh.status, refresh.errCode = "uninstalled", 400, "invalid_grant"
 	refresh.check(t, env)
-	env.DB().Exec("UPDATE oauth_clients SET revoked_at = now(), enabled = false WHERE client_id = ?", inst.ClientID)
+	env.Store.Gorm().Exec("UPDATE oauth_clients SET revoked_at = now(), enabled = false WHERE client_id = ?", inst.ClientID)
 	refresh.name, refresh.status, refresh.errCode = "client revoked", 401, "invalid_client"
 	if resp := refresh.check(t, env); !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Basic") {
 		t.Errorf("invalid_client without WWW-Authenticate: %q", resp.Header.Get("WWW-Authenticate"))
@@ -307,7 +307,7 @@ func TestOIDCDiscoveryAdvertisesOnlyWhatWorks(t *testing.T) {
 func count(t *testing.T, env *oidctest.Env, query string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := env.DB().Raw(query, args...).Scan(&n).Error; err != nil {
+	if err := env.Store.Gorm().Raw(query, args...).Scan(&n).Error; err != nil {
 		t.Fatal(err)
 	}
 	return n

@@ -13,14 +13,14 @@ import (
 
 	"appstore/api"
 	"appstore/api/oidcop/oidctest"
-	"appstore/models"
+	"appstore/models/postgres"
 )
 
 // passwordSignIn posts the sign-in form with next and returns the new
 // session and where the browser is sent.
 func passwordSignIn(t *testing.T, env *oidctest.Env, email, next string) (session, location string) {
 	t.Helper()
-	form := url.Values{"email": {email}, "password": {models.DemoPassword}, "next": {next}}
+	form := url.Values{"email": {email}, "password": {postgres.DemoPassword}, "next": {next}}
 	req, _ := http.NewRequest(http.MethodPost, env.Issuer+"/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", env.Issuer)

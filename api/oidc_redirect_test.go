@@ -41,7 +41,7 @@ func TestOIDCProductionRefusesBadStoredRedirectURIs(t *testing.T) {
 	// the login step either.
 	inst := env.Install(env.Acme, "crm-bad-stored", "https://crm.example/", "http://crm.example/callback")
 	id := uuid.New()
-	env.DB().Create(&models.OIDCAuthRequest{ID: id, ClientID: inst.ClientID, RedirectURI: "http://crm.example/callback",
+	env.Store.Gorm().Create(&models.OIDCAuthRequest{ID: id, ClientID: inst.ClientID, RedirectURI: "http://crm.example/callback",
 		Scopes: models.StringList{"openid"}, State: "st4te", ResponseType: "code", ExpiresAt: time.Now().Add(time.Minute), CreatedAt: time.Now()})
 	resp := member.get("/oauth/login?id=" + id.String())
 	if resp.StatusCode < 400 || resp.Header.Get("Location") != "" || !strings.Contains(body(t, resp), "callback URL") {

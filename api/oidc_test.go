@@ -12,6 +12,7 @@ import (
 	"appstore/api"
 	"appstore/api/oidcop/oidctest"
 	"appstore/models"
+	"appstore/models/postgres"
 )
 
 const callback = "http://127.0.0.1:9/callback"
@@ -51,7 +52,7 @@ func TestOIDCDiscoveryAndKeys(t *testing.T) {
 		t.Fatal("the JWKS publishes a private key")
 	}
 	var key models.OIDCSigningKey
-	if err := env.DB().Take(&key).Error; err != nil {
+	if err := env.Store.Gorm().Take(&key).Error; err != nil {
 		t.Fatal(err)
 	}
 	if _, err := x509.ParsePKCS1PrivateKey(key.PrivateKeyCiphertext); err == nil || len(key.PrivateKeyCiphertext) < 1000 {
@@ -138,7 +139,7 @@ func TestOIDCSignInFirst(t *testing.T) {
 	if html := body(t, page); !strings.Contains(html, `name="next" value="/oauth/authorize?`) {
 		t.Fatalf("login page does not carry next %q", path)
 	}
-	form := url.Values{"email": {"member@acme.test"}, "password": {models.DemoPassword}, "next": {path}}
+	form := url.Values{"email": {"member@acme.test"}, "password": {postgres.DemoPassword}, "next": {path}}
 	req, _ := http.NewRequest(http.MethodPost, env.Issuer+"/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", env.Issuer)
@@ -176,7 +177,7 @@ func TestOIDCMemberWithoutAccessGetsNoCode(t *testing.T) {
 		}
 	}
 	var done int
-	env.DB().Raw("SELECT count(*) FROM oidc_auth_requests WHERE done").Scan(&done)
+	env.Store.Gorm().Raw("SELECT count(*) FROM oidc_auth_requests WHERE done").Scan(&done)
 	if done != 0 {
 		t.Fatalf("%d requests completed", done)
 	}

@@ -23,7 +23,7 @@ func TestOIDCAppClientSecretsWithGrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := env.DB().Exec(`UPDATE oauth_clients SET redirect_uris = ? WHERE client_id = ?`, `["`+callback+`"]`, clientID).Error; err != nil {
+	if err := env.Store.Gorm().Exec(`UPDATE oauth_clients SET redirect_uris = ? WHERE client_id = ?`, `["`+callback+`"]`, clientID).Error; err != nil {
 		t.Fatal(err)
 	}
 	second, _, err := env.Store.RotateClientSecret(ctx, inst.AppID, time.Hour)
@@ -48,7 +48,7 @@ func TestOIDCAppClientSecretsWithGrace(t *testing.T) {
 	if tr := exchange(first, true); tr.status != 200 {
 		t.Fatalf("previous secret within grace (post): %+v", tr)
 	}
-	env.DB().Exec(`UPDATE oauth_clients SET previous_expires_at = now() - interval '1 second' WHERE client_id = ?`, clientID)
+	env.Store.Gorm().Exec(`UPDATE oauth_clients SET previous_expires_at = now() - interval '1 second' WHERE client_id = ?`, clientID)
 	if tr := exchange(first, false); tr.status == 200 {
 		t.Fatalf("previous secret after grace: %+v", tr)
 	}
@@ -64,7 +64,7 @@ func TestOIDCAppClientSecretsWithGrace(t *testing.T) {
 		t.Fatalf("outsider on the app client: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	// A revoked client cannot authenticate at all.
-	env.DB().Exec(`UPDATE oauth_clients SET revoked_at = now() WHERE client_id = ?`, inst.ClientID)
+	env.Store.Gorm().Exec(`UPDATE oauth_clients SET revoked_at = now() WHERE client_id = ?`, inst.ClientID)
 	if tr := token(t, env, inst.ClientID, inst.ClientSecret, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"x"}}); tr.status == 200 {
 		t.Fatalf("revoked client: %+v", tr)
 	}
@@ -142,11 +142,11 @@ func TestOIDCRevokedTokensStopWorking(t *testing.T) {
 		t.Fatalf("owner's userinfo: %d %v", status, info)
 	}
 	// A disabled client's tokens stop working while it is disabled.
-	env.DB().Exec("UPDATE oauth_clients SET enabled = false WHERE client_id = ?", inst.ClientID)
+	env.Store.Gorm().Exec("UPDATE oauth_clients SET enabled = false WHERE client_id = ?", inst.ClientID)
 	if status, _ := userinfo(t, env, owner.AccessToken); status == 200 {
 		t.Fatal("userinfo works for a disabled client's token")
 	}
-	env.DB().Exec("UPDATE oauth_clients SET enabled = true WHERE client_id = ?", inst.ClientID)
+	env.Store.Gorm().Exec("UPDATE oauth_clients SET enabled = true WHERE client_id = ?", inst.ClientID)
 	if status, _ := userinfo(t, env, owner.AccessToken); status != 200 {
 		t.Fatalf("userinfo after re-enabling: %d", status)
 	}
@@ -155,7 +155,7 @@ func TestOIDCRevokedTokensStopWorking(t *testing.T) {
 	if status, _ := userinfo(t, env, owner.AccessToken); status == 200 {
 		t.Fatal("userinfo works after uninstall")
 	}
-	env.DB().Exec("UPDATE oidc_tokens SET revoked_at = NULL") // even without the revocation
+	env.Store.Gorm().Exec("UPDATE oidc_tokens SET revoked_at = NULL") // even without the revocation
 	if status, _ := userinfo(t, env, owner.AccessToken); status == 200 {
 		t.Fatal("a token of an uninstalled installation works")
 	}
@@ -217,7 +217,7 @@ func TestOIDCKeyRotation(t *testing.T) {
 	member := &browser{t: t, env: env, session: env.Session(env.Member)}
 	old := signIn(t, env, inst, member, "openid email")
 	oldKid := kidOf(t, old.IDToken)
-	env.DB().Exec("UPDATE oidc_signing_keys SET created_at = now() - interval '25 hours'")
+	env.Store.Gorm().Exec("UPDATE oidc_signing_keys SET created_at = now() - interval '25 hours'")
 	fresh := signIn(t, env, inst, member, "openid email")
 	if newKid := kidOf(t, fresh.IDToken); newKid == oldKid {
 		t.Fatal("the key was not rotated")
@@ -228,11 +228,11 @@ func TestOIDCKeyRotation(t *testing.T) {
 	verifyIDToken(t, env, inst.ClientID, old.IDToken) // the retired kid still verifies
 	verifyIDToken(t, env, inst.ClientID, fresh.IDToken)
 	var expires time.Time
-	env.DB().Raw("SELECT expires_at FROM oidc_signing_keys WHERE id = ?", oldKid).Scan(&expires)
+	env.Store.Gorm().Raw("SELECT expires_at FROM oidc_signing_keys WHERE id = ?", oldKid).Scan(&expires)
 	if d := time.Until(expires); d < time.Hour || d > 2*time.Hour {
 		t.Fatalf("retired key leaves the JWKS in %s, want just over the ID token lifetime", d)
 	}
-	env.DB().Exec("UPDATE oidc_signing_keys SET expires_at = now() - interval '1 second' WHERE id = ?", oldKid)
+	env.Store.Gorm().Exec("UPDATE oidc_signing_keys SET expires_at = now() - interval '1 second' WHERE id = ?", oldKid)
 	if kids := jwksKids(t, env); len(kids) != 1 || kids[oldKid] {
 		t.Fatalf("jwks after expiry: %v", kids)
 	}

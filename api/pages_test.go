@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"appstore/api"
-	"appstore/models"
+	"appstore/models/postgres"
 )
 
 func postForm(h *harness, path string, form url.Values, cookie string) *httptest.ResponseRecorder {
@@ -43,7 +43,7 @@ func TestPagesSignInHomeSignOut(t *testing.T) {
 		t.Fatalf("failed sign-in page: %s", rec.Body.String())
 	}
 
-	rec = postForm(h, "/login", url.Values{"email": {"member@acme.test"}, "password": {models.DemoPassword}, "next": {"//evil.example/"}}, "")
+	rec = postForm(h, "/login", url.Values{"email": {"member@acme.test"}, "password": {postgres.DemoPassword}, "next": {"//evil.example/"}}, "")
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/" {
 		t.Fatalf("sign-in must redirect home (never off-site): %d %q", rec.Code, rec.Header().Get("Location"))
 	}
@@ -80,7 +80,7 @@ func TestPagesSignInHomeSignOut(t *testing.T) {
 
 func TestPagesRejectCrossSiteForms(t *testing.T) {
 	h := newHarness(t)
-	r := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"email": {"member@acme.test"}, "password": {models.DemoPassword}}.Encode()))
+	r := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"email": {"member@acme.test"}, "password": {postgres.DemoPassword}}.Encode()))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	r.Header.Set("Origin", "https://evil.example")
 	rec := httptest.NewRecorder()

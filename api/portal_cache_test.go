@@ -15,11 +15,11 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 
 	"appstore/api"
 	"appstore/models"
-	"appstore/models/dbtest"
+	"appstore/models/postgres"
+	"appstore/models/postgres/pgtest"
 )
 
 // portalLoader is a fake load function: it counts loads per user, names each
@@ -102,8 +102,8 @@ func mustPortal(t *testing.T, c *api.PortalCache, id uuid.UUID) *models.PortalSt
 
 func TestPortalCacheHitQueriesNothing(t *testing.T) {
 	ctx := context.Background()
-	db := dbtest.New(t)
-	store := models.NewStore(db)
+	db := pgtest.New(t)
+	store := postgres.NewStore(db)
 	u, err := store.CreateUser(ctx, models.NewUser{Email: "hit@example.test", Name: "Hit", Password: "correct horse"})
 	if err != nil {
 		t.Fatal(err)
@@ -111,18 +111,7 @@ func TestPortalCacheHitQueriesNothing(t *testing.T) {
 	if _, err := store.CreateDeveloperAccount(ctx, "hit-tools", "Hit Tools", u.ID); err != nil {
 		t.Fatal(err)
 	}
-	var queries atomic.Int64
-	count := func(*gorm.DB) { queries.Add(1) }
-	cb := db.Gorm.Callback()
-	for _, err := range []error{
-		cb.Query().Before("gorm:query").Register("portal_test:count_query", count),
-		cb.Row().Before("gorm:row").Register("portal_test:count_row", count),
-		cb.Raw().Before("gorm:raw").Register("portal_test:count_raw", count),
-	} {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	queries := pgtest.CountQueries(t, db)
 
 	cache := api.NewPortalCache(store.PortalState, 100)
 	first := mustPortal(t, cache, u.ID)
@@ -288,7 +277,7 @@ func goPortalListener(t *testing.T, url string, cache *api.PortalCache) *portalL
 	done := make(chan error, 1)
 	log := slog.New(slog.NewTextHandler(t.Output(), nil))
 	go func() {
-		done <- models.ListenPortalChanges(ctx, url, log,
+		done <- postgres.ListenPortalChanges(ctx, url, log,
 			func(id uuid.UUID) {
 				if cache != nil {
 					cache.Invalidate(id)
@@ -316,7 +305,7 @@ func goPortalListener(t *testing.T, url string, cache *api.PortalCache) *portalL
 	return pl
 }
 
-func notifyPortal(t *testing.T, db *models.DB, id uuid.UUID) {
+func notifyPortal(t *testing.T, db *postgres.DB, id uuid.UUID) {
 	t.Helper()
 	if err := db.Gorm.Exec("SELECT pg_notify(?, ?)", models.PortalChannel, id.String()).Error; err != nil {
 		t.Fatalf("pg_notify: %v", err)
@@ -326,8 +315,8 @@ func notifyPortal(t *testing.T, db *models.DB, id uuid.UUID) {
 // Two caches with their own listeners stand for two `appstore serve`
 // processes; a notification from a third connection reaches both.
 func TestPortalInvalidationAcrossProcesses(t *testing.T) {
-	url := dbtest.NewURL(t)
-	db, err := models.Open(context.Background(), url)
+	url := pgtest.NewURL(t)
+	db, err := postgres.Open(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,8 +347,8 @@ func TestPortalInvalidationAcrossProcesses(t *testing.T) {
 }
 
 func TestPortalListenerReconnects(t *testing.T) {
-	url := dbtest.NewURL(t)
-	db, err := models.Open(context.Background(), url)
+	url := pgtest.NewURL(t)
+	db, err := postgres.Open(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -368,7 +357,7 @@ func TestPortalListenerReconnects(t *testing.T) {
 
 	var terminated int
 	err = db.Gorm.Raw(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-		WHERE application_name = ? AND datname = current_database()`, models.PortalListenerApplicationName).Scan(&terminated).Error
+		WHERE application_name = ? AND datname = current_database()`, postgres.PortalListenerApplicationName).Scan(&terminated).Error
 	if err != nil || terminated != 1 {
 		t.Fatalf("terminated %d listener backends (err %v), want 1", terminated, err)
 	}
@@ -385,14 +374,14 @@ func TestPortalListenerReconnects(t *testing.T) {
 // retrying, and listens once it can.
 func TestPortalListenerRetriesUntilReachable(t *testing.T) {
 	ctx := context.Background()
-	admin, err := sql.Open("pgx", dbtest.AdminURL())
+	admin, err := sql.Open("pgx", pgtest.AdminURL())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { admin.Close() })
 	name := fmt.Sprintf("appstore_portal_later_%d_%d", os.Getpid(), time.Now().UnixNano())
 	t.Cleanup(func() { admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") })
-	u, err := neturl.Parse(dbtest.AdminURL())
+	u, err := neturl.Parse(pgtest.AdminURL())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,7 +393,7 @@ func TestPortalListenerRetriesUntilReachable(t *testing.T) {
 	}
 	portalEventually(t, "the listener to connect", func() bool { return pl.resets.Load() >= 1 })
 
-	db, err := models.Open(ctx, u.String())
+	db, err := postgres.Open(ctx, u.String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,13 +409,13 @@ func TestPortalListenerRetriesUntilReachable(t *testing.T) {
 // through the listener: every member's entry is dropped, nobody else's.
 func TestPortalMembershipChangesInvalidate(t *testing.T) {
 	ctx := context.Background()
-	url := dbtest.NewURL(t)
-	db, err := models.Open(ctx, url)
+	url := pgtest.NewURL(t)
+	db, err := postgres.Open(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	store := models.NewStore(db)
+	store := postgres.NewStore(db)
 	newUser := func(email string) *models.User {
 		u, err := store.CreateUser(ctx, models.NewUser{Email: email, Name: email, Password: "correct horse"})
 		if err != nil {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"appstore/api"
-	"appstore/models"
+	"appstore/models/postgres"
 )
 
 func TestLoginRateLimitPerEmail(t *testing.T) {
@@ -23,7 +23,7 @@ func TestLoginRateLimitPerEmail(t *testing.T) {
 	}
 	// Even with the right password, and spelled differently, the email is locked.
 	rec := h.do(req{method: "POST", path: "/api/v1/auth/login",
-		body: map[string]string{"email": "OWNER@acme.test", "password": models.DemoPassword}})
+		body: map[string]string{"email": "OWNER@acme.test", "password": postgres.DemoPassword}})
 	wantProblem(t, rec, http.StatusTooManyRequests, "too_many_attempts")
 	if ra, err := strconv.Atoi(rec.Header().Get("Retry-After")); err != nil || ra < 1 || ra > 60 {
 		t.Fatalf("Retry-After = %q", rec.Header().Get("Retry-After"))

@@ -10,11 +10,11 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 
 	"appstore/api"
 	"appstore/models"
-	"appstore/models/dbtest"
+	"appstore/models/postgres"
+	"appstore/models/postgres/pgtest"
 )
 
 // newGenerationsHarness serves a fresh, seeded database whose server shares
@@ -23,13 +23,13 @@ import (
 func newGenerationsHarness(t *testing.T) (*harness, *api.SessionGenerations, string) {
 	t.Helper()
 	ctx := context.Background()
-	dbURL := dbtest.NewURL(t)
-	db, err := models.Open(ctx, dbURL)
+	dbURL := pgtest.NewURL(t)
+	db, err := postgres.Open(ctx, dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	store := models.NewStore(db)
+	store := postgres.NewStore(db)
 	if _, err := store.SeedDemo(ctx); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
@@ -62,7 +62,7 @@ func startGenerationListener(t *testing.T, dbURL string, gens *api.SessionGenera
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- models.Listen(ctx, dbURL, log,
+		done <- postgres.Listen(ctx, dbURL, log,
 			map[string]func(string){models.SessionGenerationChannel: models.OnSessionGeneration(log, gens.Set)},
 			func() {
 				if err := gens.Reload(ctx); err != nil {
@@ -88,7 +88,7 @@ func startGenerationListener(t *testing.T, dbURL string, gens *api.SessionGenera
 
 // resetPassword resets email's password through the store, as the reset
 // link would, and returns the user.
-func resetPassword(t *testing.T, store *models.Store, email, password string) *models.User {
+func resetPassword(t *testing.T, store *postgres.Store, email, password string) *models.User {
 	t.Helper()
 	ctx := context.Background()
 	id, err := store.RequestPasswordReset(ctx, email)
@@ -107,28 +107,6 @@ func resetPassword(t *testing.T, store *models.Store, email, password string) *m
 		t.Fatalf("ResetPassword: %v", err)
 	}
 	return u
-}
-
-// countQueries counts every statement GORM sends to db from now on.
-func countQueries(t *testing.T, db *gorm.DB) *atomic.Int64 {
-	t.Helper()
-	var n atomic.Int64
-	count := func(*gorm.DB) { n.Add(1) }
-	cb := db.Callback()
-	name := "generations_test:count"
-	for _, err := range []error{
-		cb.Query().Before("gorm:query").Register(name, count),
-		cb.Row().Before("gorm:row").Register(name, count),
-		cb.Raw().Before("gorm:raw").Register(name, count),
-		cb.Create().Before("gorm:create").Register(name, count),
-		cb.Update().Before("gorm:update").Register(name, count),
-		cb.Delete().Before("gorm:delete").Register(name, count),
-	} {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return &n
 }
 
 // A password reset ends every session issued before it, as cookie and as
@@ -200,7 +178,7 @@ func TestAuthenticatedRequestQueriesNothing(t *testing.T) {
 	fresh := loginWith(t, h, "member@acme.test", "a brand new passphrase")
 	other := h.login("owner@acme.test")
 
-	queries := countQueries(t, h.db.Gorm)
+	queries := pgtest.CountQueries(t, h.db)
 	wantStatus(t, h.do(req{method: "GET", path: "/api/v1/me", cookie: other}), http.StatusOK)
 	if queries.Load() == 0 {
 		t.Fatal("GET /me ran no query; is the counter wired?")
@@ -231,13 +209,13 @@ func TestAuthenticatedRequestQueriesNothing(t *testing.T) {
 // listener that reconnects reloads what it may have missed.
 func TestSessionGenerationsAcrossProcesses(t *testing.T) {
 	ctx := context.Background()
-	dbURL := dbtest.NewURL(t)
-	db, err := models.Open(ctx, dbURL)
+	dbURL := pgtest.NewURL(t)
+	db, err := postgres.Open(ctx, dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	store := models.NewStore(db)
+	store := postgres.NewStore(db)
 
 	// Reset before the processes start: the first LISTEN loads it.
 	early, err := store.CreateUser(ctx, models.NewUser{Email: "early@example.test", Name: "Early", Password: "correct horse"})
@@ -285,7 +263,7 @@ func TestSessionGenerationsAcrossProcesses(t *testing.T) {
 	}
 	var terminated int
 	if err := db.Gorm.Raw(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-		WHERE application_name = ? AND datname = current_database()`, models.ListenerApplicationName).Scan(&terminated).Error; err != nil || terminated != 2 {
+		WHERE application_name = ? AND datname = current_database()`, postgres.ListenerApplicationName).Scan(&terminated).Error; err != nil || terminated != 2 {
 		t.Fatalf("terminated %d listener backends (err %v), want 2", terminated, err)
 	}
 	if err := db.Gorm.Exec(`UPDATE users SET session_generation = 5 WHERE id = ?`, missed.ID).Error; err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/models/postgres"
 )
 
 // team is the seeded acme-labs account plus a second account whose admin
@@ -47,7 +48,7 @@ func userID(t *testing.T, h *harness, email string) uuid.UUID {
 // newUser creates a verified user with the demo password.
 func newUser(t *testing.T, h *harness, email string) uuid.UUID {
 	t.Helper()
-	u, err := h.store.CreateUser(context.Background(), models.NewUser{Email: email, Password: models.DemoPassword, Verified: true})
+	u, err := h.store.CreateUser(context.Background(), models.NewUser{Email: email, Password: postgres.DemoPassword, Verified: true})
 	if err != nil {
 		t.Fatal(err)
 	}

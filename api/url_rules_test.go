@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"appstore/api"
-	"appstore/models"
+	"appstore/models/postgres"
 )
 
 // eventCount is the number of event_logs rows: every change the API makes
@@ -111,7 +111,7 @@ func TestSignInNextStaysOnSite(t *testing.T) {
 		if rec.Code != http.StatusSeeOther && rec.Code != http.StatusUnprocessableEntity {
 			t.Errorf("GET /login?next=%q: %d", next, rec.Code)
 		}
-		rec = postForm(h, "/login", url.Values{"email": {"member@acme.test"}, "password": {models.DemoPassword}, "next": {next}}, "")
+		rec = postForm(h, "/login", url.Values{"email": {"member@acme.test"}, "password": {postgres.DemoPassword}, "next": {next}}, "")
 		if rec.Code == http.StatusSeeOther && rec.Header().Get("Location") != "/" {
 			t.Errorf("POST /login next=%q: Location %q, want /", next, rec.Header().Get("Location"))
 		}

@@ -13,6 +13,7 @@ import (
 
 	"appstore/api"
 	"appstore/models"
+	"appstore/models/postgres"
 )
 
 // startedDeliveries records the deliveries handlers start, standing in for
@@ -39,7 +40,7 @@ func (s *startedDeliveries) Start(_ context.Context, ids []uuid.UUID) error {
 func newWebhookHarness(t *testing.T, opts ...func(*api.Config)) (*harness, *team, *startedDeliveries) {
 	t.Helper()
 	started := &startedDeliveries{}
-	h := newHarnessWith(t, func(_ *models.Store, _ string, deps *api.Deps) { deps.WebhookDeliveries = started }, opts...)
+	h := newHarnessWith(t, func(_ *postgres.Store, _ string, deps *api.Deps) { deps.WebhookDeliveries = started }, opts...)
 	withEncryption(t, h)
 	return h, newTeam(t, h), started
 }

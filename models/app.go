@@ -91,3 +91,38 @@ const (
 
 // StringList is a jsonb array of strings. A nil list is stored and served as [].
 type StringList = JSONList[string]
+
+// ErrAppNotFound is the answer for an app that does not exist or that the
+// caller may not see.
+var ErrAppNotFound = &Error{Kind: KindNotFound, Code: "app_not_found", Message: "No such app."}
+
+// ChangedListingFields names the listing fields that differ between a and b.
+func ChangedListingFields(a, b *App) []string {
+	var out []string
+	eq := func(field string, same bool) {
+		if !same {
+			out = append(out, field)
+		}
+	}
+	eqPrice := func(x, y *string) bool { return (x == nil && y == nil) || (x != nil && y != nil && *x == *y) }
+	eq("title", a.Title == b.Title)
+	eq("description", a.Description == b.Description)
+	eq("category", a.Category == b.Category)
+	eq("avatar_url", a.AvatarURL == b.AvatarURL)
+	eq("screenshot_urls", slices.Equal(a.ScreenshotURLs, b.ScreenshotURLs))
+	eq("website_url", a.WebsiteURL == b.WebsiteURL)
+	eq("docs_url", a.DocsURL == b.DocsURL)
+	eq("contact_url", a.ContactURL == b.ContactURL)
+	eq("support_url", a.SupportURL == b.SupportURL)
+	eq("terms_url", a.TermsURL == b.TermsURL)
+	eq("overview", a.Overview == b.Overview)
+	eq("content_how_it_works", a.ContentHowItWorks == b.ContentHowItWorks)
+	eq("content_configure", a.ContentConfigure == b.ContentConfigure)
+	eq("app_url", a.AppURL == b.AppURL)
+	eq("callback_url", a.CallbackURL == b.CallbackURL)
+	eq("is_free", a.IsFree == b.IsFree)
+	eq("monthly_price", eqPrice(a.MonthlyPrice, b.MonthlyPrice))
+	eq("features", slices.Equal(a.Features, b.Features))
+	eq("required_scopes", slices.Equal(a.RequiredScopes, b.RequiredScopes))
+	return out
+}

@@ -43,10 +43,10 @@ type AppListingUpdate struct {
 	RequiredScopes    *[]string `json:"required_scopes"`
 }
 
-// appURLProblem says what is wrong with raw as a listing URL (an absolute
+// AppURLProblem says what is wrong with raw as a listing URL (an absolute
 // http or https URL with a host, no credentials, at most MaxAppURLLen),
 // or "" when nothing is.
-func appURLProblem(raw string) string {
+func AppURLProblem(raw string) string {
 	if len(raw) > MaxAppURLLen {
 		return fmt.Sprintf("must be at most %d characters", MaxAppURLLen)
 	}
@@ -75,9 +75,9 @@ func callbackURLProblem(raw string, production bool) string {
 
 var monthlyPrice = regexp.MustCompile(`^[0-9]{1,7}(\.[0-9]{1,2})?$`)
 
-// apply copies the fields of in that are set onto app, trimmed. It does not
+// Apply copies the fields of in that are set onto app, trimmed. It does not
 // validate: the publication checks preview uses it on drafts.
-func (in AppListingUpdate) apply(app *App) {
+func (in AppListingUpdate) Apply(app *App) {
 	str := func(dst *string, src *string) {
 		if src != nil {
 			*dst = strings.TrimSpace(*src)
@@ -124,10 +124,10 @@ func (in AppListingUpdate) apply(app *App) {
 	}
 }
 
-// listingProblems checks app, a listing after apply, field by field: the
+// ListingProblems checks app, a listing after apply, field by field: the
 // rules every saved listing keeps, drafts included. Publication needs more
 // (PublishChecks); this only refuses what is wrong, not what is missing.
-func listingProblems(app *App, rules URLRules) []FieldError {
+func ListingProblems(app *App, rules URLRules) []FieldError {
 	var errs []FieldError
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
@@ -152,7 +152,7 @@ func listingProblems(app *App, rules URLRules) []FieldError {
 		{"app_url", app.AppURL},
 	} {
 		if u.value != "" {
-			if p := appURLProblem(u.value); p != "" {
+			if p := AppURLProblem(u.value); p != "" {
 				bad(u.field, "%s", p)
 			}
 		}
@@ -164,7 +164,7 @@ func listingProblems(app *App, rules URLRules) []FieldError {
 		bad("screenshot_urls", "at most %d screenshots", MaxAppScreenshots)
 	}
 	for i, s := range app.ScreenshotURLs {
-		if p := appURLProblem(s); p != "" {
+		if p := AppURLProblem(s); p != "" {
 			bad(fmt.Sprintf("screenshot_urls[%d]", i), "%s", p)
 		}
 	}

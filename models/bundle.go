@@ -4,9 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
-	"hash"
-	"io"
 	"strings"
 
 	"github.com/google/uuid"
@@ -41,14 +38,9 @@ const (
 	MaxBundleLimit     = 200
 )
 
-// bundleKey is where a bundle's bytes live in the blob store.
-func bundleKey(appID uuid.UUID, typ BundleType, sha string) string {
-	return appID.String() + "/" + string(typ) + "/" + sha
-}
-
-// validBundleType returns an invalid error ("invalid_bundle_type") unless
+// ValidBundleType returns an invalid error ("invalid_bundle_type") unless
 // typ is client or server.
-func validBundleType(typ BundleType, field string) error {
+func ValidBundleType(typ BundleType, field string) error {
 	if typ != BundleClient && typ != BundleServer {
 		return Invalid("invalid_bundle_type", "A bundle's type is client or server.",
 			FieldError{Field: field, Message: "must be client or server"})
@@ -56,9 +48,9 @@ func validBundleType(typ BundleType, field string) error {
 	return nil
 }
 
-// normalizeSHA256 lowercases sha and returns an invalid error
+// NormalizeSHA256 lowercases sha and returns an invalid error
 // ("invalid_sha256") unless it is 64 hex digits.
-func normalizeSHA256(sha, field string) (string, error) {
+func NormalizeSHA256(sha, field string) (string, error) {
 	sha = strings.ToLower(strings.TrimSpace(sha))
 	if len(sha) != sha256.Size*2 {
 		return "", Invalid("invalid_sha256", "A SHA-256 is 64 hexadecimal digits.",
@@ -71,64 +63,27 @@ func normalizeSHA256(sha, field string) (string, error) {
 	return sha, nil
 }
 
-func errBundleTooLarge(maxBytes int64) *Error {
+// ErrBundleTooLarge is the answer for a bundle larger than maxBytes.
+func ErrBundleTooLarge(maxBytes int64) *Error {
 	return Errorf(KindTooLarge, "bundle_too_large", "A bundle may be at most %d bytes (MAX_BUNDLE_BYTES); nothing was stored.", maxBytes)
 }
 
-func errBundleSizeMismatch(declared int64, got string) *Error {
+// ErrBundleSizeMismatch is the answer for a bundle whose bytes are not the
+// size it was declared with; got says what arrived.
+func ErrBundleSizeMismatch(declared int64, got string) *Error {
 	return Errorf(KindMalformed, "bundle_size_mismatch", "The bundle was declared as %d bytes but %s; nothing was stored.", declared, got)
 }
 
-func errQuotaExceeded(used, size, quota int64) *Error {
+// ErrQuotaExceeded is the answer for a bundle of size that would take the
+// app's stored bytes from used past quota.
+func ErrQuotaExceeded(used, size, quota int64) *Error {
 	return Errorf(KindTooLarge, "storage_quota_exceeded",
 		"This developer account has used %d of its %d bytes of bundle storage; a bundle of %d bytes does not fit. Nothing was stored.",
 		used, quota, size)
 }
 
-// verifyingReader passes a bundle's bytes through while hashing and
-// counting them. It refuses the stream — with an error instead of io.EOF,
-// so the blob store discards what it wrote — as soon as it is longer than
-// declared or than the limit, and at the end when the size or the hash is
-// not the declared one.
-type verifyingReader struct {
-	r        io.Reader
-	h        hash.Hash
-	n        int64
-	declared int64
-	max      int64 // 0: no limit besides declared
-	sha      string
-}
-
-func newVerifyingReader(r io.Reader, sha string, declared, maxBytes int64) *verifyingReader {
-	h := sha256.New()
-	// The tee hashes every byte the blob store reads, as it reads it.
-	return &verifyingReader{r: io.TeeReader(r, h), h: h, declared: declared, max: maxBytes, sha: sha}
-}
-
-func (v *verifyingReader) Read(p []byte) (int, error) {
-	n, err := v.r.Read(p)
-	v.n += int64(n)
-	switch {
-	case v.max > 0 && v.n > v.max:
-		return n, errBundleTooLarge(v.max)
-	case v.n > v.declared:
-		return n, errBundleSizeMismatch(v.declared, "more bytes were sent")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		// net/http's body ends early this way when the client sent less
-		// than its Content-Length.
-		return n, errBundleSizeMismatch(v.declared, fmt.Sprintf("the body ended after %d", v.n))
-	case err == io.EOF:
-		if v.n != v.declared {
-			return n, errBundleSizeMismatch(v.declared, fmt.Sprintf("%d were sent", v.n))
-		}
-		if got := hex.EncodeToString(v.h.Sum(nil)); got != v.sha {
-			return n, Errorf(KindMalformed, "bundle_hash_mismatch",
-				"The bytes sent have SHA-256 %s, not the declared %s; nothing was stored.", got, v.sha)
-		}
-	case err != nil:
-		// The sender went away or the body is broken: not our failure.
-		return n, &Error{Kind: KindMalformed, Code: "bundle_read_failed",
-			Message: "The upload was interrupted before the whole bundle arrived; nothing was stored.", Err: err}
-	}
-	return n, err
-}
+// ErrNoBlobs is what methods that need bundle bytes return when the store
+// has no blob store: a wiring mistake, so an internal error.
+var ErrNoBlobs = &Error{Kind: KindInternal, Code: "blob_store_not_configured",
+	Message: "Bundles cannot be stored: no blob store is configured.",
+	Err:     errors.New("store: no blob store set (call Store.SetBlobs)")}

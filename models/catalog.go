@@ -15,9 +15,9 @@ const (
 	DefaultCatalogLimit = 24
 	MaxCatalogLimit     = 100
 	MaxCatalogQueryLen  = 200 // characters of a search query
-	// maxDevelopmentItems bounds the development section: it lists the apps
+	// MaxDevelopmentItems bounds the development section: it lists the apps
 	// deployed to the viewer's own organizations, a handful in practice.
-	maxDevelopmentItems = 50
+	MaxDevelopmentItems = 50
 )
 
 // CatalogFilter selects marketplace apps. Query is web-search syntax
@@ -101,20 +101,20 @@ type CatalogListing struct {
 	DevelopmentOrganizations []uuid.UUID `json:"development_organizations"`
 }
 
-// catalogCursor is a keyset position. With a query it is the (rank, id) of
+// CatalogCursor is a keyset position. With a query it is the (rank, id) of
 // the last item served, else its (created_at, id); the kind is encoded so a
 // cursor from a search is refused without one and vice versa.
-type catalogCursor struct {
+type CatalogCursor struct {
 	Ranked    bool
 	Rank      float32
 	CreatedAt time.Time
 	ID        uuid.UUID
 }
 
-// encode renders the cursor opaque and URL-safe. The rank is written with
+// Encode renders the cursor opaque and URL-safe. The rank is written with
 // the fewest digits that read back as the same float32, so the database's
 // real compares equal to the one it served.
-func (c catalogCursor) encode() string {
+func (c CatalogCursor) Encode() string {
 	var raw string
 	if c.Ranked {
 		raw = "r|" + strconv.FormatFloat(float64(c.Rank), 'g', -1, 32) + "|" + c.ID.String()
@@ -127,41 +127,42 @@ func (c catalogCursor) encode() string {
 var errBadCatalogCursor = Invalid("invalid_cursor", "The cursor is not valid; start again without one.",
 	FieldError{Field: "cursor", Message: "not a cursor this server issued for this search"})
 
-// decodeCatalogCursor parses s, which must be of the kind ranked says.
-func decodeCatalogCursor(s string, ranked bool) (catalogCursor, error) {
+// DecodeCatalogCursor parses s, which must be of the kind ranked says; any
+// other string is an invalid error ("invalid_cursor").
+func DecodeCatalogCursor(s string, ranked bool) (CatalogCursor, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
-		return catalogCursor{}, errBadCatalogCursor
+		return CatalogCursor{}, errBadCatalogCursor
 	}
 	parts := strings.Split(string(raw), "|")
 	if len(parts) != 3 {
-		return catalogCursor{}, errBadCatalogCursor
+		return CatalogCursor{}, errBadCatalogCursor
 	}
 	id, err := uuid.Parse(parts[2])
 	if err != nil {
-		return catalogCursor{}, errBadCatalogCursor
+		return CatalogCursor{}, errBadCatalogCursor
 	}
-	c := catalogCursor{Ranked: ranked, ID: id}
+	c := CatalogCursor{Ranked: ranked, ID: id}
 	switch {
 	case ranked && parts[0] == "r":
 		r, err := strconv.ParseFloat(parts[1], 32)
 		if err != nil {
-			return catalogCursor{}, errBadCatalogCursor
+			return CatalogCursor{}, errBadCatalogCursor
 		}
 		c.Rank = float32(r)
 	case !ranked && parts[0] == "t":
 		if c.CreatedAt, err = time.Parse(time.RFC3339Nano, parts[1]); err != nil {
-			return catalogCursor{}, errBadCatalogCursor
+			return CatalogCursor{}, errBadCatalogCursor
 		}
 	default:
-		return catalogCursor{}, errBadCatalogCursor
+		return CatalogCursor{}, errBadCatalogCursor
 	}
 	return c, nil
 }
 
-// normalize trims the filter and checks it: query length, category, limit
+// Normalize trims the filter and checks it: query length, category, limit
 // (0 means DefaultCatalogLimit, larger than MaxCatalogLimit is cut down).
-func (f CatalogFilter) normalize() (CatalogFilter, error) {
+func (f CatalogFilter) Normalize() (CatalogFilter, error) {
 	f.Query = strings.TrimSpace(f.Query)
 	f.Category = strings.TrimSpace(f.Category)
 	var errs []FieldError

@@ -2,6 +2,7 @@ package models
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -124,8 +125,31 @@ func (d *ConnectionDefinition) PublishInfo() PublishConnection {
 	return info
 }
 
-// clientSecretPurpose binds a stored client secret to its column and row,
-// so a ciphertext copied elsewhere does not decrypt.
-func clientSecretPurpose(id uuid.UUID) string {
-	return "connection_definitions.client_secret:" + id.String()
+// Errors of connection definitions and their values.
+var (
+	ErrConnectionNotFound = &Error{Kind: KindNotFound, Code: "connection_not_found", Message: "No such connection."}
+	ErrNoClientSecret     = &Error{Kind: KindNotFound, Code: "client_secret_not_set", Message: "This connection has no client secret."}
+)
+
+// ConnectionChanges names the settings that differ between old and upd.
+func ConnectionChanges(old, upd *ConnectionDefinition) []string {
+	var changed []string
+	add := func(name string, differs bool) {
+		if differs {
+			changed = append(changed, name)
+		}
+	}
+	add("display_name", old.DisplayName != upd.DisplayName)
+	add("description", old.Description != upd.Description)
+	add("required", old.Required != upd.Required)
+	add("default_value", old.DefaultValue != upd.DefaultValue)
+	add("placeholder", old.Placeholder != upd.Placeholder)
+	add("authorize_url", old.AuthorizeURL != upd.AuthorizeURL)
+	add("token_url", old.TokenURL != upd.TokenURL)
+	add("scopes", !slices.Equal(old.Scopes, upd.Scopes))
+	add("pkce", old.PKCE != upd.PKCE)
+	add("refresh", old.Refresh != upd.Refresh)
+	add("client_id", old.ClientID != upd.ClientID)
+	add("fields", !slices.Equal(old.Fields, upd.Fields))
+	return changed
 }

@@ -57,39 +57,40 @@ type ConnectionDefinitionUpdate struct {
 	Fields       *[]ConnectionField
 }
 
-// connectionSpec is a definition as submitted, before it is stored: the
+// ConnectionSpec is a definition as submitted, before it is stored: the
 // same rules check a create and the result of applying an update.
-type connectionSpec struct {
-	def       ConnectionDefinition
-	secret    *string // a client secret to store (nil: unchanged, "": remove)
-	hasSecret bool    // a secret is stored already
+type ConnectionSpec struct {
+	Definition ConnectionDefinition
+	Secret     *string // a client secret to store (nil: unchanged, "": remove)
+	hasSecret  bool    // a secret is stored already
 }
 
-// specFromInput builds the spec of a create.
-func specFromInput(in ConnectionDefinitionInput) connectionSpec {
-	sp := connectionSpec{def: ConnectionDefinition{
+// NewConnectionSpec builds the spec of a create.
+func NewConnectionSpec(in ConnectionDefinitionInput) ConnectionSpec {
+	sp := ConnectionSpec{Definition: ConnectionDefinition{
 		Key: in.Key, Type: in.Type, DisplayName: in.DisplayName, Description: in.Description,
 		Required: in.Required, DefaultValue: in.DefaultValue, Placeholder: in.Placeholder,
 		AuthorizeURL: in.AuthorizeURL, TokenURL: in.TokenURL, Scopes: in.Scopes,
 		Refresh: in.Refresh, ClientID: in.ClientID, Fields: in.Fields,
 	}}
 	if in.PKCE != nil {
-		sp.def.PKCE = *in.PKCE
+		sp.Definition.PKCE = *in.PKCE
 	} else if in.Type == ConnectionOAuth2 {
-		sp.def.PKCE = true
+		sp.Definition.PKCE = true
 	}
 	if in.Type == ConnectionOAuth2 && in.Refresh == "" {
-		sp.def.Refresh = ConnectionRefreshToken
+		sp.Definition.Refresh = ConnectionRefreshToken
 	}
 	if in.ClientSecret != "" {
-		sp.secret = &in.ClientSecret
+		sp.Secret = &in.ClientSecret
 	}
 	return sp
 }
 
-// applyUpdate returns the spec of cur changed by in, or an invalid error
-// ("connection_immutable") when in tries to change the key or the type.
-func applyUpdate(cur *ConnectionDefinition, in ConnectionDefinitionUpdate) (connectionSpec, error) {
+// ApplyConnectionUpdate returns the spec of cur changed by in, or an invalid
+// error ("connection_immutable") when in tries to change the key or the
+// type.
+func ApplyConnectionUpdate(cur *ConnectionDefinition, in ConnectionDefinitionUpdate) (ConnectionSpec, error) {
 	var bad []FieldError
 	if in.Key != nil && *in.Key != cur.Key {
 		bad = append(bad, FieldError{Field: "key", Message: "cannot change; delete the connection and create a new one"})
@@ -98,12 +99,12 @@ func applyUpdate(cur *ConnectionDefinition, in ConnectionDefinitionUpdate) (conn
 		bad = append(bad, FieldError{Field: "type", Message: "cannot change; delete the connection and create a new one"})
 	}
 	if len(bad) > 0 {
-		return connectionSpec{}, Invalid("connection_immutable", "The key and type of a connection cannot change: delete it and create a new one.", bad...)
+		return ConnectionSpec{}, Invalid("connection_immutable", "The key and type of a connection cannot change: delete it and create a new one.", bad...)
 	}
 	d := *cur
 	d.Scopes = slices.Clone(cur.Scopes)
 	d.Fields = slices.Clone(cur.Fields)
-	sp := connectionSpec{hasSecret: cur.HasClientSecret(), secret: in.ClientSecret}
+	sp := ConnectionSpec{hasSecret: cur.HasClientSecret(), Secret: in.ClientSecret}
 	set := func(dst *string, v *string) {
 		if v != nil {
 			*dst = *v
@@ -131,14 +132,14 @@ func applyUpdate(cur *ConnectionDefinition, in ConnectionDefinitionUpdate) (conn
 	if in.Fields != nil {
 		d.Fields = *in.Fields
 	}
-	sp.def = d
+	sp.Definition = d
 	return sp, nil
 }
 
-// validate normalises sp in place (trimming, deduplicating scopes) and
+// Validate normalises sp in place (trimming, deduplicating scopes) and
 // returns one FieldError per broken rule, or nil.
-func (sp *connectionSpec) validate() []FieldError {
-	d := &sp.def
+func (sp *ConnectionSpec) Validate() []FieldError {
+	d := &sp.Definition
 	var errs []FieldError
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
@@ -203,7 +204,7 @@ func (sp *connectionSpec) validate() []FieldError {
 		if strings.TrimSpace(d.ClientID) != "" {
 			bad("client_id", onlyOAuth2)
 		}
-		if sp.secret != nil && *sp.secret != "" {
+		if sp.Secret != nil && *sp.Secret != "" {
 			bad("client_secret", onlyOAuth2)
 		}
 		d.AuthorizeURL, d.TokenURL, d.ClientID, d.Refresh, d.Scopes, d.PKCE = "", "", "", ConnectionRefreshNone, StringList{}, false
@@ -222,8 +223,8 @@ func (sp *connectionSpec) validate() []FieldError {
 
 // validateOAuth2 checks the oauth2 settings. URLs, client id and secret may
 // be missing while the definition is a draft: PublishInfo reports them.
-func (sp *connectionSpec) validateOAuth2() []FieldError {
-	d := &sp.def
+func (sp *ConnectionSpec) validateOAuth2() []FieldError {
+	d := &sp.Definition
 	var errs []FieldError
 	d.AuthorizeURL = strings.TrimSpace(d.AuthorizeURL)
 	if msg := providerURLProblem(d.AuthorizeURL); msg != "" {
@@ -243,9 +244,9 @@ func (sp *connectionSpec) validateOAuth2() []FieldError {
 	if len(d.ClientID) > MaxConnectionClientIDLen || strings.ContainsFunc(d.ClientID, isControl) {
 		errs = append(errs, FieldError{Field: "client_id", Message: fmt.Sprintf("must be at most %d characters, without control characters", MaxConnectionClientIDLen)})
 	}
-	if sp.secret != nil {
-		s := strings.TrimSpace(*sp.secret)
-		sp.secret = &s
+	if sp.Secret != nil {
+		s := strings.TrimSpace(*sp.Secret)
+		sp.Secret = &s
 		if len(s) > MaxConnectionSecretLen || strings.ContainsFunc(s, isControl) {
 			errs = append(errs, FieldError{Field: "client_secret", Message: fmt.Sprintf("must be at most %d characters, without control characters", MaxConnectionSecretLen)})
 		}

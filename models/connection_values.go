@@ -1,15 +1,11 @@
 package models
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 )
 
 // Connection value event types; their data names the connection, never a value.
@@ -50,12 +46,6 @@ type ConnectionValueStatus struct {
 	Definition  *ConnectionDefinition `json:"-"`
 }
 
-// connectionValuePurpose binds a sealed value to its installation and
-// definition, so a ciphertext copied to another row does not decrypt.
-func connectionValuePurpose(installationID, definitionID uuid.UUID) string {
-	return "connection-value:" + installationID.String() + ":" + definitionID.String()
-}
-
 // ValueFields lists the inputs an organization fills for d: "value" for an
 // api_key, access and refresh tokens for oauth2 (the refresh token
 // required when d refreshes with it), the developer's fields for custom.
@@ -72,9 +62,11 @@ func (d *ConnectionDefinition) ValueFields() []ConnectionField {
 	return d.Fields
 }
 
-// checkConnectionValues checks values against d's fields: every required
-// field present and non-blank, no unknown field, none too long.
-func checkConnectionValues(d *ConnectionDefinition, values map[string]string) error {
+// CheckConnectionValues checks values against d's fields: every required
+// field present and non-blank, no unknown field, none too long. It returns
+// an invalid error ("invalid_connection_value") with one field error per
+// broken rule, or nil.
+func CheckConnectionValues(d *ConnectionDefinition, values map[string]string) error {
 	fields := d.ValueFields()
 	known := map[string]bool{}
 	var errs []FieldError
@@ -97,157 +89,4 @@ func checkConnectionValues(d *ConnectionDefinition, values map[string]string) er
 		return Invalid("invalid_connection_value", "The credentials are not complete: see the errors for each field.", errs...)
 	}
 	return nil
-}
-
-// installationConnection finds the definition key of the installation's app.
-func installationConnection(tx *gorm.DB, inst *Installation, key string) (*ConnectionDefinition, error) {
-	var d ConnectionDefinition
-	err := tx.Where("app_id = ? AND key = ?", inst.AppID, key).Take(&d).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, errConnectionNotFound
-	}
-	return &d, err
-}
-
-// ListConnectionValues returns, for every connection definition of the
-// installation's app, whether the organization has set its value. It
-// returns a not-found error ("installation_not_found").
-func (s *Store) ListConnectionValues(ctx context.Context, installationID uuid.UUID) ([]ConnectionValueStatus, error) {
-	inst, err := s.GetInstallation(ctx, installationID)
-	if err != nil {
-		return nil, err
-	}
-	defs, err := s.ListConnectionDefinitions(ctx, inst.AppID)
-	if err != nil {
-		return nil, err
-	}
-	var set []ConnectionValue
-	if err := s.db.WithContext(ctx).Select("connection_definition_id", "updated_at").
-		Where("installation_id = ?", installationID).Find(&set).Error; err != nil {
-		return nil, fmt.Errorf("store: list connection values: %w", err)
-	}
-	updated := map[uuid.UUID]time.Time{}
-	for _, v := range set {
-		updated[v.ConnectionDefinitionID] = v.UpdatedAt
-	}
-	out := make([]ConnectionValueStatus, 0, len(defs))
-	for i := range defs {
-		d := &defs[i]
-		st := ConnectionValueStatus{Key: d.Key, DisplayName: d.DisplayName, Type: d.Type, Required: d.Required, Definition: d}
-		if t, ok := updated[d.ID]; ok {
-			st.IsSet, st.UpdatedAt = true, &t
-		}
-		out = append(out, st)
-	}
-	return out, nil
-}
-
-// SetConnectionValue stores the organization's credentials for connection
-// key of the installation's app, encrypted, replacing any earlier ones,
-// and records connection_value.updated (without values).
-//
-// Errors: not found ("installation_not_found", "connection_not_found"),
-// invalid ("invalid_connection_value" listing the bad fields), internal
-// when the store has no Encrypter.
-func (s *Store) SetConnectionValue(ctx context.Context, installationID uuid.UUID, key string, values map[string]string, actor uuid.UUID) (*ConnectionValueStatus, error) {
-	if s.enc == nil {
-		return nil, errNoEncrypter
-	}
-	inst, err := s.GetInstallation(ctx, installationID)
-	if err != nil {
-		return nil, err
-	}
-	var st *ConnectionValueStatus
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		d, err := installationConnection(tx, inst, key)
-		if err != nil {
-			return err
-		}
-		if err := checkConnectionValues(d, values); err != nil {
-			return err
-		}
-		plain, err := json.Marshal(values)
-		if err != nil {
-			return err
-		}
-		now := s.now().Truncate(time.Microsecond)
-		sealed := s.enc.Encrypt(plain, connectionValuePurpose(inst.ID, d.ID))
-		if err := tx.Exec(`INSERT INTO connection_values (id, installation_id, connection_definition_id, ciphertext, updated_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT ON CONSTRAINT connection_values_key DO UPDATE SET ciphertext = EXCLUDED.ciphertext,
-				updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
-			newID(), inst.ID, d.ID, sealed, actor, now, now).Error; err != nil {
-			return err
-		}
-		st = &ConnectionValueStatus{Key: d.Key, DisplayName: d.DisplayName, Type: d.Type, Required: d.Required,
-			IsSet: true, UpdatedAt: &now, Definition: d}
-		return appendEvent(ctx, tx, Event{Type: EventConnectionValueUpdated, ActorID: &actor, AppID: &inst.AppID,
-			OrganizationID: &inst.OrganizationID, Data: JSONMap{"installation_id": inst.ID.String(),
-				"connection_id": d.ID.String(), "key": d.Key, "type": string(d.Type)}})
-	})
-	if err != nil {
-		return nil, storeError("set connection value", err)
-	}
-	return st, nil
-}
-
-// DeleteConnectionValue clears the organization's credentials for
-// connection key and records connection_value.deleted. Clearing a value
-// that is not set changes nothing and records nothing. Errors: not found
-// ("installation_not_found", "connection_not_found").
-func (s *Store) DeleteConnectionValue(ctx context.Context, installationID uuid.UUID, key string, actor uuid.UUID) error {
-	inst, err := s.GetInstallation(ctx, installationID)
-	if err != nil {
-		return err
-	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		d, err := installationConnection(tx, inst, key)
-		if err != nil {
-			return err
-		}
-		res := tx.Where("installation_id = ? AND connection_definition_id = ?", inst.ID, d.ID).Delete(&ConnectionValue{})
-		if res.Error != nil || res.RowsAffected == 0 {
-			return res.Error
-		}
-		return appendEvent(ctx, tx, Event{Type: EventConnectionValueDeleted, ActorID: &actor, AppID: &inst.AppID,
-			OrganizationID: &inst.OrganizationID, Data: JSONMap{"installation_id": inst.ID.String(),
-				"connection_id": d.ID.String(), "key": d.Key}})
-	})
-	return storeError("delete connection value", err)
-}
-
-// ConnectionCredentials decrypts the organization's credentials for
-// connection key, for the server side that calls the provider (never for
-// a client). Errors: not found ("installation_not_found",
-// "connection_not_found", "connection_value_not_set"), internal when the
-// store has no Encrypter or the ciphertext does not open.
-func (s *Store) ConnectionCredentials(ctx context.Context, installationID uuid.UUID, key string) (map[string]string, error) {
-	if s.enc == nil {
-		return nil, errNoEncrypter
-	}
-	inst, err := s.GetInstallation(ctx, installationID)
-	if err != nil {
-		return nil, err
-	}
-	d, err := installationConnection(s.db.WithContext(ctx), inst, key)
-	if err != nil {
-		return nil, storeError("connection credentials", err)
-	}
-	var v ConnectionValue
-	err = s.db.WithContext(ctx).Where("installation_id = ? AND connection_definition_id = ?", inst.ID, d.ID).Take(&v).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, &Error{Kind: KindNotFound, Code: "connection_value_not_set", Message: "This connection has no credentials yet."}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: connection credentials: %w", err)
-	}
-	plain, err := s.enc.Decrypt(v.Ciphertext, connectionValuePurpose(inst.ID, d.ID))
-	if err != nil {
-		return nil, fmt.Errorf("store: connection credentials: %w", err)
-	}
-	out := map[string]string{}
-	if err := json.Unmarshal(plain, &out); err != nil {
-		return nil, fmt.Errorf("store: connection credentials: %w", err)
-	}
-	return out, nil
 }

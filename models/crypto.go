@@ -94,13 +94,8 @@ func (e *Encrypter) Decrypt(ciphertext []byte, purpose string) ([]byte, error) {
 	return plain, nil
 }
 
-// SetEncrypter gives the store the key for secrets it must use again (see
-// Encrypter). Call it once while wiring, before the store serves requests.
-// Without one, only the methods that seal or open such secrets fail.
-func (s *Store) SetEncrypter(e *Encrypter) { s.enc = e }
-
-// errNoEncrypter is what methods that need the encryption key return when
+// ErrNoEncrypter is what methods that need the encryption key return when
 // the store has none: a wiring mistake, so an internal error.
-var errNoEncrypter = &Error{Kind: KindInternal, Code: "encryption_not_configured",
+var ErrNoEncrypter = &Error{Kind: KindInternal, Code: "encryption_not_configured",
 	Message: "Secrets cannot be stored: no encryption key is configured.",
 	Err:     errors.New("store: no Encrypter set (configure ENCRYPTION_KEY and call Store.SetEncrypter)")}

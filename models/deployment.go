@@ -186,3 +186,43 @@ var DeploymentWebhookEvents = []EventType{
 	EventDeploymentClaimed, EventDeploymentApproved, EventDeploymentRejected,
 	EventDeploymentPublished, EventDeploymentDeprecated,
 }
+
+// Errors of deployments and of the installations they create.
+var (
+	ErrDeploymentNotFound   = &Error{Kind: KindNotFound, Code: "deployment_not_found", Message: "No such deployment."}
+	ErrInstallationNotFound = &Error{Kind: KindNotFound, Code: "installation_not_found", Message: "No such installation."}
+	ErrOrgAdminRequired     = &Error{Kind: KindForbidden, Code: "organization_admin_required",
+		Message: "Only admins and owners of the target organization can deploy to it."}
+)
+
+// DevelopmentDeploymentInput is a development deployment to create. Bundles
+// are named by SHA-256 and must have been uploaded to the app; "" means the
+// deployment has no such bundle. A nil SettingsSchema is
+// DefaultSettingsSchema().
+type DevelopmentDeploymentInput struct {
+	TargetOrganizationID uuid.UUID
+	ClientBundleSHA256   string
+	ServerBundleSHA256   string
+	SettingsSchema       JSONMap
+	Environment          JSONMap // string values
+	Metadata             DeploymentMetadata
+}
+
+// DeploymentFilter selects an app's deployments; zero fields do not filter.
+type DeploymentFilter struct {
+	Type   DeploymentType
+	Cursor string
+	Limit  int
+}
+
+// DeploymentPage is one page of an app's deployments, newest first.
+type DeploymentPage struct {
+	Items      []Deployment `json:"items"`
+	NextCursor string       `json:"next_cursor,omitempty"`
+}
+
+// Deployment page sizes.
+const (
+	DefaultDeploymentLimit = 50
+	MaxDeploymentLimit     = 200
+)

@@ -61,9 +61,9 @@ type DeploymentMetadata struct {
 	Message    string `json:"message,omitempty"`
 }
 
-// jsonMap validates m and returns it as the metadata column; an invalid
+// JSONMap validates m and returns it as the metadata column; an invalid
 // error ("invalid_metadata") names each field too long or not printable.
-func (m DeploymentMetadata) jsonMap() (JSONMap, error) {
+func (m DeploymentMetadata) JSONMap() (JSONMap, error) {
 	var bad []FieldError
 	check := func(field, v string, limit int, multiline bool) {
 		switch {

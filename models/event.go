@@ -135,3 +135,11 @@ const (
 	DefaultEventLimit = 50
 	MaxEventLimit     = 200
 )
+
+// EventViewer is who is reading the log: they see events of their own
+// organizations and developer accounts, and their own personal events.
+// Staff admins see everything.
+type EventViewer struct {
+	UserID uuid.UUID
+	Role   PlatformRole
+}

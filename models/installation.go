@@ -1,8 +1,6 @@
 package models
 
 import (
-	"fmt"
-
 	"github.com/google/uuid"
 )
 
@@ -21,13 +19,6 @@ func init() {
 // InstallationScopes are the scopes every installation client gets on top
 // of the app's required scopes: those of OpenID Connect sign-in.
 var InstallationScopes = []string{"openid", "profile", "email"}
-
-// installationSecretPurpose binds the ciphertext of an installation
-// client's secret to the client and the generation: a secret.rotated
-// delivery of generation n can never decrypt generation n+1's secret.
-func installationSecretPurpose(clientID string, generation int) string {
-	return fmt.Sprintf("installation-client-secret:%s:%d", clientID, generation)
-}
 
 // InstallationView is one installation as the organization's pages and
 // API show it.
@@ -59,4 +50,41 @@ type InstallPlan struct {
 type InstallationCredentials struct {
 	ClientID     string
 	ClientSecret string // "" once delivered (the ciphertext is erased)
+}
+
+// Errors of installing, activating and changing installations.
+var (
+	ErrAppNotInstallable = &Error{Kind: KindNotFound, Code: "app_not_found", Message: "No such app in the marketplace."}
+	ErrAppSuspended      = &Error{Kind: KindConflict, Code: "app_suspended",
+		Message: "This app has been taken down by the marketplace and cannot be installed."}
+	ErrNoPublishedDeployment = &Error{Kind: KindConflict, Code: "no_published_deployment",
+		Message: "This app has no published version to install."}
+	ErrInstallationSuspended = &Error{Kind: KindConflict, Code: "installation_suspended",
+		Message: "This installation is suspended by the marketplace."}
+	ErrInstallationRace = &Error{Kind: KindConflict, Code: "installation_conflict",
+		Message: "Someone else is installing this app right now; try again."}
+	ErrInstallationInactive = &Error{Kind: KindConflict, Code: "installation_not_active",
+		Message: "This app is not installed."}
+)
+
+// ActivateInstallationInput names one generation of an installation.
+type ActivateInstallationInput struct {
+	InstallationID uuid.UUID
+	AppID          uuid.UUID
+	OrganizationID uuid.UUID
+	Generation     int
+	ActorID        uuid.UUID
+}
+
+// InstallationClientScopes are the app's required scopes and the sign-in ones.
+func InstallationClientScopes(app *App) StringList {
+	out := StringList{}
+	seen := map[string]bool{}
+	for _, sc := range append(append([]string{}, app.RequiredScopes...), InstallationScopes...) {
+		if !seen[sc] {
+			seen[sc] = true
+			out = append(out, sc)
+		}
+	}
+	return out
 }

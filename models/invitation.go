@@ -137,3 +137,25 @@ func AccountInvitationTarget(a *DeveloperAccount) *InvitationTarget {
 func OrganizationInvitationTarget(o *Organization) *InvitationTarget {
 	return &InvitationTarget{Kind: InviteToOrganization, ID: o.ID, Name: o.Name}
 }
+
+// Errors of invitations: finding, accepting, resending and cancelling them.
+var (
+	ErrInvitationNotFound   = &Error{Kind: KindNotFound, Code: "invitation_not_found", Message: "No such invitation."}
+	ErrInvitationNotPending = &Error{Kind: KindConflict, Code: "invitation_not_pending", Message: "This invitation is no longer pending."}
+	ErrInvitationAccepted   = &Error{Kind: KindConflict, Code: "invitation_already_accepted", Message: "This invitation has already been accepted."}
+	ErrInvitationCancelled  = &Error{Kind: KindConflict, Code: "invitation_cancelled", Message: "This invitation was cancelled. Ask an admin to invite you again."}
+	ErrInvitationExpired    = &Error{Kind: KindConflict, Code: "invitation_expired", Message: "This invitation has expired. Ask an admin to resend it."}
+	ErrInvitationMismatch   = &Error{Kind: KindForbidden, Code: "invitation_email_mismatch", Message: "This invitation was sent to another email address. Sign in with that address to accept it."}
+	ErrInvitationRole       = Invalid("invalid_role", "Invite as admin or member.", FieldError{Field: "role", Message: "must be admin or member"})
+	// The invitations' own copy of ErrOrganizationNotFound, so either may change alone.
+	ErrInvitationOrganizationNotFound = &Error{Kind: KindNotFound, Code: "organization_not_found", Message: "No such organization."}
+)
+
+// ValidInvitationRole returns an invalid error unless role is one an
+// invitation may grant (admin or member).
+func ValidInvitationRole(role InvitationRole) error {
+	if role != InvitationRoleAdmin && role != InvitationRoleMember {
+		return ErrInvitationRole
+	}
+	return nil
+}

@@ -63,15 +63,15 @@ type ClientSecretState struct {
 // and the previous one while its grace period lasts.
 func (c *OAuthClient) Secrets(now time.Time) []ClientSecretState {
 	out := []ClientSecretState{{Generation: c.SecretGeneration, State: SecretCurrent}}
-	if c.previousValid(now) {
+	if c.PreviousValid(now) {
 		exp := *c.PreviousExpiresAt
 		out = append(out, ClientSecretState{Generation: *c.PreviousGeneration, State: SecretPrevious, ExpiresAt: &exp})
 	}
 	return out
 }
 
-// previousValid reports whether the previous secret still verifies at now.
-func (c *OAuthClient) previousValid(now time.Time) bool {
+// PreviousValid reports whether the previous secret still verifies at now.
+func (c *OAuthClient) PreviousValid(now time.Time) bool {
 	return c.PreviousSecretHash != nil && c.PreviousGeneration != nil &&
 		c.PreviousExpiresAt != nil && now.Before(*c.PreviousExpiresAt)
 }
@@ -100,8 +100,8 @@ type OAuthUpdate struct {
 // MaxEntrypointURLLen bounds an OAuth client's entrypoint URL.
 const MaxEntrypointURLLen = 2048
 
-// validate checks every set field and returns one error per bad value.
-func (in OAuthUpdate) validate(production bool) []FieldError {
+// Validate checks every set field and returns one error per bad value.
+func (in OAuthUpdate) Validate(production bool) []FieldError {
 	var errs []FieldError
 	if in.RedirectURIs != nil {
 		errs = append(errs, ValidateRedirectURIs(*in.RedirectURIs, production)...)

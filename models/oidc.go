@@ -97,3 +97,25 @@ func (c *OIDCClient) Usable() bool {
 // inactive still authenticates, so that its grants can be refused as
 // invalid_grant rather than the client as unknown.
 func (c *OIDCClient) Authenticates() bool { return c.Enabled && c.RevokedAt == nil }
+
+// Errors of the OpenID provider.
+var (
+	ErrOIDCRequestNotFound = &Error{Kind: KindNotFound, Code: "auth_request_not_found", Message: "No such authorization request, or it has expired."}
+	ErrOIDCTokenInvalid    = &Error{Kind: KindUnauthorized, Code: "invalid_token", Message: "The token is unknown, expired or revoked."}
+)
+
+// OIDCRequestRetention is how long an authorization request is kept after
+// it expires: a code replayed within it still revokes its grant.
+const OIDCRequestRetention = 24 * time.Hour
+
+// OIDCExchange is what a token request uses up, each at most once: the
+// code of an authorization request, or a refresh token (which is rotated).
+type OIDCExchange struct {
+	Code    *uuid.UUID // the authorization request whose code is exchanged
+	Refresh *uuid.UUID // the refresh token exchanged for its successor
+}
+
+// ErrOIDCReplay is CreateOIDCTokens's answer when the code or refresh token
+// was used already: the grant it belongs to has then been revoked.
+var ErrOIDCReplay = &Error{Kind: KindUnauthorized, Code: "grant_replayed",
+	Message: "This code or refresh token was already used, so every token issued from it has been revoked. Sign in again."}

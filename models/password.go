@@ -62,6 +62,6 @@ func CheckPassword(encoded, password string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
-// dummyHash is checked against when an email is unknown, so a failed login
+// DummyPasswordHash is checked against when an email is unknown, so a failed login
 // takes as long whether or not the account exists.
-var dummyHash, _ = HashPassword("appstore-timing-equaliser")
+var DummyPasswordHash, _ = HashPassword("appstore-timing-equaliser")

@@ -96,8 +96,8 @@ func PublishChecks(app *App, oauth *PublishOAuth, conns []PublishConnection, pro
 		switch {
 		case raw == "":
 			fail(u.field+"_missing", u.field, fmt.Sprintf("Add the %s URL.", u.name))
-		case appURLProblem(raw) != "":
-			fail(u.field+"_invalid", u.field, fmt.Sprintf("The %s URL %s.", u.name, appURLProblem(raw)))
+		case AppURLProblem(raw) != "":
+			fail(u.field+"_invalid", u.field, fmt.Sprintf("The %s URL %s.", u.name, AppURLProblem(raw)))
 		}
 	}
 	// A listing saved before the callback URL followed the redirect-URI

@@ -3,6 +3,8 @@ package models
 import (
 	"fmt"
 	"strings"
+
+	"github.com/google/uuid"
 )
 
 // ReviewAction is one move of the production deployment state machine of
@@ -77,8 +79,8 @@ func pastTense(a ReviewAction) string {
 	return string(a)
 }
 
-// reviewEvents is the event each action records and delivers.
-var reviewEvents = map[ReviewAction]EventType{
+// ReviewEvents is the event each action records and delivers.
+var ReviewEvents = map[ReviewAction]EventType{
 	ReviewSubmit:    EventDeploymentSubmitted,
 	ReviewWithdraw:  EventDeploymentWithdrawn,
 	ReviewClaim:     EventDeploymentClaimed,
@@ -113,7 +115,7 @@ func ValidateRejectionReasons(reasons []RejectionReason) ([]RejectionReason, err
 		if r.Message == "" || len(r.Message) > 2000 {
 			fields = append(fields, FieldError{Field: fmt.Sprintf("reasons[%d].message", i), Message: "say what is wrong (1–2000 characters)"})
 		}
-		if r.DocURL != "" && appURLProblem(r.DocURL) != "" {
+		if r.DocURL != "" && AppURLProblem(r.DocURL) != "" {
 			fields = append(fields, FieldError{Field: fmt.Sprintf("reasons[%d].doc_url", i), Message: "must be an http(s) URL"})
 		}
 		out = append(out, r)
@@ -122,4 +124,47 @@ func ValidateRejectionReasons(reasons []RejectionReason) ([]RejectionReason, err
 		return nil, &Error{Kind: KindInvalid, Code: "invalid_rejection_reasons", Message: "Some rejection reasons are not valid.", Fields: fields}
 	}
 	return out, nil
+}
+
+// ReviewTransition is one move the Promotion workflow asks the database to
+// mirror. Seq numbers the workflow's moves of this deployment from 1, so a
+// retried activity finds its move already applied and changes nothing.
+type ReviewTransition struct {
+	DeploymentID uuid.UUID
+	Seq          int
+	Action       ReviewAction
+	ActorID      *uuid.UUID
+	Reasons      []RejectionReason // reject only
+}
+
+// ReviewOutcome is what a transition did: the status it led to (an
+// auto-approve account's submit lands on approved), the webhook deliveries
+// it enqueued, and, for publish, the deployment it makes obsolete.
+type ReviewOutcome struct {
+	Status      DeploymentStatus
+	ReviewerID  *uuid.UUID
+	DeliveryIDs []uuid.UUID
+	// PreviousPublished is the app's formerly published deployment, which
+	// the workflow deprecates through that deployment's own run.
+	PreviousPublished *Deployment
+}
+
+// ErrReviewBusy is the partial unique index speaking: DESIGN §4 allows one
+// deployment of an app in review at a time.
+var ErrReviewBusy = &Error{Kind: KindConflict, Code: "review_in_progress",
+	Message: "Another deployment of this app is already waiting for or in review; withdraw it first."}
+
+// ReviewQueueItem is one submission waiting for or in review, with what a
+// reviewer needs to pick it.
+type ReviewQueueItem struct {
+	Deployment
+	AppSlug              string `json:"app_slug"`
+	AppTitle             string `json:"app_title"`
+	DeveloperAccountSlug string `json:"developer_account_slug"`
+}
+
+// ReviewQueuePage is one page of the review queue, oldest submission first.
+type ReviewQueuePage struct {
+	Items      []ReviewQueueItem `json:"items"`
+	NextCursor string            `json:"next_cursor"`
 }

@@ -14,13 +14,14 @@ const (
 	LoginTokenPrefix = "asl_" // single-use login token
 )
 
-var tokenEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+// TokenEncoding is the unpadded base32 alphabet of tokens and client ids.
+var TokenEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // NewToken returns prefix + 256 random bits, base32 (lowercase, URL-safe).
 func NewToken(prefix string) string {
 	b := make([]byte, 32)
 	rand.Read(b) // crypto/rand never fails on supported platforms (Go 1.24+)
-	return prefix + strings.ToLower(tokenEncoding.EncodeToString(b))
+	return prefix + strings.ToLower(TokenEncoding.EncodeToString(b))
 }
 
 // HashToken is how high-entropy tokens are stored and looked up. A

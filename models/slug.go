@@ -49,9 +49,9 @@ func NormalizeSlug(raw string) string {
 	return b.String()
 }
 
-// slugProblem returns why the normalised slug (made from raw) breaks a rule
+// SlugProblem returns why the normalised slug (made from raw) breaks a rule
 // that needs no database, with a message for people, or "" when it breaks none.
-func slugProblem(raw, slug string) (reason, message string) {
+func SlugProblem(raw, slug string) (reason, message string) {
 	switch {
 	case slug == "" && strings.TrimSpace(raw) != "":
 		return SlugInvalid, "Use letters, digits, spaces or dashes."
@@ -62,9 +62,3 @@ func slugProblem(raw, slug string) (reason, message string) {
 	}
 	return "", ""
 }
-
-// Messages for the reasons that need the database.
-const (
-	slugReservedMessage = "This name is reserved; choose another."
-	slugTakenMessage    = "This slug is already taken; choose another."
-)

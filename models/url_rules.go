@@ -25,9 +25,6 @@ func ProductionURLRules() URLRules { return URLRules{Production: true} }
 // and example apps.
 func DevelopmentURLRules() URLRules { return URLRules{} }
 
-// SetURLRules replaces the rules s checks listing and webhook URLs with.
-func (s *Store) SetURLRules(r URLRules) { s.urls = r }
-
 // internalHost reports whether host (lowercase, no brackets or port) names
 // this machine or a network that is not the public internet: localhost,
 // loopback, unspecified, private, link-local (cloud metadata services live

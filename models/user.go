@@ -1,6 +1,8 @@
 package models
 
 import (
+	"net/mail"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -104,3 +106,27 @@ type DeveloperAccountMembership struct {
 	DeveloperAccount
 	Role DeveloperRole `json:"role"`
 }
+
+// NormalizeEmail trims and lowercases an address and checks its form.
+func NormalizeEmail(email string) (string, error) {
+	e := strings.ToLower(strings.TrimSpace(email))
+	addr, err := mail.ParseAddress(e)
+	if err != nil || addr.Address != e || len(e) > 254 {
+		return "", Invalid("invalid_email", "Enter a valid email address.",
+			FieldError{Field: "email", Message: "is not a valid email address"})
+	}
+	return e, nil
+}
+
+// NewUser describes a user to create.
+type NewUser struct {
+	Email        string
+	Name         string
+	Password     string
+	PlatformRole PlatformRole
+	Verified     bool
+}
+
+// ErrInvalidCredentials is deliberately the same for an unknown email and a
+// wrong password, so the answer reveals nothing about which accounts exist.
+var ErrInvalidCredentials = &Error{Kind: KindUnauthorized, Code: "invalid_credentials", Message: "Email or password is incorrect."}

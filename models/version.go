@@ -83,9 +83,9 @@ func NextVersion(highest string, prev *VersionBasis, next VersionBasis) (string,
 	return out.String(), bump, nil
 }
 
-// highestVersion returns the highest of versions by semantic-version
+// HighestVersion returns the highest of versions by semantic-version
 // order ("" for none); strings that are not versions are skipped.
-func highestVersion(versions []string) string {
+func HighestVersion(versions []string) string {
 	var best *semver.Version
 	for _, s := range versions {
 		v, err := semver.StrictNewVersion(s)

@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"slices"
 	"strings"
@@ -198,14 +199,14 @@ func validateWebhookEventTypes(raw []string) (JSONList[EventType], []FieldError)
 	return out, errs
 }
 
-// webhookURLProblem says what is wrong with raw as a URL the platform
+// WebhookURLProblem says what is wrong with raw as a URL the platform
 // POSTs signed events to (developer endpoints and app webhook URLs), or "".
 // Production: https only. Either way the host must be public unless it is
 // an address (or localhost) that rules.AllowInternal covers; development
 // also allows http, but only to such allowed internal hosts. The dialer of
 // the outbound client is the final word on where a name resolves; this
 // check refuses what is wrong on its face.
-func webhookURLProblem(raw string, rules URLRules) string {
+func WebhookURLProblem(raw string, rules URLRules) string {
 	switch {
 	case raw == "":
 		return "must not be empty"
@@ -242,4 +243,31 @@ func webhookURLProblem(raw string, rules URLRules) string {
 		return "must not point to a loopback, private or link-local address outside OUTBOUND_ALLOW"
 	}
 	return ""
+}
+
+// ErrWebhookDeliveryNotFound is the answer for a webhook delivery that does
+// not exist or that the caller may not see.
+var ErrWebhookDeliveryNotFound = &Error{Kind: KindNotFound, Code: "webhook_delivery_not_found", Message: "No such webhook delivery."}
+
+// ErrWebhookEndpointDisabled is the answer for redelivering to, or testing,
+// a disabled endpoint.
+var ErrWebhookEndpointDisabled = &Error{Kind: KindConflict, Code: "webhook_endpoint_disabled",
+	Message: "The endpoint is disabled: enable it first."}
+
+// ErrWebhookEndpointNotFound is the answer for a webhook endpoint that does
+// not exist or that the caller may not see.
+var ErrWebhookEndpointNotFound = &Error{Kind: KindNotFound, Code: "webhook_endpoint_not_found", Message: "No such webhook endpoint."}
+
+// WebhookEndpointProblems checks an endpoint's editable fields and returns
+// the event types normalised.
+func WebhookEndpointProblems(url, description string, eventTypes []string, production bool, allowInternal []*net.IPNet) (JSONList[EventType], []FieldError) {
+	var errs []FieldError
+	if p := WebhookURLProblem(url, URLRules{Production: production, AllowInternal: allowInternal}); p != "" {
+		errs = append(errs, FieldError{Field: "url", Message: p})
+	}
+	if n := len([]rune(description)); n > MaxWebhookDescriptionLen {
+		errs = append(errs, FieldError{Field: "description", Message: fmt.Sprintf("must be at most %d characters", MaxWebhookDescriptionLen)})
+	}
+	types, typeErrs := validateWebhookEventTypes(eventTypes)
+	return types, append(errs, typeErrs...)
 }

@@ -19,7 +19,8 @@ import (
 
 	"appstore/activities"
 	"appstore/models"
-	"appstore/models/dbtest"
+	"appstore/models/postgres"
+	"appstore/models/postgres/pgtest"
 	"appstore/workflows"
 	wfclient "appstore/workflows/client"
 	"appstore/workflows/contract"
@@ -95,7 +96,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 type installFixture struct {
-	store         *models.Store
+	store         *postgres.Store
 	owner, member uuid.UUID
 	org           uuid.UUID
 	app           *models.App
@@ -111,7 +112,7 @@ type installFixture struct {
 func newInstallFixture(t *testing.T) *installFixture {
 	t.Helper()
 	ctx := context.Background()
-	store := models.NewStore(dbtest.New(t))
+	store := postgres.NewStore(pgtest.New(t))
 	enc, err := models.NewEncrypter([]byte(strings.Repeat("i", 32)))
 	if err != nil {
 		t.Fatal(err)
@@ -164,7 +165,7 @@ func newInstallFixture(t *testing.T) *installFixture {
 }
 
 // publishedApp is a published app with a published production deployment.
-func publishedApp(t *testing.T, store *models.Store, acct uuid.UUID, slug string) *models.App {
+func publishedApp(t *testing.T, store *postgres.Store, acct uuid.UUID, slug string) *models.App {
 	t.Helper()
 	app, err := store.CreateApp(context.Background(), acct, slug, "CRM Pro")
 	if err != nil {

@@ -19,7 +19,8 @@ import (
 
 	"appstore/activities"
 	"appstore/models"
-	"appstore/models/dbtest"
+	"appstore/models/postgres"
+	"appstore/models/postgres/pgtest"
 	"appstore/workflows"
 	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
@@ -36,9 +37,9 @@ type integrationTarget struct {
 	attr    string // the target search attribute
 	// invite makes the target, administered by admin, and invites email to
 	// it as a member; it returns the row and the workflow's input.
-	invite func(ctx context.Context, t *testing.T, store *models.Store, admin uuid.UUID, email string) (*models.Invitation, contract.InvitationInput)
+	invite func(ctx context.Context, t *testing.T, store *postgres.Store, admin uuid.UUID, email string) (*models.Invitation, contract.InvitationInput)
 	// role is userID's role in the target, "" for none.
-	role func(t *testing.T, store *models.Store, in contract.InvitationInput, userID uuid.UUID) string
+	role func(t *testing.T, store *postgres.Store, in contract.InvitationInput, userID uuid.UUID) string
 	// attrValue is the target search attribute's value.
 	attrValue func(in contract.InvitationInput) string
 }
@@ -46,7 +47,7 @@ type integrationTarget struct {
 var integrationTargets = map[string]integrationTarget{
 	"developer_account": {
 		name: "Acme Labs", history: invitationHistory, attr: "DeveloperAccount",
-		invite: func(ctx context.Context, t *testing.T, store *models.Store, admin uuid.UUID, email string) (*models.Invitation, contract.InvitationInput) {
+		invite: func(ctx context.Context, t *testing.T, store *postgres.Store, admin uuid.UUID, email string) (*models.Invitation, contract.InvitationInput) {
 			account, err := store.CreateDeveloperAccount(ctx, "acme-labs", "Acme Labs", admin)
 			if err != nil {
 				t.Fatal(err)
@@ -59,14 +60,14 @@ var integrationTargets = map[string]integrationTarget{
 			return inv, contract.InvitationInput{InvitationID: inv.ID, DeveloperAccountID: account.ID,
 				DeveloperAccountSlug: account.Slug, ExpiresAt: inv.ExpiresAt}
 		},
-		role: func(t *testing.T, store *models.Store, in contract.InvitationInput, userID uuid.UUID) string {
+		role: func(t *testing.T, store *postgres.Store, in contract.InvitationInput, userID uuid.UUID) string {
 			return memberRole(t, store, "developer_account_members", "developer_account_id", in.DeveloperAccountID, userID)
 		},
 		attrValue: func(in contract.InvitationInput) string { return in.DeveloperAccountSlug },
 	},
 	"organization": {
 		name: "Acme Corp", history: organizationInvitationHistory, attr: "OrganizationID",
-		invite: func(ctx context.Context, t *testing.T, store *models.Store, admin uuid.UUID, email string) (*models.Invitation, contract.InvitationInput) {
+		invite: func(ctx context.Context, t *testing.T, store *postgres.Store, admin uuid.UUID, email string) (*models.Invitation, contract.InvitationInput) {
 			org, err := store.CreateOrganization(ctx, "Acme Corp", admin)
 			if err != nil {
 				t.Fatal(err)
@@ -78,7 +79,7 @@ var integrationTargets = map[string]integrationTarget{
 			inv := out[0].Invitation
 			return inv, contract.InvitationInput{InvitationID: inv.ID, OrganizationID: org.ID, ExpiresAt: inv.ExpiresAt}
 		},
-		role: func(t *testing.T, store *models.Store, in contract.InvitationInput, userID uuid.UUID) string {
+		role: func(t *testing.T, store *postgres.Store, in contract.InvitationInput, userID uuid.UUID) string {
 			return memberRole(t, store, "organization_members", "organization_id", in.OrganizationID, userID)
 		},
 		attrValue: func(in contract.InvitationInput) string { return in.OrganizationID.String() },
@@ -86,7 +87,7 @@ var integrationTargets = map[string]integrationTarget{
 }
 
 // memberRole reads userID's role from a members table, "" for none.
-func memberRole(t *testing.T, store *models.Store, table, column string, id, userID uuid.UUID) string {
+func memberRole(t *testing.T, store *postgres.Store, table, column string, id, userID uuid.UUID) string {
 	t.Helper()
 	var roles []string
 	err := store.Gorm().Raw(`SELECT role FROM `+table+` WHERE `+column+` = ? AND user_id = ?`, id, userID).Scan(&roles).Error
@@ -118,7 +119,7 @@ func testInvitationIntegration(t *testing.T, target integrationTarget) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	c := temporaltest.DevServer(t).Client()
-	store := models.NewStore(dbtest.New(t))
+	store := postgres.NewStore(pgtest.New(t))
 
 	admin, err := store.CreateUser(ctx, models.NewUser{Email: "ada@example.com", Name: "Ada", Password: "correct horse battery"})
 	if err != nil {
@@ -240,7 +241,7 @@ func testInvitationIntegration(t *testing.T, target integrationTarget) {
 
 // waitForMails polls the outbox until it holds n mails and returns them,
 // oldest first.
-func waitForMails(ctx context.Context, t *testing.T, store *models.Store, n int) []models.DevMail {
+func waitForMails(ctx context.Context, t *testing.T, store *postgres.Store, n int) []models.DevMail {
 	t.Helper()
 	for {
 		mails, err := store.ListDevMails(ctx, 100)

@@ -21,7 +21,8 @@ import (
 
 	"appstore/activities"
 	"appstore/models"
-	"appstore/models/dbtest"
+	"appstore/models/postgres"
+	"appstore/models/postgres/pgtest"
 	"appstore/workflows"
 	wfclient "appstore/workflows/client"
 	"appstore/workflows/contract"
@@ -110,7 +111,7 @@ func TestPromotionIntegration(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	c := temporaltest.DevServer(t).Client()
-	store := models.NewStore(dbtest.New(t))
+	store := postgres.NewStore(pgtest.New(t))
 	enc, err := models.NewEncrypter([]byte(strings.Repeat("p", 32)))
 	if err != nil {
 		t.Fatal(err)

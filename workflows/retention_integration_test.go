@@ -15,7 +15,8 @@ import (
 
 	"appstore/activities"
 	"appstore/models"
-	"appstore/models/dbtest"
+	"appstore/models/postgres"
+	"appstore/models/postgres/pgtest"
 	"appstore/workflows"
 	wfclient "appstore/workflows/client"
 	"appstore/workflows/contract"
@@ -29,7 +30,7 @@ func TestRetentionScheduleIntegration(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	c := temporaltest.DevServer(t).Client()
-	store := models.NewStore(dbtest.New(t))
+	store := postgres.NewStore(pgtest.New(t))
 
 	now := time.Now().UTC()
 	oldIDs := recordEvents(t, store, now.Add(-100*24*time.Hour), now.Add(-95*24*time.Hour), now.Add(-91*24*time.Hour))
@@ -163,7 +164,7 @@ func TestSearchAttributesRegistered(t *testing.T) {
 }
 
 // recordEvents writes one event per time and returns their IDs.
-func recordEvents(t *testing.T, store *models.Store, times ...time.Time) []uuid.UUID {
+func recordEvents(t *testing.T, store *postgres.Store, times ...time.Time) []uuid.UUID {
 	t.Helper()
 	var ids []uuid.UUID
 	for _, at := range times {

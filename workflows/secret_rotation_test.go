@@ -12,7 +12,8 @@ import (
 
 	"appstore/activities"
 	"appstore/models"
-	"appstore/models/dbtest"
+	"appstore/models/postgres"
+	"appstore/models/postgres/pgtest"
 	"appstore/workflows"
 	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
@@ -20,7 +21,7 @@ import (
 
 // oauthClient is an app with OAuth enabled in a fresh database.
 type oauthClient struct {
-	store  *models.Store
+	store  *postgres.Store
 	app    *models.App
 	id     string // client id
 	secret string // generation 1
@@ -29,7 +30,7 @@ type oauthClient struct {
 func newOAuthClient(t *testing.T) *oauthClient {
 	t.Helper()
 	ctx := context.Background()
-	store := models.NewStore(dbtest.New(t))
+	store := postgres.NewStore(pgtest.New(t))
 	admin, err := store.CreateUser(ctx, models.NewUser{Email: "ada@example.com", Name: "Ada", Password: "correct horse battery"})
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +65,7 @@ func (o *oauthClient) verifies(secret string) bool {
 	return err == nil
 }
 
-func newRotationEnv(t *testing.T, store *models.Store) *testsuite.TestWorkflowEnvironment {
+func newRotationEnv(t *testing.T, store *postgres.Store) *testsuite.TestWorkflowEnvironment {
 	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(temporaltest.Logger(t))

@@ -20,7 +20,8 @@ import (
 
 	"appstore/activities"
 	"appstore/models"
-	"appstore/models/dbtest"
+	"appstore/models/postgres"
+	"appstore/models/postgres/pgtest"
 	"appstore/workflows"
 	"appstore/workflows/contract"
 	"appstore/workflows/temporaltest"
@@ -72,7 +73,7 @@ func (r *hookReceiver) requests() []seenWebhook {
 // webhookFixture is a store with an account whose endpoint points at a
 // receiver, and one pending delivery to it.
 type webhookFixture struct {
-	store    *models.Store
+	store    *postgres.Store
 	endpoint *models.WebhookEndpoint
 	rcv      *hookReceiver
 	delivery uuid.UUID
@@ -90,7 +91,7 @@ var loopback = func() []*net.IPNet {
 func newWebhookFixture(t *testing.T, rcv *hookReceiver) *webhookFixture {
 	t.Helper()
 	ctx := context.Background()
-	store := models.NewStore(dbtest.New(t))
+	store := postgres.NewStore(pgtest.New(t))
 	enc, err := models.NewEncrypter([]byte(strings.Repeat("h", 32)))
 	if err != nil {
 		t.Fatal(err)

@@ -19,7 +19,8 @@ import (
 	"appstore/api"
 	"appstore/models"
 	"appstore/models/blob"
-	"appstore/models/dbtest"
+	"appstore/models/postgres"
+	"appstore/models/postgres/pgtest"
 	"appstore/workflows"
 	wfclient "appstore/workflows/client"
 	"appstore/workflows/temporaltest"
@@ -34,7 +35,7 @@ var platformKey = []byte("0123456789abcdef0123456789abcdef-cli-test")
 // complete app listing and of a test organization, holding a personal
 // access token; and a platform reviewer.
 type platform struct {
-	store    *models.Store
+	store    *postgres.Store
 	dev      *models.User
 	reviewer *models.User
 	org      *models.Organization
@@ -46,7 +47,7 @@ type platform struct {
 func newPlatform(t *testing.T) *platform {
 	t.Helper()
 	ctx := context.Background()
-	p := &platform{store: models.NewStore(dbtest.New(t))}
+	p := &platform{store: postgres.NewStore(pgtest.New(t))}
 	var err error
 	must := func(err error) {
 		t.Helper()
@@ -54,9 +55,9 @@ func newPlatform(t *testing.T) *platform {
 			t.Fatalf("platform fixture: %v", err)
 		}
 	}
-	p.dev, err = p.store.CreateUser(ctx, models.NewUser{Email: "dev@cli.test", Name: "Dev", Password: models.DemoPassword, Verified: true})
+	p.dev, err = p.store.CreateUser(ctx, models.NewUser{Email: "dev@cli.test", Name: "Dev", Password: postgres.DemoPassword, Verified: true})
 	must(err)
-	p.reviewer, err = p.store.CreateUser(ctx, models.NewUser{Email: "reviewer@cli.test", Name: "Rev", Password: models.DemoPassword,
+	p.reviewer, err = p.store.CreateUser(ctx, models.NewUser{Email: "reviewer@cli.test", Name: "Rev", Password: postgres.DemoPassword,
 		PlatformRole: models.PlatformRoleReviewer, Verified: true})
 	must(err)
 	actx := models.WithActor(ctx, p.dev.ID)
@@ -161,7 +162,7 @@ func call(t *testing.T, baseURL, method, path, token string, body any) (int, str
 // usable as a bearer token.
 func session(t *testing.T, baseURL, email string) string {
 	t.Helper()
-	status, body := call(t, baseURL, "POST", "/auth/login", "", map[string]string{"email": email, "password": models.DemoPassword})
+	status, body := call(t, baseURL, "POST", "/auth/login", "", map[string]string{"email": email, "password": postgres.DemoPassword})
 	if status != http.StatusOK {
 		t.Fatalf("login %s: %d %s", email, status, body)
 	}

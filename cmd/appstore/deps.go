@@ -17,7 +17,7 @@ import (
 	temporalotel "go.temporal.io/sdk/contrib/opentelemetry"
 	tlog "go.temporal.io/sdk/log"
 
-	"appstore/models"
+	"appstore/models/postgres"
 )
 
 // newLogger builds the process logger from config.
@@ -43,8 +43,8 @@ const postgresHint = "\n\nPostgreSQL is not reachable. Start it (`docker compose
 
 // openDatabase connects to PostgreSQL and, when it is unreachable, says how
 // to fix that instead of printing a bare driver error.
-func openDatabase(ctx context.Context, cfg *Config) (*models.DB, error) {
-	db, err := models.Open(ctx, cfg.DatabaseURL)
+func openDatabase(ctx context.Context, cfg *Config) (*postgres.DB, error) {
+	db, err := postgres.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		var netErr *net.OpError
 		hint := ""
@@ -92,7 +92,7 @@ func newTemporalClient(cfg *Config, log *slog.Logger, reg *prometheus.Registry) 
 }
 
 // withDB runs fn with the validated configuration and an open database.
-func withDB(ctx context.Context, fn func(cfg *Config, db *models.DB) error) error {
+func withDB(ctx context.Context, fn func(cfg *Config, db *postgres.DB) error) error {
 	cfg, err := loadConfig()
 	if err != nil {
 		return err

@@ -18,7 +18,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"golang.org/x/sync/errgroup"
 
-	"appstore/models"
+	"appstore/models/postgres"
 	"appstore/workflows/devserver"
 )
 
@@ -55,7 +55,7 @@ func dev(ctx context.Context, cfg *Config, out io.Writer, exampleApp bool) error
 	if err != nil {
 		return err
 	}
-	res, err := models.MigrateUp(ctx, db.SQL)
+	res, err := postgres.MigrateUp(ctx, db.SQL)
 	db.Close()
 	if err != nil {
 		return err
@@ -194,8 +194,8 @@ Appstore is running.
   Health        %s/healthz · %s/readyz · %s/metrics
 
 Demo logins (password %q):
-`, cfg.BaseURL, devUIPort, cfg.BaseURL, cfg.BaseURL, cfg.BaseURL, models.DemoPassword)
-	for _, d := range models.DemoUsers {
+`, cfg.BaseURL, devUIPort, cfg.BaseURL, cfg.BaseURL, cfg.BaseURL, postgres.DemoPassword)
+	for _, d := range postgres.DemoUsers {
 		fmt.Fprintf(out, "  %-24s %s\n", d.Email, d.Role)
 	}
 	fmt.Fprintln(out, "\nPress Ctrl-C to stop everything, the Temporal dev server included.")

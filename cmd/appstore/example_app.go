@@ -14,7 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"appstore/models"
+	"appstore/models/postgres"
 )
 
 // runExampleApp runs examples/crm-app at EXAMPLE_APP_URL as a process of
@@ -25,7 +25,7 @@ import (
 // EXAMPLE_APP_URL (the demo catalog's crm), read from the database at every
 // start and written to EXAMPLE_APP_WEBHOOK_SECRET_FILE, the file
 // `appstore seed` writes when it makes the secret.
-func runExampleApp(ctx context.Context, cfg *Config, store *models.Store, out io.Writer) error {
+func runExampleApp(ctx context.Context, cfg *Config, store *postgres.Store, out io.Writer) error {
 	u, err := url.Parse(cfg.ExampleAppURL)
 	if err != nil {
 		return fmt.Errorf("EXAMPLE_APP_URL: %w", err)
@@ -90,7 +90,7 @@ func buildExampleApp(ctx context.Context, cfg *Config) (string, error) {
 	return bin, nil
 }
 
-func writeExampleWebhookSecret(ctx context.Context, cfg *Config, store *models.Store, path string) error {
+func writeExampleWebhookSecret(ctx context.Context, cfg *Config, store *postgres.Store, path string) error {
 	var ids []string
 	err := store.Gorm().WithContext(ctx).Raw("SELECT id::text FROM apps WHERE webhook_url LIKE ? ORDER BY created_at LIMIT 1",
 		strings.NewReplacer("%", `\%`, "_", `\_`).Replace(cfg.ExampleAppURL)+"%").Scan(&ids).Error

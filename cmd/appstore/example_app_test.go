@@ -13,7 +13,8 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
-	"appstore/models/dbtest"
+	"appstore/models/postgres"
+	"appstore/models/postgres/pgtest"
 )
 
 // `appstore dev` serves the example app with the webhook secret of the
@@ -21,7 +22,7 @@ import (
 func TestDevRunsTheExampleApp(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	store := models.NewStore(dbtest.New(t))
+	store := postgres.NewStore(pgtest.New(t))
 	enc, _ := models.NewEncrypter([]byte("0123456789abcdef0123456789abcdef"))
 	store.SetEncrypter(enc)
 	store.SetURLRules(models.DevelopmentURLRules()) // as appstore dev runs

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"appstore/models"
+	"appstore/models/postgres"
 )
 
 func migrateCommand() *cobra.Command {
@@ -16,8 +16,8 @@ func migrateCommand() *cobra.Command {
 		Use:   "up",
 		Short: "Apply every pending migration",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd.Context(), func(_ *Config, db *models.DB) error {
-				res, err := models.MigrateUp(cmd.Context(), db.SQL)
+			return withDB(cmd.Context(), func(_ *Config, db *postgres.DB) error {
+				res, err := postgres.MigrateUp(cmd.Context(), db.SQL)
 				for _, r := range res {
 					fmt.Fprintf(cmd.OutOrStdout(), "applied %s (%s)\n", r.Source.Path, r.Duration.Round(1e6))
 				}
@@ -32,8 +32,8 @@ func migrateCommand() *cobra.Command {
 		Use:   "down",
 		Short: "Roll back the latest migration (--all: every migration)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd.Context(), func(_ *Config, db *models.DB) error {
-				res, err := models.MigrateDown(cmd.Context(), db.SQL, all)
+			return withDB(cmd.Context(), func(_ *Config, db *postgres.DB) error {
+				res, err := postgres.MigrateDown(cmd.Context(), db.SQL, all)
 				for _, r := range res {
 					fmt.Fprintf(cmd.OutOrStdout(), "rolled back %s\n", r.Source.Path)
 				}
@@ -46,8 +46,8 @@ func migrateCommand() *cobra.Command {
 		Use:   "status",
 		Short: "List migrations and whether each is applied",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd.Context(), func(_ *Config, db *models.DB) error {
-				list, err := models.MigrationStatus(cmd.Context(), db.SQL)
+			return withDB(cmd.Context(), func(_ *Config, db *postgres.DB) error {
+				list, err := postgres.MigrationStatus(cmd.Context(), db.SQL)
 				if err != nil {
 					return err
 				}

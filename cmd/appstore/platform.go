@@ -14,6 +14,7 @@ import (
 	"appstore/api"
 	"appstore/models"
 	"appstore/models/blob"
+	"appstore/models/postgres"
 )
 
 // platform is what the serve and worker roles share: configuration, logger,
@@ -21,8 +22,8 @@ import (
 type platform struct {
 	cfg      *Config
 	log      *slog.Logger
-	db       *models.DB
-	store    *models.Store
+	db       *postgres.DB
+	store    *postgres.Store
 	temporal client.Client
 	registry *prometheus.Registry
 }
@@ -50,7 +51,7 @@ func openPlatform(ctx context.Context, cfg *Config, log *slog.Logger) (*platform
 		tc.Close()
 		return nil, fmt.Errorf("BLOB_DIR: %w", err)
 	}
-	store := models.NewStore(db)
+	store := postgres.NewStore(db)
 	store.SetEncrypter(enc)
 	store.SetBlobs(blobs)
 	store.SetURLRules(models.URLRules{Production: cfg.Production(), AllowInternal: cfg.OutboundAllow})

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"appstore/models"
+	"appstore/models/postgres"
 )
 
 func seedCommand() *cobra.Command {
@@ -18,12 +19,12 @@ func seedCommand() *cobra.Command {
 		Use:   "seed",
 		Short: "Create the demo users, organizations, developer accounts and catalog apps (development only)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd.Context(), func(cfg *Config, db *models.DB) error {
+			return withDB(cmd.Context(), func(cfg *Config, db *postgres.DB) error {
 				enc, err := models.NewEncrypter(cfg.EncryptionKey)
 				if err != nil {
 					return fmt.Errorf("ENCRYPTION_KEY: %w", err)
 				}
-				store := models.NewStore(db)
+				store := postgres.NewStore(db)
 				store.SetEncrypter(enc) // the catalog's webhook signing secret is stored encrypted
 				store.SetURLRules(models.URLRules{Production: cfg.Production(), AllowInternal: cfg.OutboundAllow})
 				return seed(cmd.Context(), cfg, store, cmd.OutOrStdout())
@@ -34,7 +35,7 @@ func seedCommand() *cobra.Command {
 
 // seed adds the demo data, refusing in production: demo logins have a
 // published password.
-func seed(ctx context.Context, cfg *Config, store *models.Store, out io.Writer) error {
+func seed(ctx context.Context, cfg *Config, store *postgres.Store, out io.Writer) error {
 	if cfg.Production() {
 		return errors.New("refusing to seed demo data in production (APPSTORE_ENV=production)")
 	}
@@ -42,7 +43,7 @@ func seed(ctx context.Context, cfg *Config, store *models.Store, out io.Writer) 
 	if err != nil {
 		return err
 	}
-	catalog, err := store.SeedCatalog(ctx, models.CatalogURLs{ExampleAppURL: cfg.ExampleAppURL})
+	catalog, err := store.SeedCatalog(ctx, postgres.CatalogURLs{ExampleAppURL: cfg.ExampleAppURL})
 	if err != nil {
 		return err
 	}
@@ -57,9 +58,9 @@ func seed(ctx context.Context, cfg *Config, store *models.Store, out io.Writer) 
 		// Shown once: the file is the example app's only way to get it.
 		if err := writeSecretFile(cfg.ExampleAppWebhookSecretFile, catalog.WebhookSecret); err != nil {
 			return fmt.Errorf("write the %s app's webhook secret (it is shown once; reset the database to make a new one): %w",
-				models.CatalogWebhookApp, err)
+				postgres.CatalogWebhookApp, err)
 		}
-		fmt.Fprintf(out, "wrote the %s app's webhook signing secret to %s\n", models.CatalogWebhookApp, cfg.ExampleAppWebhookSecretFile)
+		fmt.Fprintf(out, "wrote the %s app's webhook signing secret to %s\n", postgres.CatalogWebhookApp, cfg.ExampleAppWebhookSecretFile)
 	}
 	return nil
 }

@@ -9,7 +9,8 @@ import (
 	"testing"
 
 	"appstore/models"
-	"appstore/models/dbtest"
+	"appstore/models/postgres"
+	"appstore/models/postgres/pgtest"
 )
 
 // `appstore seed` adds the catalog, hands the crm app's webhook secret to
@@ -28,7 +29,7 @@ func TestSeedCatalogCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := models.NewStore(dbtest.New(t))
+	store := postgres.NewStore(pgtest.New(t))
 	store.SetEncrypter(enc)
 	ctx := context.Background()
 

@@ -11,6 +11,7 @@ import (
 	"appstore/api"
 	"appstore/api/oidcop"
 	"appstore/models"
+	"appstore/models/postgres"
 	wfclient "appstore/workflows/client"
 )
 
@@ -78,7 +79,7 @@ func (p *platform) serve(ctx context.Context) error {
 	// sessions. After a reconnect anything may have been missed, so both
 	// caches start over.
 	g.Go(func() error {
-		return models.Listen(gctx, p.cfg.DatabaseURL, p.log, map[string]func(string){
+		return postgres.Listen(gctx, p.cfg.DatabaseURL, p.log, map[string]func(string){
 			models.PortalChannel:            models.OnPortalChange(p.log, srv.Portal().Invalidate),
 			models.SessionGenerationChannel: models.OnSessionGeneration(p.log, generations.Set),
 		}, func() {

@@ -11,8 +11,8 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"appstore/activities"
-	"appstore/models"
-	"appstore/models/dbtest"
+	"appstore/models/postgres"
+	"appstore/models/postgres/pgtest"
 	"appstore/workflows"
 	wfclient "appstore/workflows/client"
 	"appstore/workflows/contract"
@@ -21,12 +21,12 @@ import (
 
 // newWorker runs the real workflows and activities on a task queue of
 // the test's own, on the test binary's dev server.
-func newWorker(t *testing.T) (*models.Store, sdkclient.Client, string) {
+func newWorker(t *testing.T) (*postgres.Store, sdkclient.Client, string) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("needs the Temporal dev server: skipped with -short")
 	}
-	store := models.NewStore(dbtest.New(t))
+	store := postgres.NewStore(pgtest.New(t))
 	c := temporaltest.DevServer(t).Client()
 	queue := "client-test-" + uuid.NewString()
 	w := worker.New(c, queue, worker.Options{})

@@ -15,12 +15,12 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 
 	"appstore/api"
 	"appstore/api/oidcop"
 	"appstore/models"
-	"appstore/models/dbtest"
+	"appstore/models/postgres"
+	"appstore/models/postgres/pgtest"
 )
 
 // Env is a running platform.
@@ -28,7 +28,7 @@ type Env struct {
 	T        testing.TB
 	Server   *httptest.Server
 	Issuer   string
-	Store    *models.Store
+	Store    *postgres.Store
 	API      *api.Server
 	Provider *oidcop.Provider
 	// Acme and Sandbox are the seeded organizations; Owner, Member and Dev
@@ -54,8 +54,8 @@ var jwtKey = []byte("0123456789abcdef0123456789abcdef-oidc-test")
 func Start(t testing.TB, opts Options) *Env {
 	t.Helper()
 	ctx := context.Background()
-	db := dbtest.New(t)
-	store := models.NewStore(db)
+	db := pgtest.New(t)
+	store := postgres.NewStore(db)
 	enc, err := models.NewEncrypter([]byte("0123456789abcdef0123456789abcdef"))
 	if err != nil {
 		t.Fatal(err)
@@ -187,6 +187,3 @@ func (e *Env) Uninstall(inst *Installation) {
 	must(e.T, e.Store.Gorm().Exec("UPDATE app_installations SET status = 'inactive', uninstalled_at = now() WHERE id = ?", inst.ID).Error)
 	must(e.T, e.Store.RevokeInstallationTokens(context.Background(), inst.ID, nil))
 }
-
-// DB is the store's GORM handle, for tests that adjust rows.
-func (e *Env) DB() *gorm.DB { return e.Store.Gorm() }

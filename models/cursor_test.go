@@ -1,0 +1,29 @@
+package models_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"appstore/models"
+)
+
+// baseTime has microsecond precision, as PostgreSQL keeps it.
+var baseTime = time.Date(2025, 3, 14, 15, 9, 26, 535897000, time.UTC)
+
+func TestCursorRoundTrip(t *testing.T) {
+	t.Parallel()
+	in := models.Cursor{CreatedAt: baseTime.In(time.FixedZone("X", 3600)), ID: uuid.New()}
+	out, err := models.DecodeCursor(in.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out.CreatedAt.Equal(in.CreatedAt) || out.ID != in.ID {
+		t.Fatalf("round trip = %+v, want %+v", out, in)
+	}
+	if strings.ContainsAny(in.Encode(), "+/=") {
+		t.Fatalf("cursor %q is not URL-safe", in.Encode())
+	}
+}

@@ -1,4 +1,0 @@
-package models
-
-// NotifyPortalChange exposes notifyPortalChange to the external tests.
-var NotifyPortalChange = notifyPortalChange
