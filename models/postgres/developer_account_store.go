@@ -16,25 +16,7 @@ import (
 // account could take it now. Creating the account checks again: the unique
 // index is the final word. It returns an error only when the database fails.
 func (s *Store) CheckDeveloperAccountSlug(ctx context.Context, raw string) (*models.SlugCheck, error) {
-	slug := models.NormalizeSlug(raw)
-	if reason, msg := models.SlugProblem(raw, slug); reason != "" {
-		return &models.SlugCheck{Slug: slug, Reason: reason, Message: msg}, nil
-	}
-	var found struct{ Reserved, Taken bool }
-	err := s.db.WithContext(ctx).Raw(`SELECT
-		EXISTS (SELECT 1 FROM reserved_slugs WHERE slug = @s) AS reserved,
-		EXISTS (SELECT 1 FROM developer_accounts WHERE slug = @s) AS taken`,
-		map[string]any{"s": slug}).Scan(&found).Error
-	if err != nil {
-		return nil, fmt.Errorf("store: check slug: %w", err)
-	}
-	switch {
-	case found.Reserved:
-		return &models.SlugCheck{Slug: slug, Reason: models.SlugReserved, Message: slugReservedMessage}, nil
-	case found.Taken:
-		return &models.SlugCheck{Slug: slug, Reason: models.SlugTaken, Message: slugTakenMessage}, nil
-	}
-	return &models.SlugCheck{Slug: slug, Available: true}, nil
+	return s.checkSlug(ctx, raw, "developer_accounts")
 }
 
 // CreateDeveloperAccount creates a developer account with admin as its first
