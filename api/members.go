@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 )
 
 // listMembers lists the scope's members and roles (members may look).
@@ -26,16 +27,24 @@ type changeRoleRequest struct {
 	Role string `json:"role"`
 }
 
+// memberTarget is the scope id, the caller's role and target :user of a
+// request that manages a member; the caller must manage the scope's members.
+func (s *Server) memberTarget(c *gin.Context, sc memberScope) (id uuid.UUID, myRole string, target uuid.UUID, err error) {
+	if id, myRole, err = sc.access(s, c, true); err != nil {
+		return uuid.Nil, "", uuid.Nil, err
+	}
+	if target, err = pathID(c, "user"); err != nil {
+		return uuid.Nil, "", uuid.Nil, err
+	}
+	return id, myRole, target, nil
+}
+
 // changeMemberRole sets a member's role (those who manage members, within
 // the scope's rules); the last admin of an account or owner of an
 // organization stays.
 func (s *Server) changeMemberRole(sc memberScope) func(*gin.Context) error {
 	return func(c *gin.Context) error {
-		id, myRole, err := sc.access(s, c, true)
-		if err != nil {
-			return err
-		}
-		target, err := pathID(c, "user")
+		id, myRole, target, err := s.memberTarget(c, sc)
 		if err != nil {
 			return err
 		}
@@ -61,11 +70,7 @@ func (s *Server) changeMemberRole(sc memberScope) func(*gin.Context) error {
 // removeMember removes a member under the same rules.
 func (s *Server) removeMember(sc memberScope) func(*gin.Context) error {
 	return func(c *gin.Context) error {
-		id, myRole, err := sc.access(s, c, true)
-		if err != nil {
-			return err
-		}
-		target, err := pathID(c, "user")
+		id, myRole, target, err := s.memberTarget(c, sc)
 		if err != nil {
 			return err
 		}
