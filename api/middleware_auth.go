@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
+	"appstore/api/httpx"
 	"appstore/models"
 )
 
@@ -15,19 +15,9 @@ import (
 const SessionCookie = "appstore_session"
 
 // Principal is the authenticated caller of a request.
-type Principal struct {
-	UserID uuid.UUID
-	Email  string
-	Role   models.PlatformRole
-	// Via says how the caller authenticated: "cookie", "bearer" (a session
-	// JWT) or "token" (a personal access token).
-	Via string
-}
+type Principal = httpx.Principal
 
-const (
-	ctxPrincipal = "appstore.principal"
-	ctxAuthErr   = "appstore.auth_error"
-)
+const ctxAuthErr = "appstore.auth_error"
 
 // PATAuthenticator resolves personal access tokens, which live in the database.
 type PATAuthenticator interface {
@@ -65,7 +55,7 @@ func authenticate(sessions *Sessions, pats PATAuthenticator) gin.HandlerFunc {
 		if err != nil {
 			c.Set(ctxAuthErr, err)
 		} else if p != nil {
-			c.Set(ctxPrincipal, p)
+			httpx.SetPrincipal(c, p)
 			c.Request = c.Request.WithContext(models.WithActor(c.Request.Context(), p.UserID))
 		}
 		c.Next()
@@ -82,7 +72,7 @@ func principalFromJWT(sessions *Sessions, token, via string) (*Principal, error)
 
 // requireAuth answers 401 unless authenticate found a caller.
 func requireAuth(c *gin.Context) {
-	if _, ok := c.Get(ctxPrincipal); ok {
+	if httpx.PrincipalOf(c) != nil {
 		c.Next()
 		return
 	}
@@ -94,11 +84,7 @@ func requireAuth(c *gin.Context) {
 }
 
 // principal returns the caller; only call it behind requireAuth.
-func principal(c *gin.Context) *Principal {
-	p, _ := c.Get(ctxPrincipal)
-	pr, _ := p.(*Principal)
-	return pr
-}
+func principal(c *gin.Context) *Principal { return httpx.PrincipalOf(c) }
 
 // setSessionCookie stores the session JWT in an HTTP-only, SameSite=Lax cookie.
 func (s *Server) setSessionCookie(c *gin.Context, token string, maxAge int) {

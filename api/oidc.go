@@ -1,20 +1,17 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
-
-	"appstore/models"
 )
 
 // OIDCProvider is the OpenID Connect provider (api/oidcop.Provider): it
-// serves its own endpoints, and the login step here hands it the signed-in
-// user.
+// serves its own endpoints, and the login step (pages.Server.OIDCLogin)
+// hands it the signed-in user.
 type OIDCProvider interface {
 	http.Handler
 	// Issuer is the provider's issuer URL.
@@ -48,7 +45,7 @@ func (s *Server) mountOIDC(r *gin.Engine, p OIDCProvider, auth gin.HandlerFunc) 
 		}
 		r.Any(path, h)
 	}
-	r.GET(p.LoginPath(), noStore, auth, s.oidcLogin(p))
+	r.GET(p.LoginPath(), noStore, auth, s.pages.OIDCLogin(p))
 }
 
 // requireBrowserSession sends a browser that is not signed in to the
@@ -60,36 +57,6 @@ func (s *Server) requireBrowserSession(c *gin.Context) {
 	}
 	c.Redirect(http.StatusFound, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
 	c.Abort()
-}
-
-// oidcLogin is the provider's login step: the signed-in user either goes
-// straight back to the app with a code, or sees why not (never the app).
-// When the app wants a more recent sign-in than the session's, the session
-// cookie is cleared (the sign-in page would otherwise skip the password)
-// and the browser signs in again and comes back here; the provider accepts
-// any sign-in made after the request, so this happens at most once.
-func (s *Server) oidcLogin(p OIDCProvider) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		state, ok := s.pageUser(c)
-		if !ok {
-			return
-		}
-		signedIn, ok := s.signedInAt(c)
-		var err error = errSessionInvalid // unreadable: sign in again
-		if ok {
-			err = p.FinishLogin(c.Writer, c.Request, c.Query("id"), state.User.ID, signedIn)
-		}
-		if err == nil {
-			return
-		}
-		var me *models.Error
-		if errors.As(err, &me) && me.Kind == models.KindUnauthorized {
-			s.setSessionCookie(c, "", -1)
-			c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
-			return
-		}
-		s.appAccessError(c, state, err)
-	}
 }
 
 // signedInAt is when the browser's platform session began. Sessions are
@@ -105,16 +72,4 @@ func (s *Server) signedInAt(c *gin.Context) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return claims.IssuedAt.Time, true
-}
-
-// appAccessError renders a 403 access page, or the generic error page.
-func (s *Server) appAccessError(c *gin.Context, state *models.PortalState, err error) {
-	var me *models.Error
-	if errors.As(err, &me) && me.Kind == models.KindForbidden {
-		d := userPage("No access to this app", state, nil)
-		d.Error = me.Message
-		s.renderPage(c, http.StatusForbidden, "app_access_denied", d)
-		return
-	}
-	s.pageError(c, state, err)
 }

@@ -38,6 +38,25 @@ func (s *Server) deploymentAndApp(c *gin.Context) (*models.Deployment, *models.A
 	return d, app, nil
 }
 
+// viewDeployment loads the deployment :id and its app for a caller who may
+// see it: a member of the app's developer account or a reviewer. Anyone
+// else gets 404, as for a deployment that does not exist.
+func (s *Server) viewDeployment(c *gin.Context) (*models.Deployment, *models.App, error) {
+	d, app, err := s.deploymentAndApp(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !principal(c).Role.CanReview() {
+		if _, err := s.store.DeveloperAccountRole(c.Request.Context(), app.DeveloperAccountID, principal(c).UserID); err != nil {
+			if errors.Is(err, models.ErrNotFound) {
+				return nil, nil, errDeploymentNotFound
+			}
+			return nil, nil, err
+		}
+	}
+	return d, app, nil
+}
+
 // updateID makes a retried request (same Idempotency-Key) the same Update,
 // which Temporal answers from the first; without a key every request is
 // its own Update, and the workflow's validators keep moves single.
@@ -167,17 +186,9 @@ func (s *Server) move(c *gin.Context, d *models.Deployment, action models.Review
 // status, history and rejection reasons. Developer-account members and
 // reviewers may read it.
 func (s *Server) deploymentReview(c *gin.Context) error {
-	d, app, err := s.deploymentAndApp(c)
+	d, _, err := s.viewDeployment(c)
 	if err != nil {
 		return err
-	}
-	if !principal(c).Role.CanReview() {
-		if _, err := s.store.DeveloperAccountRole(c.Request.Context(), app.DeveloperAccountID, principal(c).UserID); err != nil {
-			if errors.Is(err, models.ErrNotFound) {
-				return errDeploymentNotFound
-			}
-			return err
-		}
 	}
 	devID := d.ID
 	if d.Type == models.DeploymentProduction {

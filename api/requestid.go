@@ -8,13 +8,13 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"appstore/api/httpx"
 	"appstore/models"
 )
 
 const (
 	requestIDHeader = "X-Request-ID"
 	ctxRequestID    = "appstore.request_id"
-	ctxLogger       = "appstore.logger"
 )
 
 // Incoming ids are echoed only when they look like ids: they end up in logs
@@ -32,7 +32,7 @@ func requestContext(base *slog.Logger) gin.HandlerFunc {
 		c.Set(ctxRequestID, id)
 		c.Header(requestIDHeader, id)
 		log := base.With("request_id", id)
-		c.Set(ctxLogger, log)
+		httpx.SetLogger(c, log)
 		ctx := models.WithAudit(c.Request.Context(), models.Audit{
 			RequestID: id, RequestMethod: c.Request.Method, RequestPath: c.Request.URL.Path,
 		})
@@ -50,9 +50,4 @@ func requestContext(base *slog.Logger) gin.HandlerFunc {
 func requestID(c *gin.Context) string { return c.GetString(ctxRequestID) }
 
 // logger returns the request's logger, or the default one outside a request.
-func logger(c *gin.Context) *slog.Logger {
-	if l, ok := c.Get(ctxLogger); ok {
-		return l.(*slog.Logger)
-	}
-	return slog.Default()
-}
+func logger(c *gin.Context) *slog.Logger { return httpx.Logger(c) }

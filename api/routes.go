@@ -33,8 +33,6 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 	// The JSON API: public (sign-in, sign-up) and signed in.
 	v1 := r.Group("/api/v1", noStore, auth, csrf)
 	me := v1.Group("", requireAuth)
-	// The web pages, each of which handles a visitor who is not signed in.
-	pages := r.Group("", auth, csrf)
 
 	// Identity: sessions, accounts, the signed-in user.
 	s.registerAuthRoutes(v1)
@@ -42,7 +40,6 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 	s.registerMeRoutes(me)
 	s.registerTokenRoutes(me)
 	s.registerEventRoutes(me)
-	s.registerSignInPageRoutes(pages)
 
 	// Organizations and developer accounts, with their members and invitations.
 	s.registerOrganizationRoutes(me)
@@ -50,44 +47,32 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 	s.registerMemberRoutes(me, organizationScope)
 	s.registerMemberRoutes(me, accountScope)
 	s.registerInvitationRoutes(me)
-	s.registerOrganizationPageRoutes(pages)
-	s.registerAccountPageRoutes(pages)
-	s.registerTeamPageRoutes(pages)
-	s.registerAcceptPageRoutes(pages)
 
-	// Apps: listing, OAuth client, connections, webhook URL, pages.
+	// Apps: listing, OAuth client, connections, webhook URL.
 	s.registerAppRoutes(me)
 	s.registerAppWebhookRoutes(me)
 	s.registerConnectionRoutes(me)
 	s.registerOAuthRoutes(me)
-	s.registerAppPageRoutes(pages)
-	s.registerAppLogsPageRoutes(pages)
 
 	// Developer webhooks: endpoints and deliveries.
 	s.registerWebhookEndpointRoutes(me)
 	s.registerWebhookDeliveryRoutes(me)
-	s.registerWebhookPageRoutes(pages)
 
 	// Bundles, deployments, promotion and review.
 	s.registerBundleRoutes(me)
 	s.registerDeploymentRoutes(me)
 	s.registerPromotionRoutes(me)
-	s.registerDeploymentPageRoutes(pages)
 
 	// The marketplace and installations: settings, connections, permissions, SSO.
-	s.registerMarketplaceRoutes(me, pages)
+	s.registerMarketplaceRoutes(me)
 	s.registerInstallationRoutes(me)
 	s.registerInstallationSettingsRoutes(me)
 	s.registerInstallationConnectionRoutes(me)
 	s.registerInstallationPermissionRoutes(me)
-	s.registerSSORoutes(me, pages)
-	s.registerInstallationPageRoutes(pages)
-	s.registerInstallationConfigPageRoutes(pages)
+	s.registerSSORoutes(me)
 
-	if s.cfg.DevMode {
-		pages.GET("/dev/mail", s.devMailPage)
-		pages.GET("/dev/mail/:id", s.devMailMessagePage)
-	}
+	// The web pages (package pages), each of which handles a visitor who is not signed in.
+	s.pages.Register(r.Group("", auth, csrf))
 
 	if deps.OIDC != nil {
 		s.mountOIDC(r, deps.OIDC, auth)
@@ -98,7 +83,7 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 			writeError(c, models.Errorf(models.KindNotFound, "route_not_found", "No such endpoint: %s %s.", c.Request.Method, c.Request.URL.Path))
 			return
 		}
-		s.renderPage(c, http.StatusNotFound, "notfound", pageData{Title: "Not found"})
+		s.pages.NotFound(c)
 	})
 	r.NoMethod(func(c *gin.Context) {
 		writeError(c, &models.Error{Kind: models.KindMethod, Code: "method_not_allowed", Message: "This endpoint does not accept " + c.Request.Method + "."})

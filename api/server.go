@@ -1,12 +1,11 @@
-// Package api serves Appstore's JSON API under /api/v1, its web pages and its
-// operational endpoints, with Gin.
+// Package api serves Appstore's JSON API under /api/v1 and its operational
+// endpoints, with Gin, and mounts the web pages of package api/pages.
 package api
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -15,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"appstore/api/pages"
 	"appstore/models"
 )
 
@@ -45,8 +45,8 @@ type Config struct {
 	TemporalNamespace string
 }
 
-// Store is every store method the handlers use. It is declared here, by its
-// consumer; *models.Store implements it.
+// Store is every store method the handlers and the pages (pages.Store) use.
+// It is declared here, by its consumer; *models.Store implements it.
 type Store interface {
 	PATAuthenticator
 	Authenticate(ctx context.Context, email, password string) (*models.User, error)
@@ -169,7 +169,7 @@ type Server struct {
 	log      *slog.Logger
 	sessions *Sessions
 	logins   *loginLimiter
-	pages    map[string]*template.Template
+	pages    *pages.Server
 	handler  http.Handler
 	// portal caches each user's dehydrated portal state (memberships) so
 	// page layouts render without a database query.
@@ -207,17 +207,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if deps.Registry == nil {
 		deps.Registry = prometheus.NewRegistry()
 	}
-	pages, err := parsePages()
-	if err != nil {
-		return nil, fmt.Errorf("api: templates: %w", err)
-	}
 	s := &Server{
 		cfg:          cfg,
 		store:        deps.Store,
 		log:          deps.Logger,
 		sessions:     NewSessions(cfg.JWTKey, origin(cfg.BaseURL), SessionTTL),
 		logins:       newLoginLimiter(cfg.LoginRatePerIP, cfg.LoginRatePerEmail),
-		pages:        pages,
 		portal:       NewPortalCache(deps.Store.PortalState, portalCacheSize),
 		invitations:  deps.Invitations,
 		accountMails: deps.AccountMails,
@@ -235,6 +230,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.generations = NewSessionGenerations(nil)
 	}
 	s.sessions.UseGenerations(s.generations)
+	pg, err := pages.New(pages.Config{
+		DevMode: cfg.DevMode, SecretGrace: s.secretGrace(),
+		TemporalUIURL: cfg.TemporalUIURL, TemporalNamespace: cfg.TemporalNamespace,
+	}, pages.Deps{Store: deps.Store, Portal: s.portal, API: pageAPI{s}, Promotions: deps.Promotions, Logger: deps.Logger})
+	if err != nil {
+		return nil, fmt.Errorf("api: %w", err)
+	}
+	s.pages = pg
 	deps.Registry.MustRegister(
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "appstore_portal_cache_hits_total", Help: "Portal state served from the per-user cache."},
 			func() float64 { h, _ := s.portal.Stats(); return float64(h) }),

@@ -78,23 +78,7 @@ func (s *Server) getSSO(c *gin.Context) error {
 	return nil
 }
 
-// openAppPage redirects a signed-in member with access to the app; others
-// see why not.
-func (s *Server) openAppPage(c *gin.Context) {
-	state, ok := s.pageUser(c)
-	if !ok {
-		return
-	}
-	u, err := s.ssoURL(c)
-	if err != nil {
-		s.appAccessError(c, state, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, u)
-}
-
 // registerSSORoutes mounts the routes served from this file.
-func (s *Server) registerSSORoutes(me, pages *gin.RouterGroup) {
+func (s *Server) registerSSORoutes(me *gin.RouterGroup) {
 	me.GET("/organizations/:org/installations/:id/sso", handler(s.getSSO))
-	pages.GET("/organizations/:org/installations/:id/open", s.openAppPage)
 }

@@ -1,4 +1,4 @@
-package api
+package pages
 
 import (
 	"errors"
@@ -56,7 +56,7 @@ func (s *Server) appPage(c *gin.Context, tab string) (*models.PortalState, appPa
 	if !ok {
 		return nil, appPageBase{}, false
 	}
-	app, role, err := s.appAccess(c, models.DevRoleMember)
+	app, role, err := s.api.AppAccess(c, models.DevRoleMember)
 	if err != nil {
 		s.pageError(c, state, err)
 		return nil, appPageBase{}, false
@@ -124,8 +124,8 @@ func (s *Server) appListingPage(c *gin.Context) {
 
 type appOAuthPageData struct {
 	appPageBase
-	Client       *oauthClientJSON // nil until OAuth is first enabled
-	RedirectURIs string           // one a line
+	Client       any    // the JSON API's view of the client; nil until OAuth is first enabled
+	RedirectURIs string // one a line
 	Scopes       []option
 	GraceDays    int
 }
@@ -137,7 +137,7 @@ func (s *Server) appOAuthPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	d := appOAuthPageData{appPageBase: base, Scopes: options(models.AppScopes, nil), GraceDays: int(s.secretGrace().Hours() / 24)}
+	d := appOAuthPageData{appPageBase: base, Scopes: options(models.AppScopes, nil), GraceDays: int(s.cfg.SecretGrace.Hours() / 24)}
 	client, err := s.store.GetOAuthClient(c.Request.Context(), base.App.ID)
 	switch {
 	case errors.Is(err, models.ErrNotFound):
@@ -145,10 +145,9 @@ func (s *Server) appOAuthPage(c *gin.Context) {
 		s.pageError(c, state, err)
 		return
 	default:
-		j := newOAuthClientJSON(client)
-		d.Client = &j
-		d.RedirectURIs = strings.Join(j.RedirectURIs, "\n")
-		d.Scopes = options(models.AppScopes, j.Scopes)
+		d.Client = s.api.OAuthClientView(client)
+		d.RedirectURIs = strings.Join(client.RedirectURIs, "\n")
+		d.Scopes = options(models.AppScopes, client.Scopes)
 	}
 	s.renderPage(c, http.StatusOK, "app_oauth", userPage(base.App.Title+" · OAuth", state, d))
 }

@@ -1,4 +1,4 @@
-package api
+package pages
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"appstore/api/httpx"
 	"appstore/models"
 )
 
@@ -82,12 +83,12 @@ func (s *Server) appLogsPage(c *gin.Context) {
 	}
 	var page *models.EventPage
 	if err == nil {
-		p := principal(c)
+		p := httpx.PrincipalOf(c)
 		page, err = s.store.ListEvents(c.Request.Context(), models.EventViewer{UserID: p.UserID, Role: p.Role}, f)
 	}
 	status := http.StatusOK
 	if err != nil {
-		prob := problemFor(err)
+		prob := httpx.ProblemFor(err)
 		if prob.Status >= 500 {
 			s.pageError(c, state, err)
 			return

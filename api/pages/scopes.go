@@ -1,4 +1,4 @@
-package api
+package pages
 
 import (
 	"github.com/gin-gonic/gin"
@@ -14,7 +14,7 @@ func (s *Server) orgPage(c *gin.Context) (*models.PortalState, *models.Organizat
 	if !ok {
 		return nil, nil, "", false
 	}
-	id, role, err := s.orgAccess(c, models.OrgRoleMember)
+	id, role, err := s.api.OrganizationAccess(c, models.OrgRoleMember)
 	if err == nil {
 		var org *models.Organization
 		if org, err = s.store.GetOrganization(c.Request.Context(), id); err == nil {
@@ -33,7 +33,7 @@ func (s *Server) accountPage(c *gin.Context) (*models.PortalState, *models.Devel
 	if !ok {
 		return nil, nil, "", false
 	}
-	id, role, err := s.accountAccess(c, models.DevRoleMember)
+	id, role, err := s.api.DeveloperAccountAccess(c, models.DevRoleMember)
 	if err == nil {
 		var acct *models.DeveloperAccount
 		if acct, err = s.store.GetDeveloperAccount(c.Request.Context(), id); err == nil {

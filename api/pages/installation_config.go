@@ -1,4 +1,4 @@
-package api
+package pages
 
 import (
 	"net/http"
@@ -23,14 +23,15 @@ type installationPage struct {
 	Members  []models.MemberPermission
 }
 
-// installationPageFor checks the caller for need and fills the shared data;
-// on failure it has already answered.
-func (s *Server) installationPageFor(c *gin.Context, need installationNeed, tab string) (*models.PortalState, *installationPage, bool) {
+// installationPageFor checks the caller is an owner or admin of the
+// organization (orgAdmin), or else also a member with access, and fills
+// the shared data; on failure it has already answered.
+func (s *Server) installationPageFor(c *gin.Context, orgAdmin bool, tab string) (*models.PortalState, *installationPage, bool) {
 	state, ok := s.pageUser(c)
 	if !ok {
 		return nil, nil, false
 	}
-	a, err := s.installationConfigAccess(c, need)
+	a, err := s.api.InstallationAccess(c, orgAdmin)
 	if err != nil {
 		s.pageError(c, state, err)
 		return nil, nil, false
@@ -45,7 +46,7 @@ func (s *Server) installationPageFor(c *gin.Context, need installationNeed, tab 
 // installationSettingsPage shows the organization settings form to admins
 // and the caller's own settings form to members with access.
 func (s *Server) installationSettingsPage(c *gin.Context) {
-	state, p, ok := s.installationPageFor(c, needReader, "settings")
+	state, p, ok := s.installationPageFor(c, false, "settings")
 	if !ok {
 		return
 	}
@@ -76,7 +77,7 @@ func (s *Server) installationSettingsPage(c *gin.Context) {
 // installationConnectionsPage lets admins set each connection's
 // credentials; inputs are never prefilled, only "set" or "not set" shows.
 func (s *Server) installationConnectionsPage(c *gin.Context) {
-	state, p, ok := s.installationPageFor(c, needOrgAdmin, "connections")
+	state, p, ok := s.installationPageFor(c, true, "connections")
 	if !ok {
 		return
 	}
@@ -92,7 +93,7 @@ func (s *Server) installationConnectionsPage(c *gin.Context) {
 // installationPermissionsPage lists the organization's members with
 // access and app admin toggles (admins).
 func (s *Server) installationPermissionsPage(c *gin.Context) {
-	state, p, ok := s.installationPageFor(c, needOrgAdmin, "permissions")
+	state, p, ok := s.installationPageFor(c, true, "permissions")
 	if !ok {
 		return
 	}

@@ -1,12 +1,12 @@
-package api
+package pages
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 
 	"github.com/gin-gonic/gin"
 
+	"appstore/api/httpx"
 	"appstore/models"
 	"appstore/workflows/contract"
 )
@@ -69,12 +69,7 @@ func (s *Server) deploymentPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	d, app, err := s.deploymentAndApp(c)
-	if err == nil && !principal(c).Role.CanReview() {
-		if _, err = s.store.DeveloperAccountRole(c.Request.Context(), app.DeveloperAccountID, principal(c).UserID); errors.Is(err, models.ErrNotFound) {
-			err = errDeploymentNotFound
-		}
-	}
+	d, app, err := s.api.Deployment(c)
 	if err != nil {
 		s.pageError(c, state, err)
 		return
@@ -93,7 +88,7 @@ func (s *Server) deploymentPage(c *gin.Context) {
 			data.WorkflowURL = s.cfg.TemporalUIURL + "/namespaces/" + url.PathEscape(s.cfg.TemporalNamespace) +
 				"/workflows/" + url.PathEscape(data.WorkflowID)
 		}
-	case runClosed(err):
+	case s.api.RunClosed(err):
 		data.ReviewError = "Not promoted yet."
 	default:
 		s.log.Warn("promotion status query", "deployment", d.ID, "err", err)
@@ -121,7 +116,7 @@ func (s *Server) reviewPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p := principal(c)
+	p := httpx.PrincipalOf(c)
 	if !p.Role.CanReview() {
 		s.pageError(c, state, models.Errorf(models.KindForbidden, "reviewer_required", "Only platform reviewers can see the review queue."))
 		return

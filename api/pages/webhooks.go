@@ -1,4 +1,4 @@
-package api
+package pages
 
 import (
 	"net/http"
@@ -15,7 +15,7 @@ type webhooksPageData struct {
 	Account    *models.DeveloperAccount
 	IsAdmin    bool
 	DevMode    bool
-	Endpoints  []webhookEndpointJSON
+	Endpoints  []any                   // the JSON API's views of the endpoints
 	Selected   *models.WebhookEndpoint // the endpoint whose deliveries are listed; nil: all
 	Deliveries []deliveryView
 	NextCursor string
@@ -66,14 +66,14 @@ func (s *Server) webhooksPage(c *gin.Context) {
 		EventTypes: models.DeploymentWebhookEvents}
 	urls := map[uuid.UUID]string{}
 	for i := range eps {
-		d.Endpoints = append(d.Endpoints, newWebhookEndpointJSON(&eps[i]))
+		d.Endpoints = append(d.Endpoints, s.api.WebhookEndpointView(&eps[i]))
 		urls[eps[i].ID] = eps[i].URL
 		if c.Query("endpoint") == eps[i].ID.String() {
 			d.Selected = &eps[i]
 		}
 	}
 	if c.Query("endpoint") != "" && d.Selected == nil {
-		s.pageError(c, state, errWebhookEndpointNotFound)
+		s.pageError(c, state, models.ErrWebhookEndpointNotFound)
 		return
 	}
 	f := models.WebhookDeliveryFilter{DeveloperAccountID: id, Cursor: c.Query("cursor"), WithAttempts: true}

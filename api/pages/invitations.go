@@ -1,4 +1,4 @@
-package api
+package pages
 
 import (
 	"net/http"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"appstore/api/httpx"
 	"appstore/models"
 )
 
@@ -39,7 +40,7 @@ func (s *Server) acceptInvitationPage(c *gin.Context) {
 	page := acceptPageData{Token: token}
 	inv, err := s.store.FindInvitationByToken(c.Request.Context(), token)
 	if err != nil {
-		p := problemFor(invitationNotFound(err))
+		p := httpx.ProblemFor(s.api.InvitationNotFound(err))
 		page.Problem = p.Detail
 		data.Page = page
 		s.renderPage(c, p.Status, "accept", data)
@@ -48,7 +49,7 @@ func (s *Server) acceptInvitationPage(c *gin.Context) {
 	page.Invitation = inv
 	target, err := s.store.GetInvitationTarget(c.Request.Context(), inv)
 	if err != nil {
-		logger(c).Error("invitation target", "invitation", inv.ID, "err", err)
+		httpx.Logger(c).Error("invitation target", "invitation", inv.ID, "err", err)
 		s.renderPage(c, http.StatusInternalServerError, "error", pageData{Title: "Error", Error: "Something went wrong on our side."})
 		return
 	}
@@ -57,11 +58,11 @@ func (s *Server) acceptInvitationPage(c *gin.Context) {
 	if state == nil {
 		page.SignIn = "/login?next=" + url.QueryEscape(c.Request.URL.RequestURI())
 		if inv.Status != models.InvitationPending || !time.Now().Before(inv.ExpiresAt) {
-			page.Problem = problemFor(invitationAcceptable(inv, &Principal{Email: inv.Email}, time.Now())).Detail
+			page.Problem = httpx.ProblemFor(s.api.InvitationAcceptable(inv, &httpx.Principal{Email: inv.Email}, time.Now())).Detail
 			page.SignIn = ""
 		}
-	} else if err := invitationAcceptable(inv, &Principal{UserID: state.User.ID, Email: state.User.Email}, time.Now()); err != nil {
-		p := problemFor(err)
+	} else if err := s.api.InvitationAcceptable(inv, &httpx.Principal{UserID: state.User.ID, Email: state.User.Email}, time.Now()); err != nil {
+		p := httpx.ProblemFor(err)
 		page.Problem, status = p.Detail, p.Status
 	} else if inv.Status == models.InvitationAccepted {
 		page.Done = true

@@ -1,4 +1,4 @@
-package api
+package pages
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"appstore/api/httpx"
 	"appstore/models"
 	"appstore/web"
 )
@@ -92,7 +93,7 @@ func (s *Server) renderPage(c *gin.Context, status int, name string, data pageDa
 	data.DevMode = s.cfg.DevMode
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout", data); err != nil {
-		logger(c).Error("render page", "page", name, "err", err)
+		httpx.Logger(c).Error("render page", "page", name, "err", err)
 		c.String(http.StatusInternalServerError, "Something went wrong on our side.")
 		return
 	}
@@ -103,7 +104,7 @@ func (s *Server) renderPage(c *gin.Context, status int, name string, data pageDa
 // pageUser returns the signed-in browser user's portal state from the
 // cache (no database query on a hit), or redirects to the login page.
 func (s *Server) pageUser(c *gin.Context) (*models.PortalState, bool) {
-	p := principal(c)
+	p := httpx.PrincipalOf(c)
 	if p == nil || p.Via != "cookie" {
 		c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
 		return nil, false
@@ -111,12 +112,12 @@ func (s *Server) pageUser(c *gin.Context) (*models.PortalState, bool) {
 	state, err := s.portal.Get(c.Request.Context(), p.UserID)
 	if errors.Is(err, models.ErrNotFound) {
 		// The account is gone: the session means nothing any more.
-		s.setSessionCookie(c, "", -1)
+		s.api.ForgetSession(c)
 		c.Redirect(http.StatusSeeOther, "/login")
 		return nil, false
 	}
 	if err != nil {
-		logger(c).Error("portal state", "err", err)
+		httpx.Logger(c).Error("portal state", "err", err)
 		s.renderPage(c, http.StatusInternalServerError, "error", pageData{Title: "Error", Error: "Something went wrong on our side. Try again in a moment."})
 		return nil, false
 	}
@@ -130,9 +131,9 @@ func userPage(title string, state *models.PortalState, page any) pageData {
 
 // pageError renders an error for a signed-in page, with the problem's status.
 func (s *Server) pageError(c *gin.Context, state *models.PortalState, err error) {
-	p := problemFor(err)
+	p := httpx.ProblemFor(err)
 	if p.Status >= 500 {
-		logger(c).Error("page failed", "err", err)
+		httpx.Logger(c).Error("page failed", "err", err)
 	}
 	d := userPage(http.StatusText(p.Status), state, nil)
 	d.Error = p.Detail
@@ -148,7 +149,7 @@ func (s *Server) homePage(c *gin.Context) {
 }
 
 func (s *Server) loginPage(c *gin.Context) {
-	if p := principal(c); p != nil && p.Via == "cookie" {
+	if p := httpx.PrincipalOf(c); p != nil && p.Via == "cookie" {
 		c.Redirect(http.StatusSeeOther, models.LocalPath(c.Query("next")))
 		return
 	}
@@ -158,20 +159,16 @@ func (s *Server) loginPage(c *gin.Context) {
 // loginSubmit is the browser's sign-in: the same password check, login
 // token and exchange as the API, in one round trip.
 func (s *Server) loginSubmit(c *gin.Context) {
-	if err := parseSmallForm(c, loginFormMaxBytes); err != nil {
-		p := problemFor(err)
+	if err := s.api.ReadSignInForm(c); err != nil {
+		p := httpx.ProblemFor(err)
 		s.renderPage(c, p.Status, "login", pageData{Title: "Sign in", Error: p.Detail})
 		return
 	}
 	email, password, next := c.PostForm("email"), c.PostForm("password"), models.LocalPath(c.PostForm("next"))
-	token, _, err := s.checkPassword(c, email, password)
-	if err == nil {
-		_, _, _, err = s.startSession(c, token)
-	}
-	if err != nil {
-		p := problemFor(err)
+	if err := s.api.SignIn(c, email, password); err != nil {
+		p := httpx.ProblemFor(err)
 		if p.Status >= 500 {
-			logger(c).Error("page login", "err", err)
+			httpx.Logger(c).Error("page login", "err", err)
 		}
 		s.renderPage(c, p.Status, "login", pageData{Title: "Sign in", Error: p.Detail, Email: email, Next: next})
 		return
@@ -180,7 +177,7 @@ func (s *Server) loginSubmit(c *gin.Context) {
 }
 
 func (s *Server) logoutSubmit(c *gin.Context) {
-	s.endSession(c)
+	s.api.SignOut(c)
 	c.Redirect(http.StatusSeeOther, "/login")
 }
 

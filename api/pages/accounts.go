@@ -1,10 +1,11 @@
-package api
+package pages
 
 import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"appstore/api/httpx"
 	"appstore/models"
 )
 
@@ -17,7 +18,7 @@ type accountPageData struct {
 // each works signed in or out.
 
 func (s *Server) signUpPage(c *gin.Context) {
-	if p := principal(c); p != nil && p.Via == "cookie" {
+	if p := httpx.PrincipalOf(c); p != nil && p.Via == "cookie" {
 		c.Redirect(http.StatusSeeOther, "/")
 		return
 	}

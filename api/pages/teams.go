@@ -1,4 +1,4 @@
-package api
+package pages
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"appstore/api/httpx"
 	"appstore/models"
 )
 
@@ -57,7 +58,7 @@ func (s *Server) teamPage(c *gin.Context) {
 func (s *Server) devMailPage(c *gin.Context) {
 	mails, err := s.store.ListDevMails(c.Request.Context(), 100)
 	if err != nil {
-		logger(c).Error("dev mail", "err", err)
+		httpx.Logger(c).Error("dev mail", "err", err)
 		s.renderPage(c, http.StatusInternalServerError, "error", pageData{Title: "Error", Error: "Cannot read the outbox."})
 		return
 	}
@@ -77,7 +78,7 @@ func (s *Server) devMailMessagePage(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		logger(c).Error("dev mail", "err", err)
+		httpx.Logger(c).Error("dev mail", "err", err)
 		s.renderPage(c, http.StatusInternalServerError, "error", pageData{Title: "Error", Error: "Cannot read the outbox."})
 		return
 	}
@@ -87,7 +88,7 @@ func (s *Server) devMailMessagePage(c *gin.Context) {
 // optionalUser fills d's user and portal state when a browser session is
 // signed in, for pages that also serve visitors who are not.
 func (s *Server) optionalUser(c *gin.Context, d pageData) pageData {
-	if p := principal(c); p != nil && p.Via == "cookie" {
+	if p := httpx.PrincipalOf(c); p != nil && p.Via == "cookie" {
 		if state, err := s.portal.Get(c.Request.Context(), p.UserID); err == nil {
 			d.User, d.Portal = state.User, state
 		}
