@@ -59,3 +59,14 @@ func (d orgPageData) MembersPanel() membersPanel {
 	}
 	return p
 }
+
+// membersAndInvitations loads what the team and organization pages show
+// besides the scope itself: its members and its pending invitations.
+func membersAndInvitations[M any](members func() ([]M, error), invitations func() ([]models.Invitation, error)) ([]M, []models.Invitation, error) {
+	list, err := members()
+	if err != nil {
+		return nil, nil, err
+	}
+	invs, err := invitations()
+	return list, invs, err
+}

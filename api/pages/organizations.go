@@ -9,16 +9,6 @@ import (
 	"appstore/models"
 )
 
-// organizationsPage lists the user's organizations (from the portal cache)
-// with the create form.
-func (s *Server) organizationsPage(c *gin.Context) {
-	state, ok := s.pageUser(c)
-	if !ok {
-		return
-	}
-	s.renderPage(c, http.StatusOK, "organizations", userPage("Organizations", state, nil))
-}
-
 type orgPageData struct {
 	Organization *models.Organization
 	MyRole       models.OrganizationRole
@@ -37,12 +27,9 @@ func (s *Server) organizationPage(c *gin.Context) {
 		return
 	}
 	id, ctx := org.ID, c.Request.Context()
-	members, err := s.store.ListOrganizationMembers(ctx, id)
-	if err != nil {
-		s.pageError(c, state, err)
-		return
-	}
-	invs, err := s.store.ListPendingOrganizationInvitations(ctx, id)
+	members, invs, err := membersAndInvitations(
+		func() ([]models.OrganizationMemberView, error) { return s.store.ListOrganizationMembers(ctx, id) },
+		func() ([]models.Invitation, error) { return s.store.ListPendingOrganizationInvitations(ctx, id) })
 	if err != nil {
 		s.pageError(c, state, err)
 		return
@@ -63,6 +50,6 @@ func (d orgPageData) InvitationsPanel() invitationsPanel {
 
 // registerOrganizationPageRoutes mounts the routes served from this file.
 func (s *Server) registerOrganizationPageRoutes(pages *gin.RouterGroup) {
-	pages.GET("/organizations", s.organizationsPage)
+	pages.GET("/organizations", s.userOnlyPage("organizations", "Organizations"))
 	pages.GET("/organizations/:org", s.organizationPage)
 }

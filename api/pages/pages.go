@@ -198,3 +198,16 @@ func (s *Server) registerSignInPageRoutes(pages *gin.RouterGroup) {
 	pages.POST("/login", s.loginSubmit)
 	pages.POST("/logout", s.logoutSubmit)
 }
+
+// userOnlyPage serves template, titled title, with nothing but the
+// signed-in user's portal state (their organizations and accounts, from
+// the cache): the lists with their create forms.
+func (s *Server) userOnlyPage(template, title string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		state, ok := s.pageUser(c)
+		if !ok {
+			return
+		}
+		s.renderPage(c, http.StatusOK, template, userPage(title, state, nil))
+	}
+}

@@ -11,16 +11,6 @@ import (
 	"appstore/models"
 )
 
-// developerAccountsPage lists the user's accounts (from the portal cache)
-// and offers the create form with a live slug check.
-func (s *Server) developerAccountsPage(c *gin.Context) {
-	state, ok := s.pageUser(c)
-	if !ok {
-		return
-	}
-	s.renderPage(c, http.StatusOK, "developer_accounts", userPage("Developer accounts", state, nil))
-}
-
 type teamPageData struct {
 	Account     *models.DeveloperAccount
 	MyRole      models.DeveloperRole
@@ -38,12 +28,11 @@ func (s *Server) teamPage(c *gin.Context) {
 		return
 	}
 	id, ctx := acct.ID, c.Request.Context()
-	members, err := s.store.ListDeveloperAccountMembers(ctx, id)
-	if err != nil {
-		s.pageError(c, state, err)
-		return
-	}
-	invs, err := s.store.ListPendingInvitations(ctx, id)
+	members, invs, err := membersAndInvitations(
+		func() ([]models.DeveloperAccountMemberView, error) {
+			return s.store.ListDeveloperAccountMembers(ctx, id)
+		},
+		func() ([]models.Invitation, error) { return s.store.ListPendingInvitations(ctx, id) })
 	if err != nil {
 		s.pageError(c, state, err)
 		return
@@ -105,6 +94,6 @@ func (d teamPageData) InvitationsPanel() invitationsPanel {
 
 // registerTeamPageRoutes mounts the routes served from this file.
 func (s *Server) registerTeamPageRoutes(pages *gin.RouterGroup) {
-	pages.GET("/developer-accounts", s.developerAccountsPage)
+	pages.GET("/developer-accounts", s.userOnlyPage("developer_accounts", "Developer accounts"))
 	pages.GET("/developer-accounts/:id", s.teamPage)
 }
