@@ -2,33 +2,17 @@ package models_test
 
 import (
 	"bytes"
-	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"strings"
 	"testing"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 )
 
-func newEncryptionKey(t testing.TB) []byte {
-	t.Helper()
-	k := make([]byte, models.EncryptionKeySize)
-	rand.Read(k)
-	return k
-}
-
-func newEncrypter(t testing.TB) *models.Encrypter {
-	t.Helper()
-	e, err := models.NewEncrypter(newEncryptionKey(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
-}
-
 func TestEncrypterRoundTrip(t *testing.T) {
-	e := newEncrypter(t)
+	e := modeltest.NewEncrypter(t)
 	for _, plain := range [][]byte{nil, []byte("x"), []byte("client-secret-of-a-provider"), bytes.Repeat([]byte{0xff}, 5000)} {
 		sealed := e.Encrypt(plain, "purpose")
 		// Only a plaintext long enough not to occur in random bytes by chance
@@ -47,8 +31,8 @@ func TestEncrypterRoundTrip(t *testing.T) {
 }
 
 func TestEncrypterRejects(t *testing.T) {
-	e := newEncrypter(t)
-	other := newEncrypter(t)
+	e := modeltest.NewEncrypter(t)
+	other := modeltest.NewEncrypter(t)
 	sealed := e.Encrypt([]byte("s3cret"), "connection_definitions.client_secret:1")
 	flip := func(i int) []byte {
 		c := bytes.Clone(sealed)
@@ -83,7 +67,7 @@ func TestEncrypterRejects(t *testing.T) {
 }
 
 func TestEncrypterNonceUniqueness(t *testing.T) {
-	e := newEncrypter(t)
+	e := modeltest.NewEncrypter(t)
 	const n = 10_000
 	seen := make(map[string]bool, n)
 	plain := []byte("same plaintext every time")
@@ -110,7 +94,7 @@ func TestNewEncrypterKeySize(t *testing.T) {
 }
 
 func TestParseEncryptionKey(t *testing.T) {
-	key := newEncryptionKey(t)
+	key := modeltest.NewEncryptionKey(t)
 	sealed := func(t *testing.T, encoded string) {
 		t.Helper()
 		e, err := models.ParseEncryptionKey(encoded)
@@ -140,7 +124,7 @@ func TestParseEncryptionKey(t *testing.T) {
 }
 
 func BenchmarkEncrypt(b *testing.B) {
-	e := newEncrypter(b)
+	e := modeltest.NewEncrypter(b)
 	plain := bytes.Repeat([]byte("x"), 64)
 	for b.Loop() {
 		e.Encrypt(plain, "connection_definitions.client_secret:0190a0b0-0000-7000-8000-000000000000")

@@ -8,14 +8,12 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 )
-
-// baseTime has microsecond precision, as PostgreSQL keeps it.
-var baseTime = time.Date(2025, 3, 14, 15, 9, 26, 535897000, time.UTC)
 
 func TestCursorRoundTrip(t *testing.T) {
 	t.Parallel()
-	in := models.Cursor{CreatedAt: baseTime.In(time.FixedZone("X", 3600)), ID: uuid.New()}
+	in := models.Cursor{CreatedAt: modeltest.BaseTime.In(time.FixedZone("X", 3600)), ID: uuid.New()}
 	out, err := models.DecodeCursor(in.Encode())
 	if err != nil {
 		t.Fatal(err)

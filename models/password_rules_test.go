@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 )
 
 func TestValidatePassword(t *testing.T) {
@@ -37,7 +38,7 @@ func TestValidatePassword(t *testing.T) {
 				}
 				return
 			}
-			de := wantError(t, err, models.KindInvalid, "weak_password")
+			de := modeltest.WantError(t, err, models.KindInvalid, "weak_password")
 			if len(de.Fields) != 1 || de.Fields[0].Field != "password" || de.Fields[0].Message == "" {
 				t.Errorf("fields = %+v, want one on password", de.Fields)
 			}

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 )
 
 // completeApp passes every publication check, screenshots included.
@@ -19,14 +20,6 @@ func completeApp() *models.App {
 		ContactURL: "https://example.com/contact", TermsURL: "http://example.com/terms",
 		ScreenshotURLs: models.StringList{"https://example.com/shot.png"},
 	}
-}
-
-func codes(checks []models.PublishCheck) []string {
-	out := []string{}
-	for _, c := range checks {
-		out = append(out, c.Code)
-	}
-	return out
 }
 
 func TestPublishChecks(t *testing.T) {
@@ -93,7 +86,7 @@ func TestPublishChecks(t *testing.T) {
 				tt.edit(app)
 			}
 			checks := models.PublishChecks(app, tt.oauth, tt.conns, true)
-			if got := codes(checks); !slices.Equal(got, append([]string{}, tt.want...)) {
+			if got := modeltest.Codes(checks); !slices.Equal(got, append([]string{}, tt.want...)) {
 				t.Fatalf("checks %v, want %v", got, tt.want)
 			}
 			wantBlocking := slices.ContainsFunc(tt.want, func(c string) bool { return c != "screenshots_recommended" })
@@ -123,10 +116,10 @@ func TestPublishChecksCallbackInDevelopment(t *testing.T) {
 	app := completeApp()
 	app.CallbackURL = "http://localhost:8090/callback"
 	if checks := models.PublishChecks(app, nil, nil, false); models.Blocking(checks) {
-		t.Fatalf("development: %v", codes(checks))
+		t.Fatalf("development: %v", modeltest.Codes(checks))
 	}
-	if checks := models.PublishChecks(app, nil, nil, true); !slices.Contains(codes(checks), "callback_url_invalid") {
-		t.Fatalf("production: %v, want callback_url_invalid", codes(checks))
+	if checks := models.PublishChecks(app, nil, nil, true); !slices.Contains(modeltest.Codes(checks), "callback_url_invalid") {
+		t.Fatalf("production: %v, want callback_url_invalid", modeltest.Codes(checks))
 	}
 }
 
@@ -176,7 +169,7 @@ func FuzzPublishChecks(f *testing.F) {
 		n := utf8.RuneCountInString(strings.TrimSpace(description))
 		lengthFails := slices.ContainsFunc(checks, func(c models.PublishCheck) bool { return strings.HasPrefix(c.Code, "description_") })
 		if lengthFails != (n < 100 || n > 3000) {
-			t.Fatalf("description of %d characters: checks %v", n, codes(checks))
+			t.Fatalf("description of %d characters: checks %v", n, modeltest.Codes(checks))
 		}
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 )
 
 func parseSchema(t *testing.T, src string) models.JSONMap {
@@ -63,7 +64,7 @@ func TestValidateSettingsSchema(t *testing.T) {
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
 			err := models.ValidateSettingsSchema(parseSchema(t, tt.src))
-			de := wantError(t, err, models.KindInvalid, "invalid_settings_schema")
+			de := modeltest.WantError(t, err, models.KindInvalid, "invalid_settings_schema")
 			got := fmt.Sprint(de.Fields)
 			for _, f := range tt.fields {
 				found := false
@@ -101,7 +102,7 @@ func TestValidateEnvironment(t *testing.T) {
 		if err := models.ValidateEnvironment(env); err == nil {
 			t.Errorf("%s: accepted", name)
 		} else {
-			wantError(t, err, models.KindInvalid, "invalid_environment")
+			modeltest.WantError(t, err, models.KindInvalid, "invalid_environment")
 		}
 	}
 }

@@ -6,35 +6,8 @@ import (
 	"testing"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 )
-
-// testSettingsSchema has a rule of every kind the settings builders make.
-func testSettingsSchema() models.JSONMap {
-	return models.JSONMap{
-		"$schema": models.SettingsSchemaDraft,
-		"type":    "object",
-		"properties": map[string]any{
-			"organization": map[string]any{
-				"type":                 "object",
-				"additionalProperties": false,
-				"required":             []any{"region", "seats"},
-				"properties": map[string]any{
-					"region":  map[string]any{"type": "string", "enum": []any{"eu", "us"}, "x-enum-labels": []any{"Europe", "United States"}},
-					"seats":   map[string]any{"type": "integer", "minimum": 1, "maximum": 500},
-					"ratio":   map[string]any{"type": "number", "minimum": 0, "maximum": 1},
-					"name":    map[string]any{"type": "string", "minLength": 3, "maxLength": 20},
-					"api_url": map[string]any{"type": "string", "pattern": "^https://"},
-					"notify":  map[string]any{"type": "boolean"},
-					"limits": map[string]any{"type": "object", "required": []any{"daily"}, "additionalProperties": false,
-						"properties": map[string]any{"daily": map[string]any{"type": "integer", "minimum": 0}}},
-				},
-			},
-			"user": map[string]any{"type": "object", "properties": map[string]any{
-				"theme": map[string]any{"type": "string", "enum": []any{"light", "dark"}},
-			}},
-		},
-	}
-}
 
 func TestValidateSettingsValues(t *testing.T) {
 	t.Parallel()
@@ -76,7 +49,7 @@ func TestValidateSettingsValues(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			err := models.ValidateSettingsValues(testSettingsSchema(), models.ScopeOrganization, tc.values)
+			err := models.ValidateSettingsValues(modeltest.SettingsSchema(), models.ScopeOrganization, tc.values)
 			if tc.want == nil {
 				if err != nil {
 					t.Fatalf("want valid, got %v", err)
@@ -96,10 +69,10 @@ func TestValidateSettingsValues(t *testing.T) {
 	}
 	// The user scope is validated on its own: the organization's required
 	// settings do not apply to it.
-	if err := models.ValidateSettingsValues(testSettingsSchema(), models.ScopeUser, map[string]any{"theme": "dark"}); err != nil {
+	if err := models.ValidateSettingsValues(modeltest.SettingsSchema(), models.ScopeUser, map[string]any{"theme": "dark"}); err != nil {
 		t.Fatalf("user scope: %v", err)
 	}
-	err := models.ValidateSettingsValues(testSettingsSchema(), models.ScopeUser, map[string]any{"theme": "blue"})
+	err := models.ValidateSettingsValues(modeltest.SettingsSchema(), models.ScopeUser, map[string]any{"theme": "blue"})
 	if e, ok := models.AsError(err); !ok || len(e.Fields) != 1 || e.Fields[0].Field != "user.theme" {
 		t.Fatalf("user scope error: %v", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 )
 
 func TestMailAccountToken(t *testing.T) {
@@ -83,7 +84,7 @@ func TestMailAccountToken(t *testing.T) {
 	}
 
 	_, err = s.MailAccountToken(ctx, uuid.New(), send)
-	wantError(t, err, models.KindNotFound, "account_mail_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "account_mail_not_found")
 }
 
 func TestMailAccountTokenSkipsDeadRequests(t *testing.T) {

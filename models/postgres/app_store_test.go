@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 	"appstore/models/postgres"
 )
 
@@ -69,7 +70,7 @@ func TestCreateApp(t *testing.T) {
 	}
 	before := countRows(t, s, "apps")
 	for _, tt := range tests {
-		de := wantError(t, func() error { _, err := s.CreateApp(ctx, acct.ID, tt.slug, tt.title); return err }(), tt.kind, tt.code)
+		de := modeltest.WantError(t, func() error { _, err := s.CreateApp(ctx, acct.ID, tt.slug, tt.title); return err }(), tt.kind, tt.code)
 		if len(de.Fields) == 0 {
 			t.Errorf("%q/%q: error names no field", tt.slug, tt.title)
 		}
@@ -82,7 +83,7 @@ func TestCreateApp(t *testing.T) {
 		t.Fatalf("app slug equal to an account slug: %v", err)
 	}
 	_, err = s.GetApp(ctx, admin.ID)
-	wantError(t, err, models.KindNotFound, "app_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "app_not_found")
 }
 
 func TestCheckAppSlug(t *testing.T) {
@@ -146,7 +147,7 @@ func TestListApps(t *testing.T) {
 		t.Fatalf("pages gave %v, want %v", got, want)
 	}
 	_, err := s.ListApps(ctx, acct.ID, "garbage", 2)
-	wantError(t, err, models.KindInvalid, "invalid_cursor")
+	modeltest.WantError(t, err, models.KindInvalid, "invalid_cursor")
 }
 
 func TestUpdateAppListing(t *testing.T) {
@@ -218,7 +219,7 @@ func TestUpdateAppListing(t *testing.T) {
 		{"several at once", models.AppListingUpdate{Title: ptr(""), TermsURL: ptr("ftp://x")}, []string{"title", "terms_url"}},
 	}
 	for _, tt := range tests {
-		de := wantError(t, func() error { _, err := s.UpdateAppListing(ctx, app.ID, tt.in); return err }(), models.KindInvalid, "invalid_listing")
+		de := modeltest.WantError(t, func() error { _, err := s.UpdateAppListing(ctx, app.ID, tt.in); return err }(), models.KindInvalid, "invalid_listing")
 		var fields []string
 		for _, f := range de.Fields {
 			fields = append(fields, f.Field)
@@ -238,7 +239,7 @@ func TestUpdateAppListing(t *testing.T) {
 		t.Fatalf("boundary update: %v", err)
 	}
 	_, err = s.UpdateAppListing(ctx, admin.ID, models.AppListingUpdate{Title: ptr("x")})
-	wantError(t, err, models.KindNotFound, "app_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "app_not_found")
 }
 
 // fillListing makes app pass every publication check.
@@ -274,20 +275,20 @@ func TestAppPublishChecksStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !models.Blocking(checks) || !slices.Contains(codes(checks), "category_missing") {
-		t.Fatalf("a new app's checks %v", codes(checks))
+	if !models.Blocking(checks) || !slices.Contains(modeltest.Codes(checks), "category_missing") {
+		t.Fatalf("a new app's checks %v", modeltest.Codes(checks))
 	}
 	fillListing(t, s, app)
 	if checks, err = s.PublishChecks(ctx, app.ID); err != nil || models.Blocking(checks) {
-		t.Fatalf("a filled listing: %v %v", codes(checks), err)
+		t.Fatalf("a filled listing: %v %v", modeltest.Codes(checks), err)
 	}
 	// The preview judges the draft and saves nothing.
 	preview, err := s.PreviewPublishChecks(ctx, app.ID, models.AppListingUpdate{Overview: ptr("short"), ScreenshotURLs: &[]string{"https://e.com/a.png"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(codes(preview), []string{"overview_length"}) {
-		t.Fatalf("preview %v, want overview_length only", codes(preview))
+	if !slices.Equal(modeltest.Codes(preview), []string{"overview_length"}) {
+		t.Fatalf("preview %v, want overview_length only", modeltest.Codes(preview))
 	}
 	if stored, _ := s.GetApp(ctx, app.ID); stored.Overview != strings.Repeat("t", 100) {
 		t.Fatal("the preview changed the app")
@@ -301,11 +302,11 @@ func TestAppPublishChecksStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Contains(codes(checks), "oauth_redirect_uris_missing") {
-		t.Fatalf("with an unconfigured OAuth client: %v", codes(checks))
+	if !slices.Contains(modeltest.Codes(checks), "oauth_redirect_uris_missing") {
+		t.Fatalf("with an unconfigured OAuth client: %v", modeltest.Codes(checks))
 	}
 	_, err = s.PublishChecks(ctx, app.DeveloperAccountID)
-	wantError(t, err, models.KindNotFound, "app_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "app_not_found")
 }
 
 func TestSetAppPublicationStatus(t *testing.T) {
@@ -317,14 +318,14 @@ func TestSetAppPublicationStatus(t *testing.T) {
 
 	// Publishing: the checks first, then the published deployment nobody has yet.
 	app := createApp(t, s, acct)
-	de := wantError(t, func() error { _, err := s.SetAppPublicationStatus(ctx, app.ID, models.AppPublished); return err }(),
+	de := modeltest.WantError(t, func() error { _, err := s.SetAppPublicationStatus(ctx, app.ID, models.AppPublished); return err }(),
 		models.KindInvalid, "publish_checks_failed")
 	if len(de.Fields) == 0 || de.Fields[0].Field != "category" {
 		t.Fatalf("publish_checks_failed fields %+v", de.Fields)
 	}
 	fillListing(t, s, app)
 	_, err := s.SetAppPublicationStatus(ctx, app.ID, models.AppPublished)
-	wantError(t, err, models.KindConflict, "no_published_deployment")
+	modeltest.WantError(t, err, models.KindConflict, "no_published_deployment")
 	if got, _ := s.GetApp(ctx, app.ID); got.PublicationStatus != models.AppUnpublished {
 		t.Fatalf("refused publication left status %s", got.PublicationStatus)
 	}
@@ -348,7 +349,7 @@ func TestSetAppPublicationStatus(t *testing.T) {
 		setStatus(t, s, app, tt.from)
 		got, err := s.SetAppPublicationStatus(models.WithActor(ctx, admin.ID), app.ID, tt.to)
 		if tt.code != "" {
-			de := wantError(t, err, models.KindConflict, tt.code)
+			de := modeltest.WantError(t, err, models.KindConflict, tt.code)
 			if !strings.Contains(de.Message, string(tt.from)) {
 				t.Errorf("%s -> %s: message %q does not name the current status", tt.from, tt.to, de.Message)
 			}
@@ -367,5 +368,5 @@ func TestSetAppPublicationStatus(t *testing.T) {
 		wantEvent(t, events[0], acct.ID, &admin.ID, map[string]any{"from": tt.from, "to": tt.to})
 	}
 	_, err = s.SetAppPublicationStatus(ctx, acct.ID, models.AppPublished)
-	wantError(t, err, models.KindNotFound, "app_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "app_not_found")
 }

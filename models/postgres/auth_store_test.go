@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 )
 
 func TestCreateUser(t *testing.T) {
@@ -65,7 +66,7 @@ func TestCreateUser(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := s.CreateUser(ctx, models.NewUser{Email: tt.email, Password: "pw"})
-			wantError(t, err, tt.kind, tt.code)
+			modeltest.WantError(t, err, tt.kind, tt.code)
 		})
 	}
 	if !errors.Is(func() error {
@@ -120,7 +121,7 @@ func TestAuthenticate(t *testing.T) {
 		if got != nil {
 			t.Errorf("%s: got a user with a failed sign-in", tt.name)
 		}
-		failures = append(failures, wantError(t, err, models.KindUnauthorized, "invalid_credentials"))
+		failures = append(failures, modeltest.WantError(t, err, models.KindUnauthorized, "invalid_credentials"))
 	}
 	// A wrong password and an unknown email must be indistinguishable.
 	for _, f := range failures[1:] {
@@ -184,11 +185,11 @@ func TestLoginToken(t *testing.T) {
 	}
 
 	_, err = s.ExchangeLoginToken(ctx, token)
-	wantError(t, err, models.KindUnauthorized, "invalid_login_token")
+	modeltest.WantError(t, err, models.KindUnauthorized, "invalid_login_token")
 
 	for _, bad := range []string{"", models.LoginTokenPrefix, models.NewToken(models.LoginTokenPrefix), strings.ToUpper(token), token + "x"} {
 		_, err := s.ExchangeLoginToken(ctx, bad)
-		wantError(t, err, models.KindUnauthorized, "invalid_login_token")
+		modeltest.WantError(t, err, models.KindUnauthorized, "invalid_login_token")
 	}
 	if n := countEvents(t, s, models.EventLogin); n != 1 {
 		t.Fatalf("%d auth.login events after failed exchanges, want 1", n)
@@ -208,7 +209,7 @@ func TestLoginTokenExpired(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = s.ExchangeLoginToken(ctx, token)
-	wantError(t, err, models.KindUnauthorized, "invalid_login_token")
+	modeltest.WantError(t, err, models.KindUnauthorized, "invalid_login_token")
 
 	n, err := s.DeleteExpiredLoginTokens(ctx, time.Now())
 	if err != nil || n != 1 {
@@ -251,7 +252,7 @@ func TestLoginTokenConcurrentExchange(t *testing.T) {
 			}
 			continue
 		}
-		wantError(t, err, models.KindUnauthorized, "invalid_login_token")
+		modeltest.WantError(t, err, models.KindUnauthorized, "invalid_login_token")
 	}
 	if won != 1 {
 		t.Fatalf("%d of %d concurrent exchanges succeeded, want exactly 1", won, racers)
@@ -307,7 +308,7 @@ func TestPAT(t *testing.T) {
 
 	for _, bad := range []string{"", "asp_", models.NewToken(models.PATPrefix), strings.TrimPrefix(token, models.PATPrefix), "asl_" + strings.TrimPrefix(token, models.PATPrefix), token[:len(token)-1]} {
 		_, err := s.AuthenticatePAT(ctx, bad)
-		wantError(t, err, models.KindUnauthorized, "invalid_token")
+		modeltest.WantError(t, err, models.KindUnauthorized, "invalid_token")
 	}
 
 	err = s.RevokePAT(ctx, other.ID, pat.ID)
@@ -324,7 +325,7 @@ func TestPAT(t *testing.T) {
 		t.Fatalf("RevokePAT: %v", err)
 	}
 	_, err = s.AuthenticatePAT(ctx, token)
-	wantError(t, err, models.KindUnauthorized, "invalid_token")
+	modeltest.WantError(t, err, models.KindUnauthorized, "invalid_token")
 	if err := s.RevokePAT(ctx, owner.ID, pat.ID); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("revoking twice: %v, want not found", err)
 	}
@@ -352,7 +353,7 @@ func TestPATExpired(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = s.AuthenticatePAT(ctx, token)
-	wantError(t, err, models.KindUnauthorized, "invalid_token")
+	modeltest.WantError(t, err, models.KindUnauthorized, "invalid_token")
 }
 
 func TestCreatePATValidation(t *testing.T) {
@@ -387,7 +388,7 @@ func TestCreatePATValidation(t *testing.T) {
 				}
 				return
 			}
-			de := wantError(t, err, models.KindInvalid, tt.code)
+			de := modeltest.WantError(t, err, models.KindInvalid, tt.code)
 			if len(de.Fields) == 0 {
 				t.Errorf("error %v names no field", err)
 			}
@@ -457,8 +458,8 @@ func TestListPATs(t *testing.T) {
 	}
 	for _, limit := range []int{0, -1, 101} {
 		_, err := s.ListPATs(ctx, u.ID, "", limit)
-		wantError(t, err, models.KindInvalid, "invalid_limit")
+		modeltest.WantError(t, err, models.KindInvalid, "invalid_limit")
 	}
 	_, err = s.ListPATs(ctx, u.ID, "garbage", 10)
-	wantError(t, err, models.KindInvalid, "invalid_cursor")
+	modeltest.WantError(t, err, models.KindInvalid, "invalid_cursor")
 }

@@ -17,6 +17,7 @@ import (
 
 	"appstore/models"
 	"appstore/models/blob"
+	"appstore/models/modeltest"
 	"appstore/models/postgres"
 )
 
@@ -178,13 +179,13 @@ func TestUploadBundleRefusals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, _, err := f.s.UploadBundle(f.ctx, f.app.ID, tt.typ, tt.sha, tt.declared, tt.body, tt.max)
-			wantError(t, err, tt.kind, tt.code)
+			modeltest.WantError(t, err, tt.kind, tt.code)
 		})
 	}
 	if _, _, err := f.s.UploadBundle(f.ctx, uuid.New(), models.BundleClient, sha, 1, unread{t}, 0); err == nil {
 		t.Fatal("upload to an unknown app succeeded")
 	} else {
-		wantError(t, err, models.KindNotFound, "app_not_found")
+		modeltest.WantError(t, err, models.KindNotFound, "app_not_found")
 	}
 	if n := countRows(t, f.s, "app_bundles"); n != 0 {
 		t.Fatalf("%d bundles after refusals", n)
@@ -199,12 +200,12 @@ func TestUploadBundleRefusals(t *testing.T) {
 	// Stored bytes under a hash fix the size: a different declared size is refused.
 	f.upload(t, models.BundleClient, body)
 	_, _, err := f.s.UploadBundle(f.ctx, f.app.ID, models.BundleClient, sha, 7, unread{t}, 1<<20)
-	wantError(t, err, models.KindMalformed, "bundle_size_mismatch")
+	modeltest.WantError(t, err, models.KindMalformed, "bundle_size_mismatch")
 
 	// A store without a blob store is a wiring mistake.
 	bare := postgres.NewStore(dbFromStore(t, f.s))
 	_, _, err = bare.UploadBundle(f.ctx, f.app.ID, models.BundleServer, sha, 1, unread{t}, 0)
-	wantError(t, err, models.KindInternal, "blob_store_not_configured")
+	modeltest.WantError(t, err, models.KindInternal, "blob_store_not_configured")
 }
 
 type errReader struct{ err error }
@@ -219,7 +220,7 @@ func TestUploadBundleQuota(t *testing.T) {
 	f.upload(t, models.BundleClient, first)
 	second := bytes.Repeat([]byte("b"), 41)
 	_, _, err := f.s.UploadBundle(f.ctx, f.app.ID, models.BundleServer, shaOf(second), 41, unread{t}, 0)
-	de := wantError(t, err, models.KindTooLarge, "storage_quota_exceeded")
+	de := modeltest.WantError(t, err, models.KindTooLarge, "storage_quota_exceeded")
 	if !strings.Contains(de.Message, "60 of its 100 bytes") {
 		t.Fatalf("message %q does not say used/quota", de.Message)
 	}
@@ -265,7 +266,7 @@ func TestUploadBundleQuotaUnderConcurrency(t *testing.T) {
 			ok++
 			continue
 		}
-		wantError(t, err, models.KindTooLarge, "storage_quota_exceeded")
+		modeltest.WantError(t, err, models.KindTooLarge, "storage_quota_exceeded")
 	}
 	if ok != 2 {
 		t.Fatalf("%d uploads succeeded, want 2 (quota 100, 40 bytes each)", ok)
@@ -344,7 +345,7 @@ func TestCheckBundles(t *testing.T) {
 	}
 
 	bad := []models.BundleRef{{Type: "wasm", SHA256: shaOf(client)}, {Type: models.BundleClient, SHA256: "xyz", SizeBytes: -1}}
-	de := wantError(t, func() error { _, err := f.s.CheckBundles(context.Background(), f.app.ID, bad); return err }(), models.KindInvalid, "invalid_bundle_type")
+	de := modeltest.WantError(t, func() error { _, err := f.s.CheckBundles(context.Background(), f.app.ID, bad); return err }(), models.KindInvalid, "invalid_bundle_type")
 	fields := fmt.Sprint(de.Fields)
 	for _, want := range []string{"bundles[0].type", "bundles[1].sha256", "bundles[1].size_bytes"} {
 		if !strings.Contains(fields, want) {
@@ -353,7 +354,7 @@ func TestCheckBundles(t *testing.T) {
 	}
 	many := make([]models.BundleRef, models.MaxBundleChecks+1)
 	_, err = f.s.CheckBundles(context.Background(), f.app.ID, many)
-	wantError(t, err, models.KindInvalid, "too_many_bundles")
+	modeltest.WantError(t, err, models.KindInvalid, "too_many_bundles")
 	_, err = f.s.CheckBundles(context.Background(), uuid.New(), refs[:1])
-	wantError(t, err, models.KindNotFound, "app_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "app_not_found")
 }

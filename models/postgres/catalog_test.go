@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 	"appstore/models/postgres"
 )
 
@@ -199,7 +200,7 @@ func TestListMarketplaceAppsBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := s.ListMarketplaceApps(ctx, nil, tt.f)
-			wantError(t, err, models.KindInvalid, tt.code)
+			modeltest.WantError(t, err, models.KindInvalid, tt.code)
 		})
 	}
 	// At the limit is fine.
@@ -286,7 +287,7 @@ func TestMarketplaceDevelopmentVisibility(t *testing.T) {
 			}
 			l, err := s.GetMarketplaceApp(ctx, app.Slug, tt.viewer)
 			if !tt.sees {
-				wantError(t, err, models.KindNotFound, "app_not_found")
+				modeltest.WantError(t, err, models.KindNotFound, "app_not_found")
 				return
 			}
 			if err != nil {
@@ -302,7 +303,7 @@ func TestMarketplaceDevelopmentVisibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := s.GetMarketplaceApp(ctx, app.Slug, &member.ID)
-	wantError(t, err, models.KindNotFound, "app_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "app_not_found")
 	page, err := s.ListMarketplaceApps(ctx, &member.ID, models.CatalogFilter{})
 	if err != nil || len(page.Development) != 0 {
 		t.Fatalf("suspended app in development section: %v %v", err, slugsOf(page.Development))
@@ -313,7 +314,7 @@ func TestSeedCatalog(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
-	s.SetEncrypter(newEncrypter(t))
+	s.SetEncrypter(modeltest.NewEncrypter(t))
 	if _, err := s.SeedDemo(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 	"appstore/models/postgres"
 )
 
@@ -29,7 +30,7 @@ type connectionFixture struct {
 func newConnectionFixture(t *testing.T) *connectionFixture {
 	t.Helper()
 	s := newStore(t)
-	s.SetEncrypter(newEncrypter(t))
+	s.SetEncrypter(modeltest.NewEncrypter(t))
 	admin := createUser(t, s, models.PlatformRoleNone)
 	acct := createAccount(t, s, admin)
 	return &connectionFixture{s: s, ctx: models.WithActor(context.Background(), admin.ID), admin: admin, acct: acct, app: createApp(t, s, acct)}
@@ -57,9 +58,9 @@ func rawSecret(t *testing.T, s *postgres.Store, id uuid.UUID) []byte {
 func TestConnectionDefinitionLifecycle(t *testing.T) {
 	t.Parallel()
 	f := newConnectionFixture(t)
-	key := f.create(t, apiKeyInput(func(in *models.ConnectionDefinitionInput) { in.Required, in.Placeholder = true, "key_…" }))
-	gh := f.create(t, oauth2Input(nil))
-	smtp := f.create(t, customInput(nil))
+	key := f.create(t, modeltest.APIKeyInput(func(in *models.ConnectionDefinitionInput) { in.Required, in.Placeholder = true, "key_…" }))
+	gh := f.create(t, modeltest.OAuth2Input(nil))
+	smtp := f.create(t, modeltest.CustomInput(nil))
 
 	if !gh.PKCE || gh.Refresh != models.ConnectionRefreshToken || !gh.HasClientSecret() {
 		t.Fatalf("oauth2 created as %+v", gh)
@@ -89,21 +90,21 @@ func TestConnectionDefinitionLifecycle(t *testing.T) {
 	// Another app of the same account cannot reach these connections.
 	other := createApp(t, f.s, f.acct)
 	_, err = f.s.GetConnectionDefinition(f.ctx, other.ID, key.ID)
-	wantError(t, err, models.KindNotFound, "connection_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "connection_not_found")
 	_, err = f.s.UpdateConnectionDefinition(f.ctx, other.ID, key.ID, models.ConnectionDefinitionUpdate{DisplayName: connString("x")})
-	wantError(t, err, models.KindNotFound, "connection_not_found")
-	wantError(t, f.s.DeleteConnectionDefinition(f.ctx, other.ID, key.ID), models.KindNotFound, "connection_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "connection_not_found")
+	modeltest.WantError(t, f.s.DeleteConnectionDefinition(f.ctx, other.ID, key.ID), models.KindNotFound, "connection_not_found")
 	// The same key in another app is fine.
-	if _, err := f.s.CreateConnectionDefinition(f.ctx, other.ID, apiKeyInput(nil)); err != nil {
+	if _, err := f.s.CreateConnectionDefinition(f.ctx, other.ID, modeltest.APIKeyInput(nil)); err != nil {
 		t.Fatalf("same key in another app: %v", err)
 	}
-	_, err = f.s.CreateConnectionDefinition(f.ctx, f.app.ID, apiKeyInput(nil))
-	de := wantError(t, err, models.KindConflict, "connection_key_taken")
+	_, err = f.s.CreateConnectionDefinition(f.ctx, f.app.ID, modeltest.APIKeyInput(nil))
+	de := modeltest.WantError(t, err, models.KindConflict, "connection_key_taken")
 	if len(de.Fields) != 1 || de.Fields[0].Field != "key" {
 		t.Fatalf("conflict fields = %+v", de.Fields)
 	}
-	_, err = f.s.CreateConnectionDefinition(f.ctx, uuid.Must(uuid.NewV7()), apiKeyInput(nil))
-	wantError(t, err, models.KindNotFound, "app_not_found")
+	_, err = f.s.CreateConnectionDefinition(f.ctx, uuid.Must(uuid.NewV7()), modeltest.APIKeyInput(nil))
+	modeltest.WantError(t, err, models.KindNotFound, "app_not_found")
 
 	e := onlyEventOfApp(t, f.s, models.EventConnectionCreated, f.app.ID, "github")
 	wantConnectionEvent(t, e, f, map[string]any{"connection_id": gh.ID.String(), "key": "github", "type": "oauth2"})
@@ -155,15 +156,15 @@ func TestConnectionDefinitionLifecycle(t *testing.T) {
 		t.Fatalf("problems after removal = %q", p)
 	}
 	_, err = f.s.ConnectionClientSecret(f.ctx, f.app.ID, gh.ID)
-	wantError(t, err, models.KindNotFound, "client_secret_not_set")
+	modeltest.WantError(t, err, models.KindNotFound, "client_secret_not_set")
 
 	// Delete.
 	if err := f.s.DeleteConnectionDefinition(f.ctx, f.app.ID, smtp.ID); err != nil {
 		t.Fatal(err)
 	}
 	_, err = f.s.GetConnectionDefinition(f.ctx, f.app.ID, smtp.ID)
-	wantError(t, err, models.KindNotFound, "connection_not_found")
-	wantError(t, f.s.DeleteConnectionDefinition(f.ctx, f.app.ID, smtp.ID), models.KindNotFound, "connection_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "connection_not_found")
+	modeltest.WantError(t, f.s.DeleteConnectionDefinition(f.ctx, f.app.ID, smtp.ID), models.KindNotFound, "connection_not_found")
 	e = onlyEventOfApp(t, f.s, models.EventConnectionDeleted, f.app.ID, "smtp")
 	wantConnectionEvent(t, e, f, map[string]any{"connection_id": smtp.ID.String(), "key": "smtp", "type": "custom"})
 }
@@ -171,8 +172,8 @@ func TestConnectionDefinitionLifecycle(t *testing.T) {
 func TestConnectionUpdateRules(t *testing.T) {
 	t.Parallel()
 	f := newConnectionFixture(t)
-	key := f.create(t, apiKeyInput(nil))
-	smtp := f.create(t, customInput(nil))
+	key := f.create(t, modeltest.APIKeyInput(nil))
+	smtp := f.create(t, modeltest.CustomInput(nil))
 	cases := []struct {
 		name   string
 		id     uuid.UUID
@@ -191,7 +192,7 @@ func TestConnectionUpdateRules(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := f.s.UpdateConnectionDefinition(f.ctx, f.app.ID, tc.id, tc.in)
-			de := wantError(t, err, models.KindInvalid, tc.code)
+			de := modeltest.WantError(t, err, models.KindInvalid, tc.code)
 			if got := errorFields(de.Fields); !slices.Equal(got, tc.fields) {
 				t.Fatalf("fields %v, want %v", got, tc.fields)
 			}
@@ -212,7 +213,7 @@ func TestConnectionSecretEncryptedAtRest(t *testing.T) {
 	t.Parallel()
 	f := newConnectionFixture(t)
 	const secret = "provider-client-secret-0123456789"
-	gh := f.create(t, oauth2Input(func(in *models.ConnectionDefinitionInput) { in.ClientSecret = "  " + secret + " \n" }))
+	gh := f.create(t, modeltest.OAuth2Input(func(in *models.ConnectionDefinitionInput) { in.ClientSecret = "  " + secret + " \n" }))
 
 	raw := rawSecret(t, f.s, gh.ID)
 	if len(raw) == 0 || bytes.Contains(raw, []byte(secret)) || bytes.Contains(raw, []byte(secret[:8])) {
@@ -237,13 +238,13 @@ func TestConnectionSecretEncryptedAtRest(t *testing.T) {
 
 	// A different key (a misconfigured ENCRYPTION_KEY) cannot read it.
 	wrong := postgres.NewStore(dbFromStore(t, f.s))
-	wrong.SetEncrypter(newEncrypter(t))
+	wrong.SetEncrypter(modeltest.NewEncrypter(t))
 	_, err = wrong.ConnectionClientSecret(f.ctx, f.app.ID, gh.ID)
 	if !errors.Is(err, models.ErrDecrypt) {
 		t.Fatalf("wrong key: %v, want ErrDecrypt", err)
 	}
 	// A ciphertext copied to another row does not decrypt there.
-	other := f.create(t, oauth2Input(func(in *models.ConnectionDefinitionInput) { in.Key = "github2" }))
+	other := f.create(t, modeltest.OAuth2Input(func(in *models.ConnectionDefinitionInput) { in.Key = "github2" }))
 	if err := f.s.Gorm().Exec(`UPDATE connection_definitions SET client_secret_encrypted = ? WHERE id = ?`, raw, other.ID).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +253,7 @@ func TestConnectionSecretEncryptedAtRest(t *testing.T) {
 		t.Fatalf("copied ciphertext: %v, want ErrDecrypt", err)
 	}
 	// Two connections with the same secret store unrelated ciphertexts.
-	if bytes.Equal(raw[1:13], rawSecret(t, f.s, f.create(t, oauth2Input(func(in *models.ConnectionDefinitionInput) {
+	if bytes.Equal(raw[1:13], rawSecret(t, f.s, f.create(t, modeltest.OAuth2Input(func(in *models.ConnectionDefinitionInput) {
 		in.Key, in.ClientSecret = "github3", secret
 	})).ID)[1:13]) {
 		t.Fatal("nonce reused")
@@ -266,19 +267,19 @@ func TestConnectionWithoutEncrypter(t *testing.T) {
 	app := createApp(t, s, createAccount(t, s, admin))
 	ctx := context.Background()
 	// Definitions without secrets need no key.
-	if _, err := s.CreateConnectionDefinition(ctx, app.ID, apiKeyInput(nil)); err != nil {
+	if _, err := s.CreateConnectionDefinition(ctx, app.ID, modeltest.APIKeyInput(nil)); err != nil {
 		t.Fatalf("api key without an encrypter: %v", err)
 	}
-	draft, err := s.CreateConnectionDefinition(ctx, app.ID, oauth2Input(func(in *models.ConnectionDefinitionInput) { in.ClientSecret = "" }))
+	draft, err := s.CreateConnectionDefinition(ctx, app.ID, modeltest.OAuth2Input(func(in *models.ConnectionDefinitionInput) { in.ClientSecret = "" }))
 	if err != nil {
 		t.Fatalf("oauth2 draft without secret: %v", err)
 	}
-	_, err = s.CreateConnectionDefinition(ctx, app.ID, oauth2Input(func(in *models.ConnectionDefinitionInput) { in.Key = "gh2" }))
-	wantError(t, err, models.KindInternal, "encryption_not_configured")
+	_, err = s.CreateConnectionDefinition(ctx, app.ID, modeltest.OAuth2Input(func(in *models.ConnectionDefinitionInput) { in.Key = "gh2" }))
+	modeltest.WantError(t, err, models.KindInternal, "encryption_not_configured")
 	_, err = s.UpdateConnectionDefinition(ctx, app.ID, draft.ID, models.ConnectionDefinitionUpdate{ClientSecret: connString("s")})
-	wantError(t, err, models.KindInternal, "encryption_not_configured")
+	modeltest.WantError(t, err, models.KindInternal, "encryption_not_configured")
 	_, err = s.ConnectionClientSecret(ctx, app.ID, draft.ID)
-	wantError(t, err, models.KindInternal, "encryption_not_configured")
+	modeltest.WantError(t, err, models.KindInternal, "encryption_not_configured")
 	if n := countRows(t, s, "connection_definitions"); n != 2 {
 		t.Fatalf("%d rows, want 2", n)
 	}
@@ -288,16 +289,16 @@ func TestConnectionLimitPerApp(t *testing.T) {
 	t.Parallel()
 	f := newConnectionFixture(t)
 	for i := range models.MaxConnectionsPerApp {
-		f.create(t, apiKeyInput(func(in *models.ConnectionDefinitionInput) { in.Key = fmt.Sprintf("key_%d", i) }))
+		f.create(t, modeltest.APIKeyInput(func(in *models.ConnectionDefinitionInput) { in.Key = fmt.Sprintf("key_%d", i) }))
 	}
-	_, err := f.s.CreateConnectionDefinition(f.ctx, f.app.ID, apiKeyInput(func(in *models.ConnectionDefinitionInput) { in.Key = "one_more" }))
-	wantError(t, err, models.KindInvalid, "too_many_connections")
+	_, err := f.s.CreateConnectionDefinition(f.ctx, f.app.ID, modeltest.APIKeyInput(func(in *models.ConnectionDefinitionInput) { in.Key = "one_more" }))
+	modeltest.WantError(t, err, models.KindInvalid, "too_many_connections")
 }
 
 func TestConnectionDatabaseChecks(t *testing.T) {
 	t.Parallel()
 	f := newConnectionFixture(t)
-	key := f.create(t, apiKeyInput(nil))
+	key := f.create(t, modeltest.APIKeyInput(nil))
 	// The table refuses settings of another type even when Go is bypassed.
 	for _, stmt := range []string{
 		`UPDATE connection_definitions SET token_url = 'https://t.example' WHERE id = ?`,

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 )
 
 func TestConnectionValues(t *testing.T) {
@@ -62,7 +63,7 @@ func TestConnectionValues(t *testing.T) {
 	// The ciphertext is bound to its installation and definition.
 	var c []byte
 	f.s.Gorm().Raw(`SELECT ciphertext FROM connection_values WHERE connection_definition_id = ?`, apiKey.ID).Scan(&c)
-	if _, err := newEncrypter(t).Decrypt(c, "connection-value:"+f.inst.ID.String()+":"+apiKey.ID.String()); !errors.Is(err, models.ErrDecrypt) {
+	if _, err := modeltest.NewEncrypter(t).Decrypt(c, "connection-value:"+f.inst.ID.String()+":"+apiKey.ID.String()); !errors.Is(err, models.ErrDecrypt) {
 		t.Fatalf("another key decrypted: %v", err)
 	}
 	creds, err := f.s.ConnectionCredentials(f.ctx, f.inst.ID, "stripe")

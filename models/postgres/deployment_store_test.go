@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 )
 
 // deployFixture adds to a bundle fixture an organization the admin owns
@@ -152,9 +153,9 @@ func TestCreateDevelopmentDeployment(t *testing.T) {
 		t.Fatalf("GetInstallation %+v, %v", got, err)
 	}
 	_, err = f.s.FindInstallation(context.Background(), f.app.ID, f.org.ID, models.DeploymentProduction)
-	wantError(t, err, models.KindNotFound, "installation_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "installation_not_found")
 	_, err = f.s.GetInstallation(context.Background(), uuid.New())
-	wantError(t, err, models.KindNotFound, "installation_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "installation_not_found")
 	var active int64
 	f.s.Gorm().Table("app_deployments").Where("app_id = ? AND target_organization_id = ? AND status = 'active'", f.app.ID, f.org.ID).Count(&active)
 	if active != 1 {
@@ -210,7 +211,7 @@ func TestCreateDevelopmentDeploymentRefusals(t *testing.T) {
 				tt.mod(&in)
 			}
 			_, _, err := f.s.CreateDevelopmentDeployment(tt.ctx, tt.app, in)
-			wantError(t, err, tt.kind, tt.code)
+			modeltest.WantError(t, err, tt.kind, tt.code)
 		})
 	}
 	for _, tb := range tables {
@@ -262,11 +263,11 @@ func TestListDeployments(t *testing.T) {
 		t.Fatalf("development only %+v, %v", onlyDev, err)
 	}
 	_, err = f.s.ListDeployments(ctx, f.app.ID, models.DeploymentFilter{Type: "staging"})
-	wantError(t, err, models.KindInvalid, "invalid_deployment_type")
+	modeltest.WantError(t, err, models.KindInvalid, "invalid_deployment_type")
 	_, err = f.s.ListDeployments(ctx, f.app.ID, models.DeploymentFilter{Cursor: "garbage"})
-	wantError(t, err, models.KindInvalid, "invalid_cursor")
+	modeltest.WantError(t, err, models.KindInvalid, "invalid_cursor")
 	_, err = f.s.GetDeployment(ctx, uuid.New())
-	wantError(t, err, models.KindNotFound, "deployment_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "deployment_not_found")
 }
 
 func TestPromoteDeployment(t *testing.T) {
@@ -300,11 +301,11 @@ func TestPromoteDeployment(t *testing.T) {
 		t.Fatalf("%d promoted events, want 1", n)
 	}
 	_, err = f.s.PromoteDeployment(f.ctx, p1.ID, "")
-	wantError(t, err, models.KindInvalid, "not_a_development_deployment")
+	modeltest.WantError(t, err, models.KindInvalid, "not_a_development_deployment")
 	_, err = f.s.PromoteDeployment(f.ctx, uuid.New(), "")
-	wantError(t, err, models.KindNotFound, "deployment_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "deployment_not_found")
 	_, err = f.s.PromoteDeployment(f.ctx, dev1.ID, strings.Repeat("x", models.MaxReleaseNotesLen+1))
-	wantError(t, err, models.KindInvalid, "invalid_release_notes")
+	modeltest.WantError(t, err, models.KindInvalid, "invalid_release_notes")
 
 	// Nothing published: compare with the latest production deployment.
 	dev2, _ := f.deploy(t, withKey, func(in *models.DevelopmentDeploymentInput) { in.Metadata.Message = "typo" })

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 )
 
 func TestDevMailOutbox(t *testing.T) {
@@ -46,5 +47,5 @@ func TestDevMailOutbox(t *testing.T) {
 		t.Fatalf("GetDevMail = %+v", got)
 	}
 	_, err = s.GetDevMail(ctx, uuid.New())
-	wantError(t, err, models.KindNotFound, "mail_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "mail_not_found")
 }

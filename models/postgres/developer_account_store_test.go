@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 	"appstore/models/postgres"
 )
 
@@ -95,7 +96,7 @@ func TestCreateDeveloperAccount(t *testing.T) {
 		map[string]any{"slug": "nova-labs", "title": "Nova"})
 
 	_, err = s.GetDeveloperAccount(ctx, uuid.New())
-	wantError(t, err, models.KindNotFound, "developer_account_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "developer_account_not_found")
 	if !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("GetDeveloperAccount of an unknown id: %v is not ErrNotFound", err)
 	}
@@ -143,7 +144,7 @@ func TestUpdateDeveloperAccount(t *testing.T) {
 		before := countEvents(t, s, models.EventDeveloperAccountUpdated)
 		got, err := s.UpdateDeveloperAccount(models.WithActor(ctx, admin.ID), acct.ID, tt.in)
 		if tt.code != "" {
-			wantError(t, err, models.KindInvalid, tt.code)
+			modeltest.WantError(t, err, models.KindInvalid, tt.code)
 		} else if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		} else if got.Title != tt.wantTitle || got.LogoURL != tt.wantLogo {
@@ -165,7 +166,7 @@ func TestUpdateDeveloperAccount(t *testing.T) {
 	wantEvent(t, e, acct.ID, &admin.ID, map[string]any{"title": "New Title", "previous_title": acct.Title})
 
 	_, err := s.UpdateDeveloperAccount(ctx, uuid.New(), models.DeveloperAccountUpdate{Title: ptr("x")})
-	wantError(t, err, models.KindNotFound, "developer_account_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "developer_account_not_found")
 }
 
 func TestAddDeveloperAccountMember(t *testing.T) {
@@ -183,9 +184,9 @@ func TestAddDeveloperAccountMember(t *testing.T) {
 	wantEvent(t, onlyEvent(t, s, models.EventDeveloperAccountMemberAdd), acct.ID, nil,
 		map[string]any{"user_id": member.ID, "role": "member"})
 
-	wantError(t, s.AddDeveloperAccountMember(ctx, acct.ID, member.ID, models.DevRoleAdmin), models.KindConflict, "already_member")
-	wantError(t, s.AddDeveloperAccountMember(ctx, acct.ID, admin.ID, "owner"), models.KindInvalid, "invalid_role")
-	wantError(t, s.AddDeveloperAccountMember(ctx, uuid.New(), member.ID, models.DevRoleMember), models.KindNotFound, "developer_account_not_found")
+	modeltest.WantError(t, s.AddDeveloperAccountMember(ctx, acct.ID, member.ID, models.DevRoleAdmin), models.KindConflict, "already_member")
+	modeltest.WantError(t, s.AddDeveloperAccountMember(ctx, acct.ID, admin.ID, "owner"), models.KindInvalid, "invalid_role")
+	modeltest.WantError(t, s.AddDeveloperAccountMember(ctx, uuid.New(), member.ID, models.DevRoleMember), models.KindNotFound, "developer_account_not_found")
 	if got := countEvents(t, s, models.EventDeveloperAccountMemberAdd); got != 1 {
 		t.Fatalf("%d member_added events after failed adds, want 1", got)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 	"appstore/models/postgres"
 )
 
@@ -135,7 +136,7 @@ func TestListEventsEqualTimestamps(t *testing.T) {
 	for range 8 {
 		wg.Go(func() {
 			for range 125 {
-				e := models.Event{ID: uuid.New(), Type: "test.event", CreatedAt: baseTime, OrganizationID: &org.ID, ActorID: &member.ID}
+				e := models.Event{ID: uuid.New(), Type: "test.event", CreatedAt: modeltest.BaseTime, OrganizationID: &org.ID, ActorID: &member.ID}
 				if err := s.RecordEvent(ctx, e); err != nil {
 					errs <- err
 					return
@@ -181,8 +182,8 @@ func TestListEventsEqualTimestamps(t *testing.T) {
 		}
 		assertNewestFirst(t, got)
 		for _, e := range got {
-			if !e.CreatedAt.Equal(baseTime) {
-				t.Fatalf("event %s created at %v, want %v", e.ID, e.CreatedAt, baseTime)
+			if !e.CreatedAt.Equal(modeltest.BaseTime) {
+				t.Fatalf("event %s created at %v, want %v", e.ID, e.CreatedAt, modeltest.BaseTime)
 			}
 		}
 	})
@@ -194,7 +195,7 @@ func TestListEventsMixedTimestamps(t *testing.T) {
 	var want []uuid.UUID
 	for i := range 300 {
 		// Runs of equal instants between distinct ones, inserted out of order.
-		at := baseTime.Add(time.Duration((i*37)%23) * time.Second).Add(time.Duration(i%3) * time.Microsecond)
+		at := modeltest.BaseTime.Add(time.Duration((i*37)%23) * time.Second).Add(time.Duration(i%3) * time.Microsecond)
 		want = append(want, recordEvent(t, s, models.Event{CreatedAt: at}).ID)
 	}
 	for _, limit := range []int{1, 7, 23, 200} {
@@ -250,7 +251,7 @@ func TestListEventsVisibility(t *testing.T) {
 	labelOf := map[uuid.UUID]string{}
 	for i := range events {
 		events[i].event.Type = "test.visibility"
-		events[i].event.CreatedAt = baseTime.Add(time.Duration(i) * time.Second)
+		events[i].event.CreatedAt = modeltest.BaseTime.Add(time.Duration(i) * time.Second)
 		events[i].event = recordEvent(t, s, events[i].event)
 		labelOf[events[i].event.ID] = events[i].label
 	}
@@ -312,15 +313,15 @@ func TestListEventsFilters(t *testing.T) {
 	app1, app2, org := uuid.New(), uuid.New(), uuid.New()
 	e := func(i int, typ models.EventType, data models.JSONMap, app *uuid.UUID) models.Event {
 		return recordEvent(t, s, models.Event{Type: typ, Data: data, AppID: app,
-			CreatedAt: baseTime.Add(time.Duration(i) * time.Hour)})
+			CreatedAt: modeltest.BaseTime.Add(time.Duration(i) * time.Hour)})
 	}
 	login := e(0, models.EventLogin, models.JSONMap{"note": "blue whale"}, nil)
 	token := e(1, models.EventTokenCreated, models.JSONMap{"name": "deploy key", "prefix": "asp_abc"}, &app1)
 	logout := e(2, models.EventLogout, models.JSONMap{"note": "grey whale"}, &app1)
 	created := e(3, models.EventUserCreated, models.JSONMap{"count": 42}, &app2)
 	orgEvent := recordEvent(t, s, models.Event{Type: models.EventOrganizationCreated, OrganizationID: &org,
-		CreatedAt: baseTime.Add(4 * time.Hour), Data: models.JSONMap{"name": "Whale Watchers"}})
-	at := func(h int) *time.Time { v := baseTime.Add(time.Duration(h) * time.Hour); return &v }
+		CreatedAt: modeltest.BaseTime.Add(4 * time.Hour), Data: models.JSONMap{"name": "Whale Watchers"}})
+	at := func(h int) *time.Time { v := modeltest.BaseTime.Add(time.Duration(h) * time.Hour); return &v }
 	ids := func(es ...models.Event) []uuid.UUID {
 		out := make([]uuid.UUID, len(es))
 		for i, e := range es {
@@ -381,7 +382,7 @@ func TestListEventsInvalidInput(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
 	for i := range 250 {
-		recordEvent(t, s, models.Event{CreatedAt: baseTime.Add(time.Duration(i) * time.Millisecond)})
+		recordEvent(t, s, models.Event{CreatedAt: modeltest.BaseTime.Add(time.Duration(i) * time.Millisecond)})
 	}
 	b64 := base64.RawURLEncoding.EncodeToString
 
@@ -400,7 +401,7 @@ func TestListEventsInvalidInput(t *testing.T) {
 		for _, tt := range tests {
 			page, err := s.ListEvents(ctx, staff, models.EventFilter{Limit: tt.limit})
 			if tt.wantCode != "" {
-				de := wantError(t, err, models.KindInvalid, tt.wantCode)
+				de := modeltest.WantError(t, err, models.KindInvalid, tt.wantCode)
 				if len(de.Fields) != 1 || de.Fields[0].Field != "limit" {
 					t.Errorf("limit %d: fields = %+v, want one on limit", tt.limit, de.Fields)
 				}
@@ -423,11 +424,11 @@ func TestListEventsInvalidInput(t *testing.T) {
 			"not a cursor!",
 			b64([]byte("no separator")),
 			b64([]byte("yesterday|" + uuid.NewString())),
-			b64([]byte(baseTime.Format(time.RFC3339Nano) + "|not-a-uuid")),
-			models.Cursor{CreatedAt: baseTime, ID: uuid.New()}.Encode() + "=",
+			b64([]byte(modeltest.BaseTime.Format(time.RFC3339Nano) + "|not-a-uuid")),
+			models.Cursor{CreatedAt: modeltest.BaseTime, ID: uuid.New()}.Encode() + "=",
 		} {
 			page, err := s.ListEvents(ctx, staff, models.EventFilter{Cursor: cursor})
-			wantError(t, err, models.KindInvalid, "invalid_cursor")
+			modeltest.WantError(t, err, models.KindInvalid, "invalid_cursor")
 			if !errors.Is(err, models.ErrInvalid) {
 				t.Errorf("cursor %q: errors.Is(err, ErrInvalid) is false", cursor)
 			}
@@ -441,7 +442,7 @@ func TestListEventsInvalidInput(t *testing.T) {
 func TestEventLogRefusesUpdate(t *testing.T) {
 	t.Parallel()
 	s := newStore(t)
-	e := recordEvent(t, s, models.Event{Type: models.EventLogin, CreatedAt: baseTime, Data: models.JSONMap{"k": "v"}})
+	e := recordEvent(t, s, models.Event{Type: models.EventLogin, CreatedAt: modeltest.BaseTime, Data: models.JSONMap{"k": "v"}})
 
 	for name, update := range map[string]func() error{
 		"raw": func() error {
@@ -501,7 +502,7 @@ func TestRecordEventOnce(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
 	err := s.RecordEventOnce(ctx, models.Event{Type: models.EventRetentionPurged})
-	wantError(t, err, models.KindInvalid, "event_id_required")
+	modeltest.WantError(t, err, models.KindInvalid, "event_id_required")
 
 	id := uuid.New()
 	for range 3 {
@@ -518,7 +519,7 @@ func TestDeleteEventsBefore(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
-	cutoff := baseTime
+	cutoff := modeltest.BaseTime
 	var old []uuid.UUID // oldest first
 	for i := 10; i >= 1; i-- {
 		old = append(old, recordEvent(t, s, models.Event{CreatedAt: cutoff.Add(-time.Duration(i) * time.Hour)}).ID)

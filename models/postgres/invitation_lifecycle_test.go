@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 	"appstore/models/postgres"
 )
 
@@ -104,9 +105,9 @@ func TestMailInvitationToken(t *testing.T) {
 		t.Fatalf("mail of generation 2 = %v, %v, %d sends", sent, err, m.calls)
 	}
 	_, err = s.FindInvitationByToken(ctx, first)
-	wantError(t, err, models.KindNotFound, "invitation_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "invitation_not_found")
 	_, err = s.FindInvitationByToken(ctx, failedToken)
-	wantError(t, err, models.KindNotFound, "invitation_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "invitation_not_found")
 	if found, err := s.FindInvitationByToken(ctx, m.token); err != nil || found.ID != inv.ID || found.MailedGeneration != 2 {
 		t.Fatalf("new token: %+v, %v", found, err)
 	}
@@ -123,7 +124,7 @@ func TestMailInvitationToken(t *testing.T) {
 		t.Fatalf("mail of a cancelled invitation = %v, %v", sent, err)
 	}
 	_, err = s.MailInvitationToken(ctx, uuid.New(), 1, m.send)
-	wantError(t, err, models.KindNotFound, "invitation_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "invitation_not_found")
 
 	for _, bad := range []string{"", "asi_", "asi_nonsense", "asp_" + first[4:], first + "x"} {
 		if _, err := s.FindInvitationByToken(ctx, bad); !errors.Is(err, models.ErrNotFound) {
@@ -173,9 +174,9 @@ func TestMarkInvitationResent(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = s.MarkInvitationResent(ctx, inv.ID, 4, expires)
-	wantError(t, err, models.KindConflict, "invitation_not_pending")
+	modeltest.WantError(t, err, models.KindConflict, "invitation_not_pending")
 	_, err = s.MarkInvitationResent(ctx, uuid.New(), 2, expires)
-	wantError(t, err, models.KindNotFound, "invitation_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "invitation_not_found")
 }
 
 func TestCancelAndExpireInvitation(t *testing.T) {
@@ -219,14 +220,14 @@ func TestCancelAndExpireInvitation(t *testing.T) {
 		t.Fatalf("second expire = %+v, %v", got, err)
 	}
 	_, err = s.CancelInvitation(ctx, expired.ID)
-	wantError(t, err, models.KindConflict, "invitation_not_pending")
+	modeltest.WantError(t, err, models.KindConflict, "invitation_not_pending")
 
 	accepted := invite(t, s, acct, admin, invitee.Email)
 	if _, err := s.AcceptInvitation(ctx, accepted.ID, invitee.ID); err != nil {
 		t.Fatal(err)
 	}
 	_, err = s.CancelInvitation(ctx, accepted.ID)
-	wantError(t, err, models.KindConflict, "invitation_not_pending")
+	modeltest.WantError(t, err, models.KindConflict, "invitation_not_pending")
 	if got, err := s.ExpireInvitation(ctx, accepted.ID); err != nil || got.Status != models.InvitationAccepted {
 		t.Fatalf("expire after accept = %+v, %v", got, err)
 	}
@@ -235,9 +236,9 @@ func TestCancelAndExpireInvitation(t *testing.T) {
 		t.Fatalf("%d cancel/expire events, want 2", n)
 	}
 	_, err = s.CancelInvitation(ctx, uuid.New())
-	wantError(t, err, models.KindNotFound, "invitation_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "invitation_not_found")
 	_, err = s.ExpireInvitation(ctx, uuid.New())
-	wantError(t, err, models.KindNotFound, "invitation_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "invitation_not_found")
 }
 
 func TestAcceptInvitation(t *testing.T) {
@@ -257,7 +258,7 @@ func TestAcceptInvitation(t *testing.T) {
 
 	// Someone else cannot use it, and trying changes nothing.
 	_, err = s.AcceptInvitation(models.WithActor(ctx, stranger.ID), inv.ID, stranger.ID)
-	wantError(t, err, models.KindForbidden, "invitation_email_mismatch")
+	modeltest.WantError(t, err, models.KindForbidden, "invitation_email_mismatch")
 	if got := storedInvitation(t, s, inv.ID); got.Status != models.InvitationPending {
 		t.Fatalf("after a refused accept: %+v", got)
 	}
@@ -288,10 +289,10 @@ func TestAcceptInvitation(t *testing.T) {
 		t.Fatalf("%d accept events after a second accept, want 2", n)
 	}
 	_, err = s.AcceptInvitation(ctx, inv.ID, stranger.ID)
-	wantError(t, err, models.KindConflict, "invitation_already_accepted")
+	modeltest.WantError(t, err, models.KindConflict, "invitation_already_accepted")
 
 	_, err = s.AcceptInvitation(ctx, uuid.New(), invitee.ID)
-	wantError(t, err, models.KindNotFound, "invitation_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "invitation_not_found")
 }
 
 func TestAcceptInvitationRefused(t *testing.T) {
@@ -334,7 +335,7 @@ func TestAcceptInvitationRefused(t *testing.T) {
 		}
 		before := rowCounts(t, s)
 		_, err := s.AcceptInvitation(ctx, inv.ID, userID)
-		wantError(t, err, tt.kind, tt.code)
+		modeltest.WantError(t, err, tt.kind, tt.code)
 		if after := rowCounts(t, s); after["developer_account_members"] != before["developer_account_members"] ||
 			after["event_logs"] != before["event_logs"] {
 			t.Errorf("%s: a refused accept changed members or events", tt.name)

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 	"appstore/models/postgres"
 	"appstore/models/postgres/pgtest"
 )
@@ -136,11 +137,11 @@ func TestCreateOrganizationInvitations(t *testing.T) {
 
 	// Organizations grant admin or member by invitation, never owner.
 	_, err = s.CreateOrganizationInvitations(ctx, org.ID, owner.ID, []string{"boss@example.test"}, models.OrgRoleOwner)
-	wantError(t, err, models.KindInvalid, "invalid_role")
+	modeltest.WantError(t, err, models.KindInvalid, "invalid_role")
 	_, err = s.CreateOrganizationInvitations(ctx, uuid.New(), owner.ID, []string{"a@example.test"}, models.OrgRoleMember)
-	wantError(t, err, models.KindNotFound, "organization_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "organization_not_found")
 	_, err = s.CreateOrganizationInvitations(ctx, org.ID, owner.ID, nil, models.OrgRoleMember)
-	wantError(t, err, models.KindInvalid, "invalid_emails")
+	modeltest.WantError(t, err, models.KindInvalid, "invalid_emails")
 
 	// The lists keep the two flavours apart.
 	pending, err := s.ListPendingOrganizationInvitations(ctx, org.ID)
@@ -202,7 +203,7 @@ func TestOrganizationInvitationLifecycle(t *testing.T) {
 
 	// Another user cannot accept it; the invitee can, once.
 	_, err = s.AcceptInvitation(ctx, inv.ID, other.ID)
-	wantError(t, err, models.KindForbidden, "invitation_email_mismatch")
+	modeltest.WantError(t, err, models.KindForbidden, "invitation_email_mismatch")
 	for range 2 {
 		got, err := s.AcceptInvitation(ctx, inv.ID, invitee.ID)
 		if err != nil || got.Status != models.InvitationAccepted || got.AcceptedBy == nil || *got.AcceptedBy != invitee.ID {
@@ -228,7 +229,7 @@ func TestOrganizationInvitationLifecycle(t *testing.T) {
 		t.Errorf("organization.member_added by the invitation = %+v, want one for the invitee", byInvitation)
 	}
 	_, err = s.CancelInvitation(ctx, inv.ID)
-	wantError(t, err, models.KindConflict, "invitation_not_pending")
+	modeltest.WantError(t, err, models.KindConflict, "invitation_not_pending")
 
 	// Cancel and expire carry the organization too, and refuse an accept.
 	cancelled := inviteToOrg(t, s, org, owner, "c@example.test", models.OrgRoleMember)
@@ -242,7 +243,7 @@ func TestOrganizationInvitationLifecycle(t *testing.T) {
 	}
 	wantOrgEvents(t, s, models.EventInvitationExpired, org.ID, 1)
 	_, err = s.AcceptInvitation(ctx, expired.ID, other.ID)
-	wantError(t, err, models.KindConflict, "invitation_expired")
+	modeltest.WantError(t, err, models.KindConflict, "invitation_expired")
 	if role := orgRoleOf(t, s, org.ID, other.ID); role != "" {
 		t.Errorf("role after a refused accept = %q, want none", role)
 	}
@@ -252,7 +253,7 @@ func TestOrganizationInvitationLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = s.AcceptInvitation(ctx, late.ID, other.ID)
-	wantError(t, err, models.KindConflict, "invitation_expired")
+	modeltest.WantError(t, err, models.KindConflict, "invitation_expired")
 }
 
 // An owner who accepts an admin invitation (sent before they became owner)
@@ -330,5 +331,5 @@ func TestOrganizationInvitationTargetGone(t *testing.T) {
 		t.Fatalf("invitation of a deleted organization: %v, want not found", err)
 	}
 	_, err = s.GetInvitationTarget(ctx, inv)
-	wantError(t, err, models.KindNotFound, "organization_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "organization_not_found")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 	"appstore/models/postgres"
 )
 
@@ -145,7 +146,7 @@ func TestCreateInvitationsRejects(t *testing.T) {
 		before := countRows(t, s, "invitations")
 		out, err := s.CreateInvitations(ctx, tt.acct, admin.ID, tt.emails, tt.role)
 		if tt.code != "" {
-			wantError(t, err, tt.kind, tt.code)
+			modeltest.WantError(t, err, tt.kind, tt.code)
 		} else if err != nil || len(out) != len(tt.emails) {
 			t.Fatalf("%s: %d outcomes, %v", tt.name, len(out), err)
 		}
@@ -271,7 +272,7 @@ func TestListPendingInvitations(t *testing.T) {
 		t.Fatalf("unknown account: %#v, %v", empty, err)
 	}
 	_, err = s.GetInvitation(ctx, uuid.New())
-	wantError(t, err, models.KindNotFound, "invitation_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "invitation_not_found")
 	if !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("%v is not ErrNotFound", err)
 	}

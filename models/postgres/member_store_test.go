@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 )
 
 func TestListDeveloperAccountMembers(t *testing.T) {
@@ -66,7 +67,7 @@ func TestChangeDeveloperAccountRole(t *testing.T) {
 	actx := models.WithActor(ctx, admin.ID)
 
 	// The only admin cannot step down.
-	wantError(t, s.ChangeDeveloperAccountRole(actx, acct.ID, admin.ID, models.DevRoleMember), models.KindConflict, "last_admin")
+	modeltest.WantError(t, s.ChangeDeveloperAccountRole(actx, acct.ID, admin.ID, models.DevRoleMember), models.KindConflict, "last_admin")
 
 	if err := s.ChangeDeveloperAccountRole(actx, acct.ID, member.ID, models.DevRoleAdmin); err != nil {
 		t.Fatal(err)
@@ -87,15 +88,15 @@ func TestChangeDeveloperAccountRole(t *testing.T) {
 	if role, _ := s.DeveloperAccountRole(ctx, acct.ID, admin.ID); role != models.DevRoleMember {
 		t.Fatalf("role after demotion = %q", role)
 	}
-	wantError(t, s.ChangeDeveloperAccountRole(actx, acct.ID, member.ID, models.DevRoleMember), models.KindConflict, "last_admin")
+	modeltest.WantError(t, s.ChangeDeveloperAccountRole(actx, acct.ID, member.ID, models.DevRoleMember), models.KindConflict, "last_admin")
 
 	err := s.ChangeDeveloperAccountRole(actx, acct.ID, uuid.New(), models.DevRoleAdmin)
-	wantError(t, err, models.KindNotFound, "member_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "member_not_found")
 	if !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("%v is not ErrNotFound", err)
 	}
-	wantError(t, s.ChangeDeveloperAccountRole(actx, uuid.New(), member.ID, models.DevRoleAdmin), models.KindNotFound, "developer_account_not_found")
-	wantError(t, s.ChangeDeveloperAccountRole(actx, acct.ID, member.ID, "owner"), models.KindInvalid, "invalid_role")
+	modeltest.WantError(t, s.ChangeDeveloperAccountRole(actx, uuid.New(), member.ID, models.DevRoleAdmin), models.KindNotFound, "developer_account_not_found")
+	modeltest.WantError(t, s.ChangeDeveloperAccountRole(actx, acct.ID, member.ID, "owner"), models.KindInvalid, "invalid_role")
 	if got := countEvents(t, s, models.EventDeveloperAccountMemberRoleChanged); got != 2 {
 		t.Fatalf("%d role change events, want 2", got)
 	}
@@ -112,7 +113,7 @@ func TestRemoveDeveloperAccountMember(t *testing.T) {
 	addMember(t, s, acct, member, models.DevRoleMember)
 	addMember(t, s, acct, leaver, models.DevRoleMember)
 
-	wantError(t, s.RemoveDeveloperAccountMember(models.WithActor(ctx, admin.ID), acct.ID, admin.ID), models.KindConflict, "last_admin")
+	modeltest.WantError(t, s.RemoveDeveloperAccountMember(models.WithActor(ctx, admin.ID), acct.ID, admin.ID), models.KindConflict, "last_admin")
 
 	if err := s.RemoveDeveloperAccountMember(models.WithActor(ctx, admin.ID), acct.ID, member.ID); err != nil {
 		t.Fatal(err)
@@ -122,7 +123,7 @@ func TestRemoveDeveloperAccountMember(t *testing.T) {
 	if _, err := s.DeveloperAccountRole(ctx, acct.ID, member.ID); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("removed member's role: %v, want not found", err)
 	}
-	wantError(t, s.RemoveDeveloperAccountMember(models.WithActor(ctx, admin.ID), acct.ID, member.ID), models.KindNotFound, "member_not_found")
+	modeltest.WantError(t, s.RemoveDeveloperAccountMember(models.WithActor(ctx, admin.ID), acct.ID, member.ID), models.KindNotFound, "member_not_found")
 
 	if err := s.RemoveDeveloperAccountMember(models.WithActor(ctx, leaver.ID), acct.ID, leaver.ID); err != nil {
 		t.Fatal(err)
@@ -138,12 +139,12 @@ func TestRemoveDeveloperAccountMember(t *testing.T) {
 	if err := s.RemoveDeveloperAccountMember(models.WithActor(ctx, admin.ID), acct.ID, admin.ID); err != nil {
 		t.Fatal(err)
 	}
-	wantError(t, s.RemoveDeveloperAccountMember(models.WithActor(ctx, member.ID), acct.ID, member.ID), models.KindConflict, "last_admin")
+	modeltest.WantError(t, s.RemoveDeveloperAccountMember(models.WithActor(ctx, member.ID), acct.ID, member.ID), models.KindConflict, "last_admin")
 	members, err := s.ListDeveloperAccountMembers(ctx, acct.ID)
 	if err != nil || len(members) != 1 || members[0].UserID != member.ID {
 		t.Fatalf("members = %+v, %v; want only the second admin", members, err)
 	}
-	wantError(t, s.RemoveDeveloperAccountMember(ctx, uuid.New(), member.ID), models.KindNotFound, "developer_account_not_found")
+	modeltest.WantError(t, s.RemoveDeveloperAccountMember(ctx, uuid.New(), member.ID), models.KindNotFound, "developer_account_not_found")
 }
 
 // TestLastAdminConcurrent: two admins demoting (or removing) each other at
@@ -178,7 +179,7 @@ func TestLastAdminConcurrent(t *testing.T) {
 			failed := 0
 			for _, err := range errs {
 				if err != nil {
-					wantError(t, err, models.KindConflict, "last_admin")
+					modeltest.WantError(t, err, models.KindConflict, "last_admin")
 					failed++
 				}
 			}

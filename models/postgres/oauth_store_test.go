@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 	"appstore/models/postgres"
 )
 
@@ -49,7 +50,7 @@ func verifies(t *testing.T, s *postgres.Store, id, secret string) bool {
 	t.Helper()
 	c, err := s.VerifyClientSecret(context.Background(), id, secret)
 	if err != nil {
-		wantError(t, err, models.KindUnauthorized, "invalid_client")
+		modeltest.WantError(t, err, models.KindUnauthorized, "invalid_client")
 		return false
 	}
 	if c.ClientID != id {
@@ -148,13 +149,13 @@ func TestOAuthNotFound(t *testing.T) {
 	ctx := context.Background()
 	o := newOAuthApp(t)
 	_, err := o.s.GetOAuthClient(ctx, o.app.ID)
-	wantError(t, err, models.KindNotFound, "oauth_not_enabled")
+	modeltest.WantError(t, err, models.KindNotFound, "oauth_not_enabled")
 	_, err = o.s.DisableOAuth(ctx, o.app.ID)
-	wantError(t, err, models.KindNotFound, "oauth_not_enabled")
+	modeltest.WantError(t, err, models.KindNotFound, "oauth_not_enabled")
 	_, _, err = o.s.RotateClientSecret(ctx, o.app.ID, time.Hour)
-	wantError(t, err, models.KindNotFound, "oauth_not_enabled")
+	modeltest.WantError(t, err, models.KindNotFound, "oauth_not_enabled")
 	_, _, _, err = o.s.EnableOAuth(ctx, o.acct.ID) // an id that is no app
-	wantError(t, err, models.KindNotFound, "app_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "app_not_found")
 	if verifies(t, o.s, "asc_unknown", "ascs_whatever") {
 		t.Fatal("unknown client verified")
 	}
@@ -215,7 +216,7 @@ func TestUpdateOAuthClient(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := o.s.UpdateOAuthClient(ctx, o.app.ID, tt.in, tt.production)
-			de := wantError(t, err, models.KindInvalid, "invalid_oauth_client")
+			de := modeltest.WantError(t, err, models.KindInvalid, "invalid_oauth_client")
 			var fields []string
 			for _, f := range de.Fields {
 				fields = append(fields, f.Field)
@@ -297,12 +298,12 @@ func TestRotateClientSecret(t *testing.T) {
 	}
 
 	_, _, err = o.s.RotateClientSecret(ctx, o.app.ID, -time.Second)
-	wantError(t, err, models.KindInvalid, "invalid_grace")
+	modeltest.WantError(t, err, models.KindInvalid, "invalid_grace")
 	if _, err := o.s.DisableOAuth(ctx, o.app.ID); err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = o.s.RotateClientSecret(ctx, o.app.ID, time.Hour)
-	wantError(t, err, models.KindConflict, "oauth_disabled")
+	modeltest.WantError(t, err, models.KindConflict, "oauth_disabled")
 }
 
 func TestVerifyClientSecret(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 	"appstore/models/postgres"
 	"appstore/models/postgres/pgtest"
 )
@@ -85,14 +86,14 @@ func TestCreateAndGetOrganization(t *testing.T) {
 		t.Fatalf("GetOrganization = %+v, %v", got, err)
 	}
 	_, err = s.GetOrganization(ctx, uuid.New())
-	wantError(t, err, models.KindNotFound, "organization_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "organization_not_found")
 	if !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("%v is not ErrNotFound", err)
 	}
 
 	for _, name := range []string{"", "   ", strings.Repeat("x", 101)} {
 		_, err := s.CreateOrganization(ctx, name, owner.ID)
-		if de := wantError(t, err, models.KindInvalid, "invalid_organization_name"); len(de.Fields) != 1 || de.Fields[0].Field != "name" {
+		if de := modeltest.WantError(t, err, models.KindInvalid, "invalid_organization_name"); len(de.Fields) != 1 || de.Fields[0].Field != "name" {
 			t.Fatalf("fields = %+v", de.Fields)
 		}
 	}
@@ -118,9 +119,9 @@ func TestOrganizationRole(t *testing.T) {
 	}
 	// Not a member: the organization does not exist for them.
 	_, err := s.OrganizationRole(ctx, org.ID, outsider.ID)
-	wantError(t, err, models.KindNotFound, "organization_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "organization_not_found")
 	_, err = s.OrganizationRole(ctx, uuid.New(), owner.ID)
-	wantError(t, err, models.KindNotFound, "organization_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "organization_not_found")
 }
 
 func TestAddOrganizationMember(t *testing.T) {
@@ -136,9 +137,9 @@ func TestAddOrganizationMember(t *testing.T) {
 	}
 	wantOrgEvent(t, onlyEvent(t, s, models.EventOrganizationMemberAdded), org.ID, &owner.ID,
 		map[string]any{"user_id": u.ID, "role": "member"})
-	wantError(t, s.AddOrganizationMember(ctx, org.ID, u.ID, models.OrgRoleAdmin), models.KindConflict, "already_member")
-	wantError(t, s.AddOrganizationMember(ctx, org.ID, createUser(t, s, models.PlatformRoleNone).ID, "boss"), models.KindInvalid, "invalid_role")
-	wantError(t, s.AddOrganizationMember(ctx, uuid.New(), u.ID, models.OrgRoleMember), models.KindNotFound, "organization_not_found")
+	modeltest.WantError(t, s.AddOrganizationMember(ctx, org.ID, u.ID, models.OrgRoleAdmin), models.KindConflict, "already_member")
+	modeltest.WantError(t, s.AddOrganizationMember(ctx, org.ID, createUser(t, s, models.PlatformRoleNone).ID, "boss"), models.KindInvalid, "invalid_role")
+	modeltest.WantError(t, s.AddOrganizationMember(ctx, uuid.New(), u.ID, models.OrgRoleMember), models.KindNotFound, "organization_not_found")
 	if got := countEvents(t, s, models.EventOrganizationMemberAdded); got != 1 {
 		t.Fatalf("%d member_added events, want 1", got)
 	}
@@ -173,9 +174,9 @@ func TestRenameOrganization(t *testing.T) {
 		t.Fatalf("%d renamed events after a no-op, want 1", got)
 	}
 	_, err = s.RenameOrganization(actx, org.ID, " ")
-	wantError(t, err, models.KindInvalid, "invalid_organization_name")
+	modeltest.WantError(t, err, models.KindInvalid, "invalid_organization_name")
 	_, err = s.RenameOrganization(actx, uuid.New(), "Other")
-	wantError(t, err, models.KindNotFound, "organization_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "organization_not_found")
 }
 
 func TestListOrganizationMembers(t *testing.T) {
@@ -227,8 +228,8 @@ func TestChangeOrganizationRole(t *testing.T) {
 	actx := models.WithActor(ctx, owner.ID)
 
 	// The only owner can step down neither to admin nor to member.
-	wantError(t, s.ChangeOrganizationRole(actx, org.ID, owner.ID, models.OrgRoleAdmin), models.KindConflict, "last_owner")
-	wantError(t, s.ChangeOrganizationRole(actx, org.ID, owner.ID, models.OrgRoleMember), models.KindConflict, "last_owner")
+	modeltest.WantError(t, s.ChangeOrganizationRole(actx, org.ID, owner.ID, models.OrgRoleAdmin), models.KindConflict, "last_owner")
+	modeltest.WantError(t, s.ChangeOrganizationRole(actx, org.ID, owner.ID, models.OrgRoleMember), models.KindConflict, "last_owner")
 
 	if err := s.ChangeOrganizationRole(actx, org.ID, member.ID, models.OrgRoleAdmin); err != nil {
 		t.Fatal(err)
@@ -243,7 +244,7 @@ func TestChangeOrganizationRole(t *testing.T) {
 		t.Fatalf("%d role change events after a no-op, want 1", got)
 	}
 	// An admin is not an owner: the owner is still the last one.
-	wantError(t, s.ChangeOrganizationRole(actx, org.ID, owner.ID, models.OrgRoleMember), models.KindConflict, "last_owner")
+	modeltest.WantError(t, s.ChangeOrganizationRole(actx, org.ID, owner.ID, models.OrgRoleMember), models.KindConflict, "last_owner")
 	// With two owners, one may step down.
 	if err := s.ChangeOrganizationRole(actx, org.ID, member.ID, models.OrgRoleOwner); err != nil {
 		t.Fatal(err)
@@ -254,15 +255,15 @@ func TestChangeOrganizationRole(t *testing.T) {
 	if role := orgRole(t, s, org, owner); role != models.OrgRoleMember {
 		t.Fatalf("role after demotion = %q", role)
 	}
-	wantError(t, s.ChangeOrganizationRole(actx, org.ID, member.ID, models.OrgRoleAdmin), models.KindConflict, "last_owner")
+	modeltest.WantError(t, s.ChangeOrganizationRole(actx, org.ID, member.ID, models.OrgRoleAdmin), models.KindConflict, "last_owner")
 
 	err := s.ChangeOrganizationRole(actx, org.ID, uuid.New(), models.OrgRoleAdmin)
-	wantError(t, err, models.KindNotFound, "member_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "member_not_found")
 	if !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("%v is not ErrNotFound", err)
 	}
-	wantError(t, s.ChangeOrganizationRole(actx, uuid.New(), member.ID, models.OrgRoleAdmin), models.KindNotFound, "organization_not_found")
-	wantError(t, s.ChangeOrganizationRole(actx, org.ID, member.ID, "boss"), models.KindInvalid, "invalid_role")
+	modeltest.WantError(t, s.ChangeOrganizationRole(actx, uuid.New(), member.ID, models.OrgRoleAdmin), models.KindNotFound, "organization_not_found")
+	modeltest.WantError(t, s.ChangeOrganizationRole(actx, org.ID, member.ID, "boss"), models.KindInvalid, "invalid_role")
 	if got := countEvents(t, s, models.EventOrganizationMemberRoleChanged); got != 3 {
 		t.Fatalf("%d role change events, want 3", got)
 	}
@@ -279,8 +280,8 @@ func TestRemoveOrganizationMember(t *testing.T) {
 	addOrgMember(t, s, org, member, models.OrgRoleAdmin)
 	addOrgMember(t, s, org, leaver, models.OrgRoleMember)
 
-	wantError(t, s.RemoveOrganizationMember(models.WithActor(ctx, member.ID), org.ID, owner.ID), models.KindConflict, "last_owner")
-	wantError(t, s.RemoveOrganizationMember(models.WithActor(ctx, owner.ID), org.ID, owner.ID), models.KindConflict, "last_owner")
+	modeltest.WantError(t, s.RemoveOrganizationMember(models.WithActor(ctx, member.ID), org.ID, owner.ID), models.KindConflict, "last_owner")
+	modeltest.WantError(t, s.RemoveOrganizationMember(models.WithActor(ctx, owner.ID), org.ID, owner.ID), models.KindConflict, "last_owner")
 
 	if err := s.RemoveOrganizationMember(models.WithActor(ctx, owner.ID), org.ID, member.ID); err != nil {
 		t.Fatal(err)
@@ -290,7 +291,7 @@ func TestRemoveOrganizationMember(t *testing.T) {
 	if _, err := s.OrganizationRole(ctx, org.ID, member.ID); !errors.Is(err, models.ErrNotFound) {
 		t.Fatalf("removed member's role: %v, want not found", err)
 	}
-	wantError(t, s.RemoveOrganizationMember(models.WithActor(ctx, owner.ID), org.ID, member.ID), models.KindNotFound, "member_not_found")
+	modeltest.WantError(t, s.RemoveOrganizationMember(models.WithActor(ctx, owner.ID), org.ID, member.ID), models.KindNotFound, "member_not_found")
 
 	if err := s.RemoveOrganizationMember(models.WithActor(ctx, leaver.ID), org.ID, leaver.ID); err != nil {
 		t.Fatal(err)
@@ -306,12 +307,12 @@ func TestRemoveOrganizationMember(t *testing.T) {
 	if err := s.RemoveOrganizationMember(models.WithActor(ctx, owner.ID), org.ID, owner.ID); err != nil {
 		t.Fatal(err)
 	}
-	wantError(t, s.RemoveOrganizationMember(models.WithActor(ctx, member.ID), org.ID, member.ID), models.KindConflict, "last_owner")
+	modeltest.WantError(t, s.RemoveOrganizationMember(models.WithActor(ctx, member.ID), org.ID, member.ID), models.KindConflict, "last_owner")
 	members, err := s.ListOrganizationMembers(ctx, org.ID)
 	if err != nil || len(members) != 1 || members[0].UserID != member.ID {
 		t.Fatalf("members = %+v, %v; want only the second owner", members, err)
 	}
-	wantError(t, s.RemoveOrganizationMember(ctx, uuid.New(), member.ID), models.KindNotFound, "organization_not_found")
+	modeltest.WantError(t, s.RemoveOrganizationMember(ctx, uuid.New(), member.ID), models.KindNotFound, "organization_not_found")
 }
 
 // TestLastOwnerConcurrent: two owners demoting (or removing) each other at
@@ -352,7 +353,7 @@ func TestLastOwnerConcurrent(t *testing.T) {
 			failed := 0
 			for _, err := range errs {
 				if err != nil {
-					wantError(t, err, models.KindConflict, "last_owner")
+					modeltest.WantError(t, err, models.KindConflict, "last_owner")
 					failed++
 				}
 			}
@@ -412,9 +413,9 @@ func TestOrganizationChangesNotifyPortal(t *testing.T) {
 	}
 	l.expect("leave", a.ID, b.ID)
 
-	wantError(t, s.ChangeOrganizationRole(ctx, org.ID, b.ID, models.OrgRoleMember), models.KindConflict, "last_owner")
-	wantError(t, s.RemoveOrganizationMember(ctx, org.ID, b.ID), models.KindConflict, "last_owner")
-	wantError(t, s.AddOrganizationMember(ctx, org.ID, b.ID, models.OrgRoleMember), models.KindConflict, "already_member")
+	modeltest.WantError(t, s.ChangeOrganizationRole(ctx, org.ID, b.ID, models.OrgRoleMember), models.KindConflict, "last_owner")
+	modeltest.WantError(t, s.RemoveOrganizationMember(ctx, org.ID, b.ID), models.KindConflict, "last_owner")
+	modeltest.WantError(t, s.AddOrganizationMember(ctx, org.ID, b.ID, models.OrgRoleMember), models.KindConflict, "already_member")
 	if _, err := s.RenameOrganization(ctx, org.ID, "Renamed"); err != nil {
 		t.Fatal(err)
 	}

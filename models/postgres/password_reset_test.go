@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 	"appstore/models/postgres"
 	"appstore/models/postgres/pgtest"
 )
@@ -41,7 +42,7 @@ func TestRequestPasswordResetUnknownEmail(t *testing.T) {
 		t.Errorf("%d events, want none", len(got))
 	}
 	_, err = s.RequestPasswordReset(context.Background(), "not an email")
-	wantError(t, err, models.KindInvalid, "invalid_email")
+	modeltest.WantError(t, err, models.KindInvalid, "invalid_email")
 }
 
 func TestResetPassword(t *testing.T) {
@@ -75,7 +76,7 @@ func TestResetPassword(t *testing.T) {
 
 	// A weak password is refused and leaves the link usable.
 	_, err = s.ResetPassword(ctx, token, "password123")
-	wantError(t, err, models.KindInvalid, "weak_password")
+	modeltest.WantError(t, err, models.KindInvalid, "weak_password")
 
 	got, err := s.ResetPassword(ctx, token, "brand-new-secret")
 	if err != nil {
@@ -111,9 +112,9 @@ func TestResetPassword(t *testing.T) {
 
 	// Single use, and the earlier link is used up with it.
 	_, err = s.ResetPassword(ctx, token, "another-new-secret")
-	wantError(t, err, models.KindNotFound, "reset_invalid")
+	modeltest.WantError(t, err, models.KindNotFound, "reset_invalid")
 	_, err = s.ResetPassword(ctx, earlier, "another-new-secret")
-	wantError(t, err, models.KindNotFound, "reset_invalid")
+	modeltest.WantError(t, err, models.KindNotFound, "reset_invalid")
 
 	// A second reset raises the generation again.
 	if _, err := s.ResetPassword(ctx, resetLink(t, s, u.Email), "third-new-secret"); err != nil {
@@ -159,11 +160,11 @@ func TestResetPasswordRefused(t *testing.T) {
 	token := mailToken(t, s, *id)
 	expire(t, s, *id, time.Second)
 	_, err = s.ResetPassword(ctx, token, "brand-new-secret")
-	wantError(t, err, models.KindGone, "reset_expired")
+	modeltest.WantError(t, err, models.KindGone, "reset_expired")
 
 	for _, bad := range []string{"", models.PasswordResetTokenPrefix + "unknown", models.NewToken(models.PasswordResetTokenPrefix)} {
 		_, err = s.ResetPassword(ctx, bad, "brand-new-secret")
-		wantError(t, err, models.KindNotFound, "reset_invalid")
+		modeltest.WantError(t, err, models.KindNotFound, "reset_invalid")
 	}
 	// A verification link does not reset a password.
 	verifyID, err := s.RequestEmailVerification(ctx, u.ID)
@@ -171,7 +172,7 @@ func TestResetPasswordRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = s.ResetPassword(ctx, mailToken(t, s, verifyID), "brand-new-secret")
-	wantError(t, err, models.KindNotFound, "reset_invalid")
+	modeltest.WantError(t, err, models.KindNotFound, "reset_invalid")
 
 	if _, err := s.Authenticate(ctx, u.Email, "correct horse"); err != nil {
 		t.Errorf("a refused reset changed the password: %v", err)
@@ -206,7 +207,7 @@ func TestResetPasswordConcurrent(t *testing.T) {
 			ok++
 			continue
 		}
-		wantError(t, err, models.KindNotFound, "reset_invalid")
+		modeltest.WantError(t, err, models.KindNotFound, "reset_invalid")
 	}
 	if after, _ := s.GetUser(ctx, u.ID); ok != 1 || after.SessionGeneration != 1 {
 		t.Errorf("%d resets succeeded, generation %d; want exactly one", ok, after.SessionGeneration)

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 	"appstore/models/postgres"
 	"appstore/models/postgres/pgtest"
 )
@@ -128,8 +129,8 @@ func TestNotifyPortalChange(t *testing.T) {
 	l.expect("leave", a.ID, b.ID)
 
 	// Refused changes roll back: nothing is announced.
-	wantError(t, s.ChangeDeveloperAccountRole(ctx, acct.ID, a.ID, models.DevRoleMember), models.KindConflict, "last_admin")
-	wantError(t, s.RemoveDeveloperAccountMember(ctx, acct.ID, a.ID), models.KindConflict, "last_admin")
+	modeltest.WantError(t, s.ChangeDeveloperAccountRole(ctx, acct.ID, a.ID, models.DevRoleMember), models.KindConflict, "last_admin")
+	modeltest.WantError(t, s.RemoveDeveloperAccountMember(ctx, acct.ID, a.ID), models.KindConflict, "last_admin")
 	l.expect("refused changes")
 
 	title := "Renamed"

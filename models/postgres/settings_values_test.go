@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 	"appstore/models/postgres"
 )
 
@@ -28,7 +29,7 @@ type installFixture struct {
 func newInstallFixture(t *testing.T) *installFixture {
 	t.Helper()
 	s := newStore(t)
-	s.SetEncrypter(newEncrypter(t))
+	s.SetEncrypter(modeltest.NewEncrypter(t))
 	dev := createUser(t, s, models.PlatformRoleNone)
 	f := &installFixture{s: s, ctx: context.Background(), owner: createUser(t, s, models.PlatformRoleNone),
 		member: createUser(t, s, models.PlatformRoleNone), nothing: createUser(t, s, models.PlatformRoleNone)}
@@ -38,7 +39,7 @@ func newInstallFixture(t *testing.T) *installFixture {
 	addOrgMember(t, s, f.org, f.nothing, models.OrgRoleMember)
 	version, now := "1.0.0", time.Now().UTC()
 	f.dep = &models.Deployment{ID: uuid.Must(uuid.NewV7()), AppID: f.app.ID, Type: models.DeploymentProduction, Version: &version,
-		SettingsSchema: testSettingsSchema(), Environment: models.JSONMap{}, Metadata: models.JSONMap{},
+		SettingsSchema: modeltest.SettingsSchema(), Environment: models.JSONMap{}, Metadata: models.JSONMap{},
 		Status: models.DeploymentPublished, PublishedAt: &now, CreatedAt: now, UpdatedAt: now}
 	if err := s.Gorm().Create(f.dep).Error; err != nil {
 		t.Fatal(err)

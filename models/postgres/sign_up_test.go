@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 	"appstore/models/postgres"
 	"appstore/models/postgres/pgtest"
 )
@@ -204,7 +205,7 @@ func TestSignUpRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := s.SignUp(context.Background(), tt.email, tt.userName, tt.password)
-			de := wantError(t, err, models.KindInvalid, tt.code)
+			de := modeltest.WantError(t, err, models.KindInvalid, tt.code)
 			if len(de.Fields) != 1 || de.Fields[0].Field != tt.field {
 				t.Errorf("fields = %+v, want %s", de.Fields, tt.field)
 			}
@@ -259,7 +260,7 @@ func TestVerifyEmail(t *testing.T) {
 
 	// Verified: no new request, and the pending verify mail is not sent.
 	_, err = s.RequestEmailVerification(ctx, u.ID)
-	wantError(t, err, models.KindConflict, "already_verified")
+	modeltest.WantError(t, err, models.KindConflict, "already_verified")
 	sent, err := s.MailAccountToken(ctx, pending, func(*models.AccountMailRequest, *models.User, string) error {
 		t.Error("mailed a verification link to a verified address")
 		return nil
@@ -284,12 +285,12 @@ func TestVerifyEmailRefused(t *testing.T) {
 	token := mailToken(t, s, id)
 	expire(t, s, id, time.Second)
 	_, err = s.VerifyEmail(ctx, token)
-	wantError(t, err, models.KindGone, "verification_expired")
+	modeltest.WantError(t, err, models.KindGone, "verification_expired")
 
 	_, err = s.VerifyEmail(ctx, models.VerifyEmailTokenPrefix+"unknown")
-	wantError(t, err, models.KindNotFound, "verification_invalid")
+	modeltest.WantError(t, err, models.KindNotFound, "verification_invalid")
 	_, err = s.VerifyEmail(ctx, "")
-	wantError(t, err, models.KindNotFound, "verification_invalid")
+	modeltest.WantError(t, err, models.KindNotFound, "verification_invalid")
 
 	// A reset link is not a verification link, even with the prefix swapped.
 	resetID, err := s.RequestPasswordReset(ctx, u.Email)
@@ -298,15 +299,15 @@ func TestVerifyEmailRefused(t *testing.T) {
 	}
 	reset := mailToken(t, s, *resetID)
 	_, err = s.VerifyEmail(ctx, reset)
-	wantError(t, err, models.KindNotFound, "verification_invalid")
+	modeltest.WantError(t, err, models.KindNotFound, "verification_invalid")
 	_, err = s.VerifyEmail(ctx, models.VerifyEmailTokenPrefix+strings.TrimPrefix(reset, models.PasswordResetTokenPrefix))
-	wantError(t, err, models.KindNotFound, "verification_invalid")
+	modeltest.WantError(t, err, models.KindNotFound, "verification_invalid")
 
 	if after, _ := s.GetUser(ctx, u.ID); after.EmailVerifiedAt != nil {
 		t.Error("a refused verification verified the user")
 	}
 	_, err = s.RequestEmailVerification(ctx, uuid.New())
-	wantError(t, err, models.KindNotFound, "user_not_found")
+	modeltest.WantError(t, err, models.KindNotFound, "user_not_found")
 }
 
 // BenchmarkSignUp compares a sign-up with a new address and one with an

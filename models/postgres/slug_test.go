@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 )
 
 func TestCheckDeveloperAccountSlug(t *testing.T) {
@@ -107,7 +108,7 @@ func TestCreateDeveloperAccountSlugRules(t *testing.T) {
 	before := countRows(t, s, "developer_accounts")
 	for _, tt := range tests {
 		_, err := s.CreateDeveloperAccount(ctx, tt.slug, tt.title, admin.ID)
-		de := wantError(t, err, tt.kind, tt.code)
+		de := modeltest.WantError(t, err, tt.kind, tt.code)
 		if len(de.Fields) == 0 {
 			t.Errorf("%q/%q: error %v names no field", tt.slug, tt.title, err)
 		}
@@ -145,7 +146,7 @@ func TestCreateDeveloperAccountRace(t *testing.T) {
 			ok++
 			continue
 		}
-		wantError(t, err, models.KindConflict, "slug_taken")
+		modeltest.WantError(t, err, models.KindConflict, "slug_taken")
 	}
 	if ok != 1 {
 		t.Fatalf("%d creates succeeded, want 1", ok)

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"appstore/models"
+	"appstore/models/modeltest"
 	"appstore/models/postgres"
 )
 
@@ -27,7 +28,7 @@ type webhookFixture struct {
 func newWebhookFixture(t *testing.T) *webhookFixture {
 	t.Helper()
 	s := newStore(t)
-	s.SetEncrypter(newEncrypter(t))
+	s.SetEncrypter(modeltest.NewEncrypter(t))
 	admin := createUser(t, s, models.PlatformRoleNone)
 	return &webhookFixture{s: s, ctx: models.WithActor(context.Background(), admin.ID), admin: admin, acct: createAccount(t, s, admin)}
 }
