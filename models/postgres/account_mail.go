@@ -32,7 +32,7 @@ func createAccountMailRequest(tx *gorm.DB, userID uuid.UUID, purpose string, now
 // retry makes a fresh token. It reports whether send was called and
 // succeeded, and returns a not-found error ("account_mail_not_found") for an
 // unknown request.
-func (s *Store) MailAccountToken(ctx context.Context, requestID uuid.UUID,
+func (s *Users) MailAccountToken(ctx context.Context, requestID uuid.UUID,
 	send func(req *models.AccountMailRequest, user *models.User, token string) error) (sent bool, err error) {
 	var (
 		req   *models.AccountMailRequest
@@ -98,7 +98,7 @@ func lockAccountMailByToken(tx *gorm.DB, token, purpose string, notFound error) 
 
 // DeleteExpiredAccountMailRequests removes account mail requests that
 // expired before cutoff, used or not, and returns how many.
-func (s *Store) DeleteExpiredAccountMailRequests(ctx context.Context, cutoff time.Time) (int64, error) {
+func (s *Users) DeleteExpiredAccountMailRequests(ctx context.Context, cutoff time.Time) (int64, error) {
 	res := s.db.WithContext(ctx).Exec(`DELETE FROM account_mail_requests WHERE expires_at < ?`, cutoff)
 	if res.Error != nil {
 		return 0, fmt.Errorf("store: delete account mail requests: %w", res.Error)

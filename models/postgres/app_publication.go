@@ -19,7 +19,7 @@ import (
 // "no_published_deployment"). A move DESIGN §4 does not allow is a conflict
 // ("invalid_transition") naming the current status; an unknown app a
 // not-found error ("app_not_found").
-func (s *Store) SetAppPublicationStatus(ctx context.Context, id uuid.UUID, to models.PublicationStatus) (*models.App, error) {
+func (s *Apps) SetAppPublicationStatus(ctx context.Context, id uuid.UUID, to models.PublicationStatus) (*models.App, error) {
 	var app models.App
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// The lock keeps listing edits out until the transition commits, so
@@ -86,7 +86,7 @@ func (s *Store) SetAppPublicationStatus(ctx context.Context, id uuid.UUID, to mo
 // PublishChecks runs the publication checks on the stored app id with its
 // OAuth client and connection definitions. It returns a not-found error
 // ("app_not_found") when there is no such app.
-func (s *Store) PublishChecks(ctx context.Context, appID uuid.UUID) ([]models.PublishCheck, error) {
+func (s *Apps) PublishChecks(ctx context.Context, appID uuid.UUID) ([]models.PublishCheck, error) {
 	app, err := s.GetApp(ctx, appID)
 	if err != nil {
 		return nil, err
@@ -97,7 +97,7 @@ func (s *Store) PublishChecks(ctx context.Context, appID uuid.UUID) ([]models.Pu
 // PreviewPublishChecks runs the publication checks on the stored app id as
 // it would be with the draft listing applied, changing nothing: the portal's
 // live checklist. It returns a not-found error ("app_not_found").
-func (s *Store) PreviewPublishChecks(ctx context.Context, appID uuid.UUID, draft models.AppListingUpdate) ([]models.PublishCheck, error) {
+func (s *Apps) PreviewPublishChecks(ctx context.Context, appID uuid.UUID, draft models.AppListingUpdate) ([]models.PublishCheck, error) {
 	app, err := s.GetApp(ctx, appID)
 	if err != nil {
 		return nil, err
@@ -107,7 +107,7 @@ func (s *Store) PreviewPublishChecks(ctx context.Context, appID uuid.UUID, draft
 }
 
 // publishChecksOf loads what the checks need besides app and runs them.
-func (s *Store) publishChecksOf(ctx context.Context, app *models.App) ([]models.PublishCheck, error) {
+func (s *Apps) publishChecksOf(ctx context.Context, app *models.App) ([]models.PublishCheck, error) {
 	oauth, conns, err := s.publishSources(ctx, app.ID)
 	if err != nil {
 		return nil, fmt.Errorf("store: publish checks: %w", err)

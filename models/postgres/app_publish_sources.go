@@ -13,7 +13,7 @@ import (
 // publishSources loads what the publication checks need of app appID
 // besides the listing: its own OAuth client (nil when it has none) and its
 // connection definitions, ordered by key.
-func (s *Store) publishSources(ctx context.Context, appID uuid.UUID) (*models.PublishOAuth, []models.PublishConnection, error) {
+func (s *Apps) publishSources(ctx context.Context, appID uuid.UUID) (*models.PublishOAuth, []models.PublishConnection, error) {
 	db := s.db.WithContext(ctx)
 	var oauth *models.PublishOAuth
 	var client models.OAuthClient

@@ -13,11 +13,14 @@ import (
 	"appstore/models"
 )
 
+// Apps stores apps: their listings, publication, webhook URL and staff flags.
+type Apps struct{ *core }
+
 // CheckAppSlug normalises raw and says whether an app could take it now
 // (DESIGN §5: the slug rules, not reserved, unique among apps). Creating the
 // app checks again: the unique index is the final word. It returns an error
 // only when the database fails.
-func (s *Store) CheckAppSlug(ctx context.Context, raw string) (*models.SlugCheck, error) {
+func (s *Apps) CheckAppSlug(ctx context.Context, raw string) (*models.SlugCheck, error) {
 	return s.checkSlug(ctx, raw, "apps")
 }
 
@@ -27,7 +30,7 @@ func (s *Store) CheckAppSlug(ctx context.Context, raw string) (*models.SlugCheck
 // not-found error when the account does not exist, and a conflict
 // ("slug_taken") when another app has the slug — also one created
 // concurrently, which the unique index decides.
-func (s *Store) CreateApp(ctx context.Context, accountID uuid.UUID, rawSlug, title string) (*models.App, error) {
+func (s *Apps) CreateApp(ctx context.Context, accountID uuid.UUID, rawSlug, title string) (*models.App, error) {
 	slug := models.NormalizeSlug(rawSlug)
 	if reason, msg := models.SlugProblem(rawSlug, slug); reason != "" {
 		return nil, models.Invalid("invalid_slug", msg, models.FieldError{Field: "slug", Message: reason})
@@ -73,7 +76,7 @@ func (s *Store) CreateApp(ctx context.Context, accountID uuid.UUID, rawSlug, tit
 }
 
 // GetApp returns the app with id, or a not-found error ("app_not_found").
-func (s *Store) GetApp(ctx context.Context, id uuid.UUID) (*models.App, error) {
+func (s *Apps) GetApp(ctx context.Context, id uuid.UUID) (*models.App, error) {
 	var app models.App
 	err := s.db.WithContext(ctx).First(&app, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -88,7 +91,7 @@ func (s *Store) GetApp(ctx context.Context, id uuid.UUID) (*models.App, error) {
 // ListApps returns a page of developer account accountID's apps, newest
 // first. limit is clamped to 1..MaxAppLimit; a bad cursor is an invalid
 // error ("invalid_cursor").
-func (s *Store) ListApps(ctx context.Context, accountID uuid.UUID, cursor string, limit int) (*models.AppPage, error) {
+func (s *Apps) ListApps(ctx context.Context, accountID uuid.UUID, cursor string, limit int) (*models.AppPage, error) {
 	limit = min(max(limit, 1), models.MaxAppLimit)
 	q := s.db.WithContext(ctx).Model(&models.App{}).Where("developer_account_id = ?", accountID)
 	apps, next, err := keysetPage(q, cursor, limit, func(a *models.App) models.Cursor { return models.Cursor{CreatedAt: a.CreatedAt, ID: a.ID} })
@@ -103,7 +106,7 @@ func (s *Store) ListApps(ctx context.Context, accountID uuid.UUID, cursor string
 // listing keeps is checked at once: a broken one is an invalid error
 // ("invalid_listing") listing each bad field, and nothing changes. It
 // returns a not-found error ("app_not_found") when there is no such app.
-func (s *Store) UpdateAppListing(ctx context.Context, id uuid.UUID, in models.AppListingUpdate) (*models.App, error) {
+func (s *Apps) UpdateAppListing(ctx context.Context, id uuid.UUID, in models.AppListingUpdate) (*models.App, error) {
 	var app models.App
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&app, "id = ?", id).Error; err != nil {

@@ -32,7 +32,7 @@ func newWebhookSecret() string {
 // under the store's URLRules). The first time a URL is set, a signing secret
 // is made and returned, once; it is stored encrypted and kept when the URL
 // later changes or is cleared. secret is "" on every other call.
-func (s *Store) SetAppWebhookURL(ctx context.Context, appID uuid.UUID, rawURL string) (app *models.App, secret string, err error) {
+func (s *Apps) SetAppWebhookURL(ctx context.Context, appID uuid.UUID, rawURL string) (app *models.App, secret string, err error) {
 	raw := strings.TrimSpace(rawURL)
 	if raw != "" {
 		if p := models.WebhookURLProblem(raw, s.urls); p != "" {
@@ -77,7 +77,7 @@ func (s *Store) SetAppWebhookURL(ctx context.Context, appID uuid.UUID, rawURL st
 // AppWebhookSecret decrypts the app's signing secret, for signing
 // deliveries. It returns a not-found error ("webhook_secret_not_set") when
 // the app has none.
-func (s *Store) AppWebhookSecret(ctx context.Context, appID uuid.UUID) (string, error) {
+func (s *Apps) AppWebhookSecret(ctx context.Context, appID uuid.UUID) (string, error) {
 	app, err := s.GetApp(ctx, appID)
 	if err != nil {
 		return "", err
@@ -97,7 +97,7 @@ func (s *Store) AppWebhookSecret(ctx context.Context, appID uuid.UUID) (string, 
 
 // SetAppStaffFlags sets verified and is_first_party (platform staff only;
 // the API checks who asks).
-func (s *Store) SetAppStaffFlags(ctx context.Context, appID uuid.UUID, in models.AppStaffFlags) (*models.App, error) {
+func (s *Apps) SetAppStaffFlags(ctx context.Context, appID uuid.UUID, in models.AppStaffFlags) (*models.App, error) {
 	var a models.App
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&a, "id = ?", appID).Error; err != nil {

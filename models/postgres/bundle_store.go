@@ -17,10 +17,9 @@ import (
 	"appstore/models/blob"
 )
 
-// SetBlobs gives the store the blob store bundle bytes live in. Call it once
-// while wiring, before the store serves requests. Without one, uploads fail
-// with an internal error.
-func (s *Store) SetBlobs(b blob.Store) { s.blobs = b }
+// Bundles stores apps' bundles: their rows here and their bytes in the blob
+// store.
+type Bundles struct{ *core }
 
 // CheckBundles answers, for each ref, whether app appID already holds those
 // bytes (same type, SHA-256 and size) and which bundle they are, in the
@@ -28,7 +27,7 @@ func (s *Store) SetBlobs(b blob.Store) { s.blobs = b }
 // invalid error ("invalid_bundle_type", "invalid_sha256", "invalid_size",
 // "too_many_bundles") naming every bad ref, and a not-found error
 // ("app_not_found").
-func (s *Store) CheckBundles(ctx context.Context, appID uuid.UUID, refs []models.BundleRef) ([]models.BundleCheck, error) {
+func (s *Bundles) CheckBundles(ctx context.Context, appID uuid.UUID, refs []models.BundleRef) ([]models.BundleCheck, error) {
 	if len(refs) > models.MaxBundleChecks {
 		return nil, models.Invalid("too_many_bundles", fmt.Sprintf("Check at most %d bundles at once.", models.MaxBundleChecks),
 			models.FieldError{Field: "bundles", Message: fmt.Sprintf("at most %d", models.MaxBundleChecks)})
@@ -62,7 +61,7 @@ func (s *Store) CheckBundles(ctx context.Context, appID uuid.UUID, refs []models
 	if first != nil {
 		return nil, models.Invalid(first.Code, "Some bundles are not described correctly; nothing was checked.", fields...)
 	}
-	if _, err := s.GetApp(ctx, appID); err != nil {
+	if _, err := s.apps().GetApp(ctx, appID); err != nil {
 		return nil, err
 	}
 	var have []models.Bundle
@@ -97,7 +96,7 @@ func (s *Store) CheckBundles(ctx context.Context, appID uuid.UUID, refs []models
 // ("bundle_too_large", "storage_quota_exceeded"), not found
 // ("app_not_found"), conflict ("bundle_upload_conflict": a concurrent
 // refused upload of the same bytes removed them; send them again).
-func (s *Store) UploadBundle(ctx context.Context, appID uuid.UUID, typ models.BundleType, sha string, declaredSize int64, r io.Reader, maxBytes int64) (b *models.Bundle, created bool, err error) {
+func (s *Bundles) UploadBundle(ctx context.Context, appID uuid.UUID, typ models.BundleType, sha string, declaredSize int64, r io.Reader, maxBytes int64) (b *models.Bundle, created bool, err error) {
 	if err := models.ValidBundleType(typ, "type"); err != nil {
 		return nil, false, err
 	}
@@ -114,7 +113,7 @@ func (s *Store) UploadBundle(ctx context.Context, appID uuid.UUID, typ models.Bu
 	if s.blobs == nil {
 		return nil, false, models.ErrNoBlobs
 	}
-	app, err := s.GetApp(ctx, appID)
+	app, err := s.apps().GetApp(ctx, appID)
 	if err != nil {
 		return nil, false, err
 	}
@@ -199,7 +198,7 @@ func (s *Store) UploadBundle(ctx context.Context, appID uuid.UUID, typ models.Bu
 // findBundle returns app appID's bundle of typ with sha, nil when there is
 // none, and a size mismatch error when it exists with another size than
 // declared (a hash names one content, hence one size).
-func (s *Store) findBundle(q *gorm.DB, appID uuid.UUID, typ models.BundleType, sha string, declaredSize int64) (*models.Bundle, error) {
+func (s *Bundles) findBundle(q *gorm.DB, appID uuid.UUID, typ models.BundleType, sha string, declaredSize int64) (*models.Bundle, error) {
 	var found []models.Bundle
 	if err := q.Where("app_id = ? AND type = ? AND sha256 = ?", appID, typ, sha).Limit(1).Find(&found).Error; err != nil {
 		return nil, err
@@ -216,7 +215,7 @@ func (s *Store) findBundle(q *gorm.DB, appID uuid.UUID, typ models.BundleType, s
 // StorageUsage returns how many bytes of bundles developer account
 // accountID stores and its quota, or a not-found error
 // ("developer_account_not_found").
-func (s *Store) StorageUsage(ctx context.Context, accountID uuid.UUID) (used, quota int64, err error) {
+func (s *Bundles) StorageUsage(ctx context.Context, accountID uuid.UUID) (used, quota int64, err error) {
 	var row []struct{ Used, Quota int64 }
 	err = s.db.WithContext(ctx).Raw(`SELECT storage_quota_bytes AS quota,
 		(SELECT COALESCE(SUM(size_bytes), 0) FROM app_bundles WHERE developer_account_id = a.id) AS used
@@ -233,7 +232,7 @@ func (s *Store) StorageUsage(ctx context.Context, accountID uuid.UUID) (used, qu
 // ListBundles returns a page of app appID's bundles, newest first. limit is
 // clamped to 1..MaxBundleLimit; a bad cursor is an invalid error
 // ("invalid_cursor").
-func (s *Store) ListBundles(ctx context.Context, appID uuid.UUID, cursor string, limit int) (*models.BundlePage, error) {
+func (s *Bundles) ListBundles(ctx context.Context, appID uuid.UUID, cursor string, limit int) (*models.BundlePage, error) {
 	limit = min(max(limit, 1), models.MaxBundleLimit)
 	q := s.db.WithContext(ctx).Model(&models.Bundle{}).Where("app_id = ?", appID)
 	items, next, err := keysetPage(q, cursor, limit, func(b *models.Bundle) models.Cursor { return models.Cursor{CreatedAt: b.CreatedAt, ID: b.ID} })

@@ -10,6 +10,9 @@ import (
 	"appstore/models"
 )
 
+// Catalog reads the marketplace catalog.
+type Catalog struct{ *core }
+
 // catalogColumns are the apps columns a CatalogItem is read from.
 const catalogColumns = `a.id, a.slug, a.title, a.description, a.category, a.avatar_url, a.is_free,
 	a.monthly_price, a.features, a.is_first_party, a.verified, a.created_at`
@@ -39,7 +42,7 @@ const developmentVisible = `EXISTS (SELECT 1 FROM app_deployments d
 //
 // Errors: invalid ("query_too_long", "unknown_category",
 // "invalid_catalog_filter", "invalid_cursor").
-func (s *Store) ListMarketplaceApps(ctx context.Context, viewer *uuid.UUID, f models.CatalogFilter) (*models.CatalogPage, error) {
+func (s *Catalog) ListMarketplaceApps(ctx context.Context, viewer *uuid.UUID, f models.CatalogFilter) (*models.CatalogPage, error) {
 	f, err := f.Normalize()
 	if err != nil {
 		return nil, err
@@ -113,7 +116,7 @@ func (s *Store) ListMarketplaceApps(ctx context.Context, viewer *uuid.UUID, f mo
 // developmentItems lists the unsuspended apps the viewer sees through
 // development deployments to their organizations, matching f's query and
 // category, by title.
-func (s *Store) developmentItems(ctx context.Context, viewer uuid.UUID, f models.CatalogFilter) ([]models.CatalogItem, error) {
+func (s *Catalog) developmentItems(ctx context.Context, viewer uuid.UUID, f models.CatalogFilter) ([]models.CatalogItem, error) {
 	sql := `SELECT ` + catalogColumns + ` FROM apps a WHERE a.publication_status <> 'suspended' AND ` + developmentVisible
 	args := []any{viewer}
 	if f.Query != "" {
@@ -138,7 +141,7 @@ func (s *Store) developmentItems(ctx context.Context, viewer uuid.UUID, f models
 
 // decorateCatalog fills install counts and current versions, with one
 // query each for all the items of a page.
-func (s *Store) decorateCatalog(ctx context.Context, lists ...[]models.CatalogItem) error {
+func (s *Catalog) decorateCatalog(ctx context.Context, lists ...[]models.CatalogItem) error {
 	var ids []uuid.UUID
 	for _, l := range lists {
 		for _, it := range l {
@@ -190,7 +193,7 @@ func (s *Store) decorateCatalog(ctx context.Context, lists ...[]models.CatalogIt
 // (Development set); a suspended one to nobody. Anything else is a
 // not-found error ("app_not_found"), so listings that are not public do
 // not leak.
-func (s *Store) GetMarketplaceApp(ctx context.Context, slug string, viewer *uuid.UUID) (*models.CatalogListing, error) {
+func (s *Catalog) GetMarketplaceApp(ctx context.Context, slug string, viewer *uuid.UUID) (*models.CatalogListing, error) {
 	db := s.db.WithContext(ctx)
 	var apps []models.App
 	if err := db.Where("slug = ?", strings.ToLower(strings.TrimSpace(slug))).Limit(1).Find(&apps).Error; err != nil {

@@ -13,6 +13,9 @@ import (
 	"appstore/models"
 )
 
+// Connections stores the connection definitions of apps.
+type Connections struct{ *core }
+
 // invalidConnection wraps the broken rules of a definition.
 func invalidConnection(errs []models.FieldError) error {
 	return models.Invalid("invalid_connection", "The connection's settings are not valid: see errors for each field.", errs...)
@@ -39,7 +42,7 @@ func lockConnectionApp(tx *gorm.DB, appID uuid.UUID) (uuid.UUID, error) {
 // listing every bad field, "too_many_connections"), a conflict
 // ("connection_key_taken") when the app already has the key, or an internal
 // error when a secret is given and the store has no Encrypter.
-func (s *Store) CreateConnectionDefinition(ctx context.Context, appID uuid.UUID, in models.ConnectionDefinitionInput) (*models.ConnectionDefinition, error) {
+func (s *Connections) CreateConnectionDefinition(ctx context.Context, appID uuid.UUID, in models.ConnectionDefinitionInput) (*models.ConnectionDefinition, error) {
 	sp := models.NewConnectionSpec(in)
 	if errs := sp.Validate(); len(errs) > 0 {
 		return nil, invalidConnection(errs)
@@ -83,7 +86,7 @@ func (s *Store) CreateConnectionDefinition(ctx context.Context, appID uuid.UUID,
 
 // ListConnectionDefinitions returns app appID's connections, oldest first
 // (an app has at most MaxConnectionsPerApp).
-func (s *Store) ListConnectionDefinitions(ctx context.Context, appID uuid.UUID) ([]models.ConnectionDefinition, error) {
+func (s *Connections) ListConnectionDefinitions(ctx context.Context, appID uuid.UUID) ([]models.ConnectionDefinition, error) {
 	defs := []models.ConnectionDefinition{}
 	if err := s.db.WithContext(ctx).Where("app_id = ?", appID).Order("created_at, id").Find(&defs).Error; err != nil {
 		return nil, fmt.Errorf("store: list connection definitions: %w", err)
@@ -94,7 +97,7 @@ func (s *Store) ListConnectionDefinitions(ctx context.Context, appID uuid.UUID) 
 // GetConnectionDefinition returns connection id of app appID, or a
 // not-found error ("connection_not_found") — also when it belongs to
 // another app.
-func (s *Store) GetConnectionDefinition(ctx context.Context, appID, id uuid.UUID) (*models.ConnectionDefinition, error) {
+func (s *Connections) GetConnectionDefinition(ctx context.Context, appID, id uuid.UUID) (*models.ConnectionDefinition, error) {
 	var d models.ConnectionDefinition
 	err := s.db.WithContext(ctx).Where("app_id = ? AND id = ?", appID, id).Take(&d).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -113,7 +116,7 @@ func (s *Store) GetConnectionDefinition(ctx context.Context, appID, id uuid.UUID
 // "connection_not_found"), invalid errors ("invalid_connection",
 // "connection_immutable"), or an internal error when a secret is given and
 // the store has no Encrypter.
-func (s *Store) UpdateConnectionDefinition(ctx context.Context, appID, id uuid.UUID, in models.ConnectionDefinitionUpdate) (*models.ConnectionDefinition, error) {
+func (s *Connections) UpdateConnectionDefinition(ctx context.Context, appID, id uuid.UUID, in models.ConnectionDefinitionUpdate) (*models.ConnectionDefinition, error) {
 	var out models.ConnectionDefinition
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		account, err := lockConnectionApp(tx, appID)
@@ -174,7 +177,7 @@ func (s *Store) UpdateConnectionDefinition(ctx context.Context, appID, id uuid.U
 // DeleteConnectionDefinition removes connection id of app appID and records
 // connection.deleted. It returns a not-found error ("app_not_found",
 // "connection_not_found").
-func (s *Store) DeleteConnectionDefinition(ctx context.Context, appID, id uuid.UUID) error {
+func (s *Connections) DeleteConnectionDefinition(ctx context.Context, appID, id uuid.UUID) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		account, err := lockConnectionApp(tx, appID)
 		if err != nil {
@@ -200,7 +203,7 @@ func (s *Store) DeleteConnectionDefinition(ctx context.Context, appID, id uuid.U
 // ("connection_not_found", "client_secret_not_set"), or an internal error
 // when the store has no Encrypter or the stored value does not decrypt
 // under it (ErrDecrypt: a different ENCRYPTION_KEY, or tampering).
-func (s *Store) ConnectionClientSecret(ctx context.Context, appID, id uuid.UUID) (string, error) {
+func (s *Connections) ConnectionClientSecret(ctx context.Context, appID, id uuid.UUID) (string, error) {
 	if s.enc == nil {
 		return "", models.ErrNoEncrypter
 	}

@@ -32,12 +32,12 @@ func installationConnection(tx *gorm.DB, inst *models.Installation, key string) 
 // ListConnectionValues returns, for every connection definition of the
 // installation's app, whether the organization has set its value. It
 // returns a not-found error ("installation_not_found").
-func (s *Store) ListConnectionValues(ctx context.Context, installationID uuid.UUID) ([]models.ConnectionValueStatus, error) {
+func (s *Installations) ListConnectionValues(ctx context.Context, installationID uuid.UUID) ([]models.ConnectionValueStatus, error) {
 	inst, err := s.GetInstallation(ctx, installationID)
 	if err != nil {
 		return nil, err
 	}
-	defs, err := s.ListConnectionDefinitions(ctx, inst.AppID)
+	defs, err := s.connections().ListConnectionDefinitions(ctx, inst.AppID)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func (s *Store) ListConnectionValues(ctx context.Context, installationID uuid.UU
 // Errors: not found ("installation_not_found", "connection_not_found"),
 // invalid ("invalid_connection_value" listing the bad fields), internal
 // when the store has no Encrypter.
-func (s *Store) SetConnectionValue(ctx context.Context, installationID uuid.UUID, key string, values map[string]string, actor uuid.UUID) (*models.ConnectionValueStatus, error) {
+func (s *Installations) SetConnectionValue(ctx context.Context, installationID uuid.UUID, key string, values map[string]string, actor uuid.UUID) (*models.ConnectionValueStatus, error) {
 	if s.enc == nil {
 		return nil, models.ErrNoEncrypter
 	}
@@ -115,7 +115,7 @@ func (s *Store) SetConnectionValue(ctx context.Context, installationID uuid.UUID
 // connection key and records connection_value.deleted. Clearing a value
 // that is not set changes nothing and records nothing. Errors: not found
 // ("installation_not_found", "connection_not_found").
-func (s *Store) DeleteConnectionValue(ctx context.Context, installationID uuid.UUID, key string, actor uuid.UUID) error {
+func (s *Installations) DeleteConnectionValue(ctx context.Context, installationID uuid.UUID, key string, actor uuid.UUID) error {
 	inst, err := s.GetInstallation(ctx, installationID)
 	if err != nil {
 		return err
@@ -141,7 +141,7 @@ func (s *Store) DeleteConnectionValue(ctx context.Context, installationID uuid.U
 // a client). Errors: not found ("installation_not_found",
 // "connection_not_found", "connection_value_not_set"), internal when the
 // store has no Encrypter or the ciphertext does not open.
-func (s *Store) ConnectionCredentials(ctx context.Context, installationID uuid.UUID, key string) (map[string]string, error) {
+func (s *Installations) ConnectionCredentials(ctx context.Context, installationID uuid.UUID, key string) (map[string]string, error) {
 	if s.enc == nil {
 		return nil, models.ErrNoEncrypter
 	}

@@ -28,7 +28,7 @@ import (
 //
 // Errors: invalid ("invalid_release_notes", "not_a_development_deployment"),
 // not found ("deployment_not_found").
-func (s *Store) PromoteDeployment(ctx context.Context, devDeploymentID uuid.UUID, releaseNotes string) (*models.Deployment, error) {
+func (s *Deployments) PromoteDeployment(ctx context.Context, devDeploymentID uuid.UUID, releaseNotes string) (*models.Deployment, error) {
 	if !utf8.ValidString(releaseNotes) || utf8.RuneCountInString(releaseNotes) > models.MaxReleaseNotesLen {
 		return nil, models.Invalid("invalid_release_notes", fmt.Sprintf("Release notes are text of at most %d characters.", models.MaxReleaseNotesLen),
 			models.FieldError{Field: "release_notes", Message: fmt.Sprintf("at most %d characters", models.MaxReleaseNotesLen)})

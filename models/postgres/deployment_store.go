@@ -13,6 +13,9 @@ import (
 	"appstore/models"
 )
 
+// Deployments stores deployments and their promotion to production.
+type Deployments struct{ *core }
+
 // CreateDevelopmentDeployment creates an active development deployment of
 // app appID for organization in.TargetOrganizationID and, in the same
 // transaction, supersedes the app's previous active development
@@ -27,7 +30,7 @@ import (
 // "bundle_not_found", "invalid_settings_schema", "invalid_environment",
 // "invalid_metadata"), not found ("app_not_found",
 // "organization_not_found"), forbidden ("organization_admin_required").
-func (s *Store) CreateDevelopmentDeployment(ctx context.Context, appID uuid.UUID, in models.DevelopmentDeploymentInput) (*models.Deployment, *models.Installation, error) {
+func (s *Deployments) CreateDevelopmentDeployment(ctx context.Context, appID uuid.UUID, in models.DevelopmentDeploymentInput) (*models.Deployment, *models.Installation, error) {
 	d, err := s.newDevelopmentDeployment(ctx, appID, in)
 	if err != nil {
 		return nil, nil, err
@@ -96,7 +99,7 @@ func (s *Store) CreateDevelopmentDeployment(ctx context.Context, appID uuid.UUID
 
 // newDevelopmentDeployment checks everything about in that needs no
 // database and returns the row to insert (bundle ids still unset).
-func (s *Store) newDevelopmentDeployment(ctx context.Context, appID uuid.UUID, in models.DevelopmentDeploymentInput) (*models.Deployment, error) {
+func (s *Deployments) newDevelopmentDeployment(ctx context.Context, appID uuid.UUID, in models.DevelopmentDeploymentInput) (*models.Deployment, error) {
 	if in.TargetOrganizationID == uuid.Nil {
 		return nil, models.Invalid("invalid_target_organization", "Name the organization to deploy to.",
 			models.FieldError{Field: "target_organization_id", Message: "is required"})
@@ -228,7 +231,7 @@ func upsertDevelopmentInstallation(tx *gorm.DB, d *models.Deployment, inst *mode
 
 // GetDeployment returns the deployment with id, or a not-found error
 // ("deployment_not_found").
-func (s *Store) GetDeployment(ctx context.Context, id uuid.UUID) (*models.Deployment, error) {
+func (s *Deployments) GetDeployment(ctx context.Context, id uuid.UUID) (*models.Deployment, error) {
 	var d models.Deployment
 	err := s.db.WithContext(ctx).First(&d, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -244,7 +247,7 @@ func (s *Store) GetDeployment(ctx context.Context, id uuid.UUID) (*models.Deploy
 // of f.Type when set. The limit is clamped to 1..MaxDeploymentLimit (0:
 // DefaultDeploymentLimit). It returns an invalid error for a bad type
 // ("invalid_deployment_type") or cursor ("invalid_cursor").
-func (s *Store) ListDeployments(ctx context.Context, appID uuid.UUID, f models.DeploymentFilter) (*models.DeploymentPage, error) {
+func (s *Deployments) ListDeployments(ctx context.Context, appID uuid.UUID, f models.DeploymentFilter) (*models.DeploymentPage, error) {
 	limit := f.Limit
 	if limit == 0 {
 		limit = models.DefaultDeploymentLimit
@@ -268,7 +271,7 @@ func (s *Store) ListDeployments(ctx context.Context, appID uuid.UUID, f models.D
 
 // GetInstallation returns the installation with id, or a not-found error
 // ("installation_not_found").
-func (s *Store) GetInstallation(ctx context.Context, id uuid.UUID) (*models.Installation, error) {
+func (s *Installations) GetInstallation(ctx context.Context, id uuid.UUID) (*models.Installation, error) {
 	var inst models.Installation
 	err := s.db.WithContext(ctx).First(&inst, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -282,7 +285,7 @@ func (s *Store) GetInstallation(ctx context.Context, id uuid.UUID) (*models.Inst
 
 // FindInstallation returns app appID's installation of type typ in
 // organization orgID, or a not-found error ("installation_not_found").
-func (s *Store) FindInstallation(ctx context.Context, appID, orgID uuid.UUID, typ models.InstallationType) (*models.Installation, error) {
+func (s *Installations) FindInstallation(ctx context.Context, appID, orgID uuid.UUID, typ models.InstallationType) (*models.Installation, error) {
 	var found []models.Installation
 	err := s.db.WithContext(ctx).Where("app_id = ? AND organization_id = ? AND type = ?", appID, orgID, typ).Limit(1).Find(&found).Error
 	if err != nil {

@@ -11,8 +11,11 @@ import (
 	"appstore/models"
 )
 
+// DevMail stores the mails the development mailer caught.
+type DevMail struct{ *core }
+
 // SaveDevMail stores m in the outbox, giving it an id and time when it has none.
-func (s *Store) SaveDevMail(ctx context.Context, m models.DevMail) error {
+func (s *DevMail) SaveDevMail(ctx context.Context, m models.DevMail) error {
 	if m.ID == uuid.Nil {
 		m.ID = newID()
 	}
@@ -27,7 +30,7 @@ func (s *Store) SaveDevMail(ctx context.Context, m models.DevMail) error {
 
 // ListDevMails returns at most limit outbox messages, newest first. A limit
 // out of 1..MaxDevMailLimit means the default.
-func (s *Store) ListDevMails(ctx context.Context, limit int) ([]models.DevMail, error) {
+func (s *DevMail) ListDevMails(ctx context.Context, limit int) ([]models.DevMail, error) {
 	if limit < 1 || limit > models.MaxDevMailLimit {
 		limit = models.DefaultDevMailLimit
 	}
@@ -39,7 +42,7 @@ func (s *Store) ListDevMails(ctx context.Context, limit int) ([]models.DevMail, 
 }
 
 // GetDevMail returns the outbox message id, or a not-found error.
-func (s *Store) GetDevMail(ctx context.Context, id uuid.UUID) (*models.DevMail, error) {
+func (s *DevMail) GetDevMail(ctx context.Context, id uuid.UUID) (*models.DevMail, error) {
 	var m models.DevMail
 	err := s.db.WithContext(ctx).First(&m, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {

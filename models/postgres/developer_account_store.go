@@ -12,10 +12,13 @@ import (
 	"appstore/models"
 )
 
+// DeveloperAccounts stores developer accounts and their members.
+type DeveloperAccounts struct{ *core }
+
 // CheckDeveloperAccountSlug normalises raw and says whether a developer
 // account could take it now. Creating the account checks again: the unique
 // index is the final word. It returns an error only when the database fails.
-func (s *Store) CheckDeveloperAccountSlug(ctx context.Context, raw string) (*models.SlugCheck, error) {
+func (s *DeveloperAccounts) CheckDeveloperAccountSlug(ctx context.Context, raw string) (*models.SlugCheck, error) {
 	return s.checkSlug(ctx, raw, "developer_accounts")
 }
 
@@ -24,7 +27,7 @@ func (s *Store) CheckDeveloperAccountSlug(ctx context.Context, raw string) (*mod
 // invalid error ("invalid_slug", "slug_reserved"), a bad title
 // "invalid_title", and a slug already taken — also by a concurrent create,
 // which the unique index decides — a conflict ("slug_taken").
-func (s *Store) CreateDeveloperAccount(ctx context.Context, rawSlug, title string, admin uuid.UUID) (*models.DeveloperAccount, error) {
+func (s *DeveloperAccounts) CreateDeveloperAccount(ctx context.Context, rawSlug, title string, admin uuid.UUID) (*models.DeveloperAccount, error) {
 	slug := models.NormalizeSlug(rawSlug)
 	if reason, msg := models.SlugProblem(rawSlug, slug); reason != "" {
 		return nil, models.Invalid("invalid_slug", msg, models.FieldError{Field: "slug", Message: reason})
@@ -66,7 +69,7 @@ func (s *Store) CreateDeveloperAccount(ctx context.Context, rawSlug, title strin
 }
 
 // GetDeveloperAccount returns the developer account with id, or a not-found error.
-func (s *Store) GetDeveloperAccount(ctx context.Context, id uuid.UUID) (*models.DeveloperAccount, error) {
+func (s *DeveloperAccounts) GetDeveloperAccount(ctx context.Context, id uuid.UUID) (*models.DeveloperAccount, error) {
 	var acct models.DeveloperAccount
 	err := s.db.WithContext(ctx).First(&acct, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -81,7 +84,7 @@ func (s *Store) GetDeveloperAccount(ctx context.Context, id uuid.UUID) (*models.
 // UpdateDeveloperAccount changes the title and logo of developer account id
 // and records developer_account.updated when anything changed. It returns
 // a not-found error, or an invalid error ("invalid_title", "invalid_logo_url").
-func (s *Store) UpdateDeveloperAccount(ctx context.Context, id uuid.UUID, in models.DeveloperAccountUpdate) (*models.DeveloperAccount, error) {
+func (s *DeveloperAccounts) UpdateDeveloperAccount(ctx context.Context, id uuid.UUID, in models.DeveloperAccountUpdate) (*models.DeveloperAccount, error) {
 	var title, logo string
 	var err error
 	if in.Title != nil {
@@ -139,7 +142,7 @@ func (s *Store) UpdateDeveloperAccount(ctx context.Context, id uuid.UUID, in mod
 
 // DeveloperAccountRole returns userID's role in developer account accountID,
 // or a not-found error when they are not a member.
-func (s *Store) DeveloperAccountRole(ctx context.Context, accountID, userID uuid.UUID) (models.DeveloperRole, error) {
+func (s *DeveloperAccounts) DeveloperAccountRole(ctx context.Context, accountID, userID uuid.UUID) (models.DeveloperRole, error) {
 	var m models.DeveloperAccountMember
 	err := s.db.WithContext(ctx).First(&m, "developer_account_id = ? AND user_id = ?", accountID, userID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -153,7 +156,7 @@ func (s *Store) DeveloperAccountRole(ctx context.Context, accountID, userID uuid
 
 // AddDeveloperAccountMember makes userID a member of the account with role.
 // It returns a conflict ("already_member") when they already are one.
-func (s *Store) AddDeveloperAccountMember(ctx context.Context, acctID, userID uuid.UUID, role models.DeveloperRole) error {
+func (s *DeveloperAccounts) AddDeveloperAccountMember(ctx context.Context, acctID, userID uuid.UUID, role models.DeveloperRole) error {
 	if err := models.ValidDeveloperRole(role); err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 // already exists. Temporal activities call it with an ID derived from their
 // workflow run, so a retry after a committed insert writes nothing twice.
 // It returns an invalid error when e has no ID.
-func (s *Store) RecordEventOnce(ctx context.Context, e models.Event) error {
+func (s *Events) RecordEventOnce(ctx context.Context, e models.Event) error {
 	if e.ID == uuid.Nil {
 		return models.Invalid("event_id_required", "An event recorded once needs an ID.")
 	}

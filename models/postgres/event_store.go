@@ -12,6 +12,9 @@ import (
 	"appstore/models"
 )
 
+// Events stores the audit events.
+type Events struct{ *core }
+
 // appendEvent writes e inside tx, filling the id, time, actor and request
 // from ctx's Audit when e leaves them empty. Callers pass their transaction
 // so the event commits or rolls back with the change it records.
@@ -40,13 +43,13 @@ func appendEvent(ctx context.Context, tx *gorm.DB, e models.Event) error {
 
 // RecordEvent writes a standalone event, for actions that change nothing else
 // in the database (a logout, a retention run).
-func (s *Store) RecordEvent(ctx context.Context, e models.Event) error {
+func (s *Events) RecordEvent(ctx context.Context, e models.Event) error {
 	return appendEvent(ctx, s.db, e)
 }
 
 // ListEvents returns one page of events visible to viewer, newest first.
 // It returns an invalid error for a bad cursor or limit.
-func (s *Store) ListEvents(ctx context.Context, viewer models.EventViewer, f models.EventFilter) (*models.EventPage, error) {
+func (s *Events) ListEvents(ctx context.Context, viewer models.EventViewer, f models.EventFilter) (*models.EventPage, error) {
 	limit := f.Limit
 	if limit == 0 {
 		limit = models.DefaultEventLimit
@@ -98,7 +101,7 @@ func (s *Store) ListEvents(ctx context.Context, viewer models.EventViewer, f mod
 // DeleteEventsBefore deletes at most batch event rows created before cutoff,
 // oldest first, and returns how many it deleted. The retention workflow calls
 // it in a loop so no single statement holds locks for long.
-func (s *Store) DeleteEventsBefore(ctx context.Context, cutoff time.Time, batch int) (int64, error) {
+func (s *Events) DeleteEventsBefore(ctx context.Context, cutoff time.Time, batch int) (int64, error) {
 	res := s.db.WithContext(ctx).Exec(`DELETE FROM event_logs WHERE id IN (
 		SELECT id FROM event_logs WHERE created_at < ? ORDER BY created_at LIMIT ?)`, cutoff, batch)
 	if res.Error != nil {

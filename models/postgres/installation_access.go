@@ -15,7 +15,7 @@ import (
 // of organization orgID. It answers installation_not_found when the
 // installation is not in that organization or the user is not a member, so
 // outsiders learn nothing.
-func (s *Store) InstallationAccess(ctx context.Context, orgID, installationID, userID uuid.UUID) (*models.InstallationAccess, error) {
+func (s *Installations) InstallationAccess(ctx context.Context, orgID, installationID, userID uuid.UUID) (*models.InstallationAccess, error) {
 	var row struct {
 		Role      models.OrganizationRole
 		CanAccess *bool

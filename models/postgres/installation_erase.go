@@ -14,7 +14,7 @@ import (
 // ListUninstalledInstallations returns organization orgID's uninstalled
 // production installations that still hold settings or connection values
 // (a reinstall would bring them back), newest uninstall first.
-func (s *Store) ListUninstalledInstallations(ctx context.Context, orgID, viewer uuid.UUID) ([]models.InstallationView, error) {
+func (s *Installations) ListUninstalledInstallations(ctx context.Context, orgID, viewer uuid.UUID) ([]models.InstallationView, error) {
 	out := []models.InstallationView{}
 	err := s.db.WithContext(ctx).Raw(installationViewSelect+`
 		WHERE i.organization_id = ? AND i.type = 'production' AND i.status = 'inactive'
@@ -32,7 +32,7 @@ func (s *Store) ListUninstalledInstallations(ctx context.Context, orgID, viewer 
 // reinstall (DESIGN §11: erased on request after uninstall). An
 // installation still installed is a conflict ("installation_active"):
 // uninstall first. The row itself stays, as the history of the install.
-func (s *Store) EraseInstallationData(ctx context.Context, orgID, installationID uuid.UUID) (*models.ErasedInstallationData, error) {
+func (s *Installations) EraseInstallationData(ctx context.Context, orgID, installationID uuid.UUID) (*models.ErasedInstallationData, error) {
 	var out models.ErasedInstallationData
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var inst models.Installation

@@ -25,7 +25,7 @@ const installationViewSelect = `SELECT i.*, a.slug AS app_slug, a.title AS app_t
 // ListOrganizationInstallations returns organization orgID's active
 // production installations, newest first, with whether viewer may use
 // each. The caller checks the viewer is a member.
-func (s *Store) ListOrganizationInstallations(ctx context.Context, orgID, viewer uuid.UUID) ([]models.InstallationView, error) {
+func (s *Installations) ListOrganizationInstallations(ctx context.Context, orgID, viewer uuid.UUID) ([]models.InstallationView, error) {
 	out := []models.InstallationView{}
 	err := s.db.WithContext(ctx).Raw(installationViewSelect+`
 		WHERE i.organization_id = ? AND i.type = 'production' AND i.status <> 'inactive'
@@ -39,7 +39,7 @@ func (s *Store) ListOrganizationInstallations(ctx context.Context, orgID, viewer
 // GetInstallationView returns installation id of organization orgID as
 // viewer sees it, or a not-found error ("installation_not_found") when it
 // is not in that organization. The caller checks the viewer is a member.
-func (s *Store) GetInstallationView(ctx context.Context, orgID, id, viewer uuid.UUID) (*models.InstallationView, error) {
+func (s *Installations) GetInstallationView(ctx context.Context, orgID, id, viewer uuid.UUID) (*models.InstallationView, error) {
 	var out []models.InstallationView
 	err := s.db.WithContext(ctx).Raw(installationViewSelect+` WHERE i.id = ? AND i.organization_id = ?`, viewer, id, orgID).Scan(&out).Error
 	if err != nil {

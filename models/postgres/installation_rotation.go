@@ -20,7 +20,7 @@ import (
 // revokes it by generation. A client already past from (a retried
 // activity) changes nothing; a revoked client (uninstalled) or a missing
 // one is a conflict ("installation_not_active").
-func (s *Store) RotateInstallationSecret(ctx context.Context, clientID string, from int, grace time.Duration) (int, bool, error) {
+func (s *Installations) RotateInstallationSecret(ctx context.Context, clientID string, from int, grace time.Duration) (int, bool, error) {
 	if s.enc == nil {
 		return 0, false, models.ErrNoEncrypter
 	}

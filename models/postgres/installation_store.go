@@ -13,13 +13,18 @@ import (
 	"appstore/models"
 )
 
+// Installations stores installations of apps in organizations: their clients
+// and secrets, access, settings, connection values, member permissions and
+// erasure.
+type Installations struct{ *core }
+
 // PlanInstall finds the published, not suspended app slug and computes
 // where its installation in organization orgID goes: the existing
 // production installation's id (its generation when active, the next one
 // after an uninstall), or a new id and generation 1. It returns not-found
 // ("app_not_found") and conflict ("app_suspended",
 // "no_published_deployment", "installation_suspended") errors.
-func (s *Store) PlanInstall(ctx context.Context, orgID uuid.UUID, slug string) (*models.InstallPlan, error) {
+func (s *Installations) PlanInstall(ctx context.Context, orgID uuid.UUID, slug string) (*models.InstallPlan, error) {
 	db := s.db.WithContext(ctx)
 	var app models.App
 	err := db.First(&app, "slug = ?", slug).Error
@@ -81,7 +86,7 @@ func publishedDeployment(tx *gorm.DB, appID uuid.UUID) (*models.Deployment, erro
 // returns conflict errors when another id holds the app in that
 // organization ("installation_conflict"), when the generation has been
 // uninstalled already ("installation_not_active") or when it is suspended.
-func (s *Store) ActivateInstallation(ctx context.Context, in models.ActivateInstallationInput) (*models.Installation, error) {
+func (s *Installations) ActivateInstallation(ctx context.Context, in models.ActivateInstallationInput) (*models.Installation, error) {
 	var out models.Installation
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		app, err := lockApp(tx, in.AppID)
@@ -166,7 +171,7 @@ func lockedInstallation(tx *gorm.DB, id uuid.UUID) (*models.Installation, *model
 // safe. The secret is generated here, from crypto/rand, stored as its hash
 // and, until delivered, encrypted (AES-256-GCM). It returns not-found and
 // conflict ("installation_not_active") errors.
-func (s *Store) EnsureInstallationClient(ctx context.Context, installationID uuid.UUID) (string, int, error) {
+func (s *Installations) EnsureInstallationClient(ctx context.Context, installationID uuid.UUID) (string, int, error) {
 	if s.enc == nil {
 		return "", 0, models.ErrNoEncrypter
 	}
@@ -224,7 +229,7 @@ func (s *Store) EnsureInstallationClient(ctx context.Context, installationID uui
 
 // InstallationClient returns installation installationID's OAuth client,
 // or a not-found error ("oauth_not_enabled").
-func (s *Store) InstallationClient(ctx context.Context, installationID uuid.UUID) (*models.OAuthClient, error) {
+func (s *Installations) InstallationClient(ctx context.Context, installationID uuid.UUID) (*models.OAuthClient, error) {
 	var c models.OAuthClient
 	err := s.db.WithContext(ctx).First(&c, "installation_id = ?", installationID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -242,7 +247,7 @@ func (s *Store) InstallationClient(ctx context.Context, installationID uuid.UUID
 // payload names the installation, organization, app, version and, when
 // the installation has a client, its client id and secret generation: the
 // secret itself is added by the attempt that sends it.
-func (s *Store) EnqueueInstallationEvent(ctx context.Context, installationID uuid.UUID, eventType models.EventType, dedupeKey string) ([]uuid.UUID, error) {
+func (s *Installations) EnqueueInstallationEvent(ctx context.Context, installationID uuid.UUID, eventType models.EventType, dedupeKey string) ([]uuid.UUID, error) {
 	var ids []uuid.UUID
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		inst, app, err := lockedInstallation(tx, installationID)
@@ -275,7 +280,7 @@ func (s *Store) EnqueueInstallationEvent(ctx context.Context, installationID uui
 // InstallationSecret returns client clientID's secret of generation, read
 // from the ciphertext awaiting delivery: "" when it was delivered (erased)
 // or a later generation replaced it. Only the webhook attempt calls it.
-func (s *Store) InstallationSecret(ctx context.Context, clientID string, generation int) (string, error) {
+func (s *Installations) InstallationSecret(ctx context.Context, clientID string, generation int) (string, error) {
 	var c models.OAuthClient
 	err := s.db.WithContext(ctx).Select("client_id", "secret_generation", "secret_ciphertext", "revoked_at").
 		First(&c, "client_id = ? AND installation_id IS NOT NULL", clientID).Error
@@ -301,7 +306,7 @@ func (s *Store) InstallationSecret(ctx context.Context, clientID string, generat
 // EraseInstallationSecret erases the encrypted copy of client clientID's
 // secret of generation once its webhook was delivered; a later
 // generation's copy, still awaiting its own delivery, is kept.
-func (s *Store) EraseInstallationSecret(ctx context.Context, clientID string, generation int) error {
+func (s *Installations) EraseInstallationSecret(ctx context.Context, clientID string, generation int) error {
 	err := s.db.WithContext(ctx).Model(&models.OAuthClient{}).
 		Where("client_id = ? AND secret_generation = ? AND secret_ciphertext IS NOT NULL", clientID, generation).
 		Updates(map[string]any{"secret_ciphertext": nil, "updated_at": s.now()}).Error
@@ -319,7 +324,7 @@ func (s *Store) EraseInstallationSecret(ctx context.Context, clientID string, ge
 // the client id ("" when it has none). An installation already uninstalled
 // in that generation is left alone. It records app.uninstalled, and
 // returns not-found and conflict ("installation_not_active") errors.
-func (s *Store) DeactivateInstallation(ctx context.Context, installationID uuid.UUID, generation int, actorID uuid.UUID) (string, error) {
+func (s *Installations) DeactivateInstallation(ctx context.Context, installationID uuid.UUID, generation int, actorID uuid.UUID) (string, error) {
 	var clientID string
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		inst, app, err := lockedInstallation(tx, installationID)
@@ -355,7 +360,7 @@ func (s *Store) DeactivateInstallation(ctx context.Context, installationID uuid.
 	if err != nil {
 		return "", storeError("deactivate installation", err)
 	}
-	if err := s.RevokeInstallationTokens(ctx, installationID, nil); err != nil {
+	if err := s.oidc().RevokeInstallationTokens(ctx, installationID, nil); err != nil {
 		return "", err
 	}
 	return clientID, nil

@@ -23,7 +23,7 @@ import (
 // is committed before the mail leaves, so a link is never followed before
 // it works; if send fails, the generation stays unmailed and a retry makes
 // a fresh token. It reports whether send was called and succeeded.
-func (s *Store) MailInvitationToken(ctx context.Context, id uuid.UUID, generation int,
+func (s *Invitations) MailInvitationToken(ctx context.Context, id uuid.UUID, generation int,
 	send func(inv *models.Invitation, target *models.InvitationTarget, token string) error) (sent bool, err error) {
 	var (
 		inv    *models.Invitation
@@ -65,7 +65,7 @@ func (s *Store) MailInvitationToken(ctx context.Context, id uuid.UUID, generatio
 // count generation-1) and expiresAt, recording invitation.resent, unless it
 // is already at that generation or beyond: then it only returns the row.
 // It returns a not-found error, or a conflict ("invitation_not_pending").
-func (s *Store) MarkInvitationResent(ctx context.Context, id uuid.UUID, generation int, expiresAt time.Time) (*models.Invitation, error) {
+func (s *Invitations) MarkInvitationResent(ctx context.Context, id uuid.UUID, generation int, expiresAt time.Time) (*models.Invitation, error) {
 	var inv *models.Invitation
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
@@ -95,20 +95,20 @@ func (s *Store) MarkInvitationResent(ctx context.Context, id uuid.UUID, generati
 // CancelInvitation cancels pending invitation id, recording
 // invitation.cancelled; cancelling it again changes nothing. It returns a
 // not-found error, or a conflict ("invitation_not_pending") once accepted or expired.
-func (s *Store) CancelInvitation(ctx context.Context, id uuid.UUID) (*models.Invitation, error) {
+func (s *Invitations) CancelInvitation(ctx context.Context, id uuid.UUID) (*models.Invitation, error) {
 	return s.closeInvitation(ctx, id, models.InvitationCancelled, models.EventInvitationCancelled)
 }
 
 // ExpireInvitation marks pending invitation id expired, recording
 // invitation.expired; for any other status it only returns the row. It
 // returns a not-found error.
-func (s *Store) ExpireInvitation(ctx context.Context, id uuid.UUID) (*models.Invitation, error) {
+func (s *Invitations) ExpireInvitation(ctx context.Context, id uuid.UUID) (*models.Invitation, error) {
 	return s.closeInvitation(ctx, id, models.InvitationExpired, models.EventInvitationExpired)
 }
 
 // closeInvitation moves a pending invitation to status with event typ. Its
 // token hash stays, so the link can still say what became of it.
-func (s *Store) closeInvitation(ctx context.Context, id uuid.UUID, status models.InvitationStatus, typ models.EventType) (*models.Invitation, error) {
+func (s *Invitations) closeInvitation(ctx context.Context, id uuid.UUID, status models.InvitationStatus, typ models.EventType) (*models.Invitation, error) {
 	var inv *models.Invitation
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
@@ -145,7 +145,7 @@ func (s *Store) closeInvitation(ctx context.Context, id uuid.UUID, status models
 // conflicts for an invitation accepted by someone else
 // ("invitation_already_accepted"), cancelled ("invitation_cancelled") or
 // expired, by status or time ("invitation_expired").
-func (s *Store) AcceptInvitation(ctx context.Context, id, userID uuid.UUID) (*models.Invitation, error) {
+func (s *Invitations) AcceptInvitation(ctx context.Context, id, userID uuid.UUID) (*models.Invitation, error) {
 	inv, err := s.GetInvitation(ctx, id)
 	if err != nil {
 		return nil, err

@@ -15,6 +15,10 @@ import (
 	"appstore/models"
 )
 
+// Invitations stores invitations to developer accounts and organizations, and
+// their lifecycle.
+type Invitations struct{ *core }
+
 // invitationTables is the database side of one kind of invitation target:
 // its table, its members table and the column naming it in invitations and
 // in the members table. Every name is a constant of this package, never input.
@@ -105,7 +109,7 @@ func (t invitationTables) newInvitation(id uuid.UUID) *models.Invitation {
 // It returns an invalid error for no or more than MaxInvitationEmails
 // addresses ("invalid_emails") or a bad role, and a not-found error for an
 // unknown account.
-func (s *Store) CreateInvitations(ctx context.Context, accountID, invitedBy uuid.UUID, emails []string, role models.DeveloperRole) ([]models.InviteOutcome, error) {
+func (s *Invitations) CreateInvitations(ctx context.Context, accountID, invitedBy uuid.UUID, emails []string, role models.DeveloperRole) ([]models.InviteOutcome, error) {
 	return s.createInvitations(ctx, accountInvitations, accountID, invitedBy, emails, models.InvitationRole(role))
 }
 
@@ -114,11 +118,11 @@ func (s *Store) CreateInvitations(ctx context.Context, accountID, invitedBy uuid
 // organization). role is admin or member ("invalid_role" otherwise: owners
 // are made by a role change); an unknown organization is a not-found error
 // ("organization_not_found"). Who may invite is the caller's to check.
-func (s *Store) CreateOrganizationInvitations(ctx context.Context, orgID, invitedBy uuid.UUID, emails []string, role models.OrganizationRole) ([]models.InviteOutcome, error) {
+func (s *Invitations) CreateOrganizationInvitations(ctx context.Context, orgID, invitedBy uuid.UUID, emails []string, role models.OrganizationRole) ([]models.InviteOutcome, error) {
 	return s.createInvitations(ctx, organizationInvitations, orgID, invitedBy, emails, models.InvitationRole(role))
 }
 
-func (s *Store) createInvitations(ctx context.Context, t invitationTables, targetID, invitedBy uuid.UUID, emails []string, role models.InvitationRole) ([]models.InviteOutcome, error) {
+func (s *Invitations) createInvitations(ctx context.Context, t invitationTables, targetID, invitedBy uuid.UUID, emails []string, role models.InvitationRole) ([]models.InviteOutcome, error) {
 	if err := models.ValidInvitationRole(role); err != nil {
 		return nil, err
 	}
@@ -205,7 +209,7 @@ func invitationData(inv *models.Invitation) models.JSONMap {
 }
 
 // GetInvitation returns invitation id, or a not-found error.
-func (s *Store) GetInvitation(ctx context.Context, id uuid.UUID) (*models.Invitation, error) {
+func (s *Invitations) GetInvitation(ctx context.Context, id uuid.UUID) (*models.Invitation, error) {
 	var inv models.Invitation
 	err := s.db.WithContext(ctx).First(&inv, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -218,17 +222,17 @@ func (s *Store) GetInvitation(ctx context.Context, id uuid.UUID) (*models.Invita
 }
 
 // ListPendingInvitations returns accountID's pending invitations, newest first.
-func (s *Store) ListPendingInvitations(ctx context.Context, accountID uuid.UUID) ([]models.Invitation, error) {
+func (s *Invitations) ListPendingInvitations(ctx context.Context, accountID uuid.UUID) ([]models.Invitation, error) {
 	return s.listPendingInvitations(ctx, accountInvitations, accountID)
 }
 
 // ListPendingOrganizationInvitations returns orgID's pending invitations,
 // newest first (empty, not nil, when there are none).
-func (s *Store) ListPendingOrganizationInvitations(ctx context.Context, orgID uuid.UUID) ([]models.Invitation, error) {
+func (s *Invitations) ListPendingOrganizationInvitations(ctx context.Context, orgID uuid.UUID) ([]models.Invitation, error) {
 	return s.listPendingInvitations(ctx, organizationInvitations, orgID)
 }
 
-func (s *Store) listPendingInvitations(ctx context.Context, t invitationTables, targetID uuid.UUID) ([]models.Invitation, error) {
+func (s *Invitations) listPendingInvitations(ctx context.Context, t invitationTables, targetID uuid.UUID) ([]models.Invitation, error) {
 	invs := []models.Invitation{}
 	err := s.db.WithContext(ctx).Where(t.column+" = ? AND status = ?", targetID, models.InvitationPending).
 		Order("created_at DESC, id DESC").Find(&invs).Error
@@ -241,7 +245,7 @@ func (s *Store) listPendingInvitations(ctx context.Context, t invitationTables, 
 // GetInvitationTarget returns what inv is to: the developer account (title,
 // slug) or the organization (name). It returns a not-found error when that
 // is gone.
-func (s *Store) GetInvitationTarget(ctx context.Context, inv *models.Invitation) (*models.InvitationTarget, error) {
+func (s *Invitations) GetInvitationTarget(ctx context.Context, inv *models.Invitation) (*models.InvitationTarget, error) {
 	target, err := invitationTarget(s.db.WithContext(ctx), inv)
 	if err != nil {
 		return nil, storeError("get invitation target", err)
@@ -271,7 +275,7 @@ func invitationTarget(tx *gorm.DB, inv *models.Invitation) (*models.InvitationTa
 // FindInvitationByToken returns the invitation whose latest mailed link
 // carries token, in whatever status it is now, so the link can say what
 // became of it; a link replaced by a resend is not found.
-func (s *Store) FindInvitationByToken(ctx context.Context, token string) (*models.Invitation, error) {
+func (s *Invitations) FindInvitationByToken(ctx context.Context, token string) (*models.Invitation, error) {
 	if !strings.HasPrefix(token, models.InvitationTokenPrefix) {
 		return nil, models.ErrInvitationNotFound
 	}
@@ -298,7 +302,7 @@ func lockInvitation(tx *gorm.DB, id uuid.UUID) (*models.Invitation, error) {
 
 // updateInvitation applies set (an SQL SET list with its args) to inv's row
 // and reads the row back into inv.
-func (s *Store) updateInvitation(tx *gorm.DB, inv *models.Invitation, set string, args ...any) error {
+func (s *Invitations) updateInvitation(tx *gorm.DB, inv *models.Invitation, set string, args ...any) error {
 	args = append(args, s.now(), inv.ID)
 	return tx.Raw(`UPDATE invitations SET `+set+`, updated_at = ? WHERE id = ? RETURNING *`, args...).
 		Scan(inv).Error

@@ -15,7 +15,7 @@ import (
 
 // IssueLoginToken creates a single-use login token for userID. Only its hash
 // is stored; the token itself is returned once.
-func (s *Store) IssueLoginToken(ctx context.Context, userID uuid.UUID) (string, time.Time, error) {
+func (s *Users) IssueLoginToken(ctx context.Context, userID uuid.UUID) (string, time.Time, error) {
 	token := models.NewToken(models.LoginTokenPrefix)
 	expires := s.now().Add(models.LoginTokenTTL)
 	err := s.db.WithContext(ctx).Exec(
@@ -30,7 +30,7 @@ func (s *Store) IssueLoginToken(ctx context.Context, userID uuid.UUID) (string, 
 // ExchangeLoginToken consumes a login token and returns its user. The single
 // UPDATE ... WHERE used_at IS NULL makes a replay fail even when two
 // exchanges race. The sign-in is recorded in the same transaction.
-func (s *Store) ExchangeLoginToken(ctx context.Context, token string) (*models.User, error) {
+func (s *Users) ExchangeLoginToken(ctx context.Context, token string) (*models.User, error) {
 	var u models.User
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var userID uuid.UUID
@@ -59,7 +59,7 @@ func (s *Store) ExchangeLoginToken(ctx context.Context, token string) (*models.U
 
 // DeleteExpiredLoginTokens removes login tokens that expired before cutoff,
 // used or not, and returns how many.
-func (s *Store) DeleteExpiredLoginTokens(ctx context.Context, cutoff time.Time) (int64, error) {
+func (s *Users) DeleteExpiredLoginTokens(ctx context.Context, cutoff time.Time) (int64, error) {
 	res := s.db.WithContext(ctx).Exec(`DELETE FROM login_tokens WHERE expires_at < ?`, cutoff)
 	if res.Error != nil {
 		return 0, fmt.Errorf("store: delete login tokens: %w", res.Error)

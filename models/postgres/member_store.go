@@ -15,7 +15,7 @@ func lockDeveloperAccount(tx *gorm.DB, id uuid.UUID) error {
 }
 
 // ListDeveloperAccountMembers returns the members of accountID ordered by email.
-func (s *Store) ListDeveloperAccountMembers(ctx context.Context, accountID uuid.UUID) ([]models.DeveloperAccountMemberView, error) {
+func (s *DeveloperAccounts) ListDeveloperAccountMembers(ctx context.Context, accountID uuid.UUID) ([]models.DeveloperAccountMemberView, error) {
 	members := []models.DeveloperAccountMemberView{}
 	if err := s.listMembers(ctx, developerAccountMembership, accountID, &members); err != nil {
 		return nil, err
@@ -27,7 +27,7 @@ func (s *Store) ListDeveloperAccountMembers(ctx context.Context, accountID uuid.
 // returns a not-found error when they are not a member, an invalid error
 // ("invalid_role"), and a conflict ("last_admin") for demoting the last
 // admin. Setting the role a member already has changes nothing.
-func (s *Store) ChangeDeveloperAccountRole(ctx context.Context, accountID, userID uuid.UUID, role models.DeveloperRole) error {
+func (s *DeveloperAccounts) ChangeDeveloperAccountRole(ctx context.Context, accountID, userID uuid.UUID, role models.DeveloperRole) error {
 	if err := models.ValidDeveloperRole(role); err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func (s *Store) ChangeDeveloperAccountRole(ctx context.Context, accountID, userI
 // RemoveDeveloperAccountMember removes userID from accountID: a removal, or
 // leaving when the actor in ctx is userID. It returns a not-found error when
 // they are not a member and a conflict ("last_admin") for the last admin.
-func (s *Store) RemoveDeveloperAccountMember(ctx context.Context, accountID, userID uuid.UUID) error {
+func (s *DeveloperAccounts) RemoveDeveloperAccountMember(ctx context.Context, accountID, userID uuid.UUID) error {
 	err := s.removeMember(ctx, developerAccountMembership, accountID, userID)
 	return storeError("remove developer account member", err)
 }

@@ -110,8 +110,8 @@ func (ms membership) event(typ models.EventType, id uuid.UUID, data models.JSONM
 
 // changeRole gives member userID of id the role; setting the role they
 // already have changes nothing.
-func (s *Store) changeMemberRole(ctx context.Context, ms membership, id, userID uuid.UUID, role string) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+func (c *core) changeMemberRole(ctx context.Context, ms membership, id, userID uuid.UUID, role string) error {
+	return c.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := ms.lock(tx, id); err != nil {
 			return err
 		}
@@ -135,12 +135,12 @@ func (s *Store) changeMemberRole(ctx context.Context, ms membership, id, userID 
 
 // removeMember removes userID from id: a removal, or leaving when the
 // actor in ctx is userID.
-func (s *Store) removeMember(ctx context.Context, ms membership, id, userID uuid.UUID) error {
+func (c *core) removeMember(ctx context.Context, ms membership, id, userID uuid.UUID) error {
 	typ := ms.removed
 	if actor := models.AuditFrom(ctx).ActorID; actor != nil && *actor == userID {
 		typ = ms.left
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return c.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := ms.lock(tx, id); err != nil {
 			return err
 		}
@@ -172,8 +172,8 @@ func (s *Store) removeMember(ctx context.Context, ms membership, id, userID uuid
 
 // listMembers scans the members of id, ordered by email, into out (a
 // pointer to a slice of member views).
-func (s *Store) listMembers(ctx context.Context, ms membership, id uuid.UUID, out any) error {
-	err := s.db.WithContext(ctx).Raw(`SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at AS joined_at
+func (c *core) listMembers(ctx context.Context, ms membership, id uuid.UUID, out any) error {
+	err := c.db.WithContext(ctx).Raw(`SELECT u.id AS user_id, u.email, u.name, m.role, m.created_at AS joined_at
 		FROM `+ms.table+` m JOIN users u ON u.id = m.user_id
 		WHERE m.`+ms.column+` = ? ORDER BY u.email, u.id`, id).Scan(out).Error
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 // nothing more. It returns whom to mail: the developer account's admins.
 // A disabled client gets no event and Enabled false. It returns a
 // not-found error ("oauth_not_enabled") for an unknown client.
-func (s *Store) RecordRotationReminder(ctx context.Context, clientID string, eventID uuid.UUID) (*models.RotationReminder, error) {
+func (s *OAuthClients) RecordRotationReminder(ctx context.Context, clientID string, eventID uuid.UUID) (*models.RotationReminder, error) {
 	var r models.RotationReminder
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var row struct {

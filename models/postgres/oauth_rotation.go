@@ -23,7 +23,7 @@ import (
 // valid. It records oauth.secret_rotated and returns an invalid error for a
 // negative grace, a conflict ("oauth_disabled"), and not-found errors
 // ("app_not_found", "oauth_not_enabled").
-func (s *Store) RotateClientSecret(ctx context.Context, appID uuid.UUID, grace time.Duration) (string, int, error) {
+func (s *OAuthClients) RotateClientSecret(ctx context.Context, appID uuid.UUID, grace time.Duration) (string, int, error) {
 	if grace < 0 {
 		return "", 0, models.Invalid("invalid_grace", "The grace period cannot be negative.")
 	}
@@ -76,7 +76,7 @@ func (s *Store) RotateClientSecret(ctx context.Context, appID uuid.UUID, grace t
 // replaced (and revoked) that generation, so a stale call changes nothing;
 // so does a call for an unknown client (its app is gone). It records
 // oauth.secret_revoked when it revokes.
-func (s *Store) RevokePreviousSecret(ctx context.Context, clientID string, generation int) (bool, error) {
+func (s *OAuthClients) RevokePreviousSecret(ctx context.Context, clientID string, generation int) (bool, error) {
 	revoked := false
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var c models.OAuthClient
@@ -117,7 +117,7 @@ var zeroHash = make(models.TokenHash, 32)
 // are compared, in constant time, whichever matches. It returns an
 // unauthorized error ("invalid_client") for an unknown or disabled client
 // and a wrong or expired secret alike.
-func (s *Store) VerifyClientSecret(ctx context.Context, clientID, secret string) (*models.OAuthClient, error) {
+func (s *OAuthClients) VerifyClientSecret(ctx context.Context, clientID, secret string) (*models.OAuthClient, error) {
 	var c models.OAuthClient
 	err := s.db.WithContext(ctx).Take(&c, "client_id = ?", clientID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {

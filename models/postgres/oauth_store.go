@@ -16,6 +16,9 @@ import (
 	"appstore/models"
 )
 
+// OAuthClients stores apps' OAuth clients and the rotation of their secrets.
+type OAuthClients struct{ *core }
+
 // newClientID returns a public client id: OAuthClientIDPrefix and 128
 // random bits.
 func newClientID() string {
@@ -61,7 +64,7 @@ func oauthEvent(typ models.EventType, acct, appID uuid.UUID, data models.JSONMap
 // minted. Enabling an enabled client changes nothing. It records
 // oauth.enabled when something changed, and returns a not-found error
 // ("app_not_found").
-func (s *Store) EnableOAuth(ctx context.Context, appID uuid.UUID) (clientID, secret string, client *models.OAuthClient, err error) {
+func (s *OAuthClients) EnableOAuth(ctx context.Context, appID uuid.UUID) (clientID, secret string, client *models.OAuthClient, err error) {
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		acct, err := lockOAuthApp(tx, appID)
 		if err != nil {
@@ -108,7 +111,7 @@ func (s *Store) EnableOAuth(ctx context.Context, appID uuid.UUID) (clientID, sec
 // verifying, but are kept for when it is enabled again. Disabling a
 // disabled client changes nothing. It records oauth.disabled and returns
 // not-found errors ("app_not_found", "oauth_not_enabled").
-func (s *Store) DisableOAuth(ctx context.Context, appID uuid.UUID) (*models.OAuthClient, error) {
+func (s *OAuthClients) DisableOAuth(ctx context.Context, appID uuid.UUID) (*models.OAuthClient, error) {
 	var c *models.OAuthClient
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		acct, err := lockOAuthApp(tx, appID)
@@ -136,7 +139,7 @@ func (s *Store) DisableOAuth(ctx context.Context, appID uuid.UUID) (*models.OAut
 
 // GetOAuthClient returns app appID's OAuth client, or a not-found error
 // ("oauth_not_enabled") when OAuth was never enabled.
-func (s *Store) GetOAuthClient(ctx context.Context, appID uuid.UUID) (*models.OAuthClient, error) {
+func (s *OAuthClients) GetOAuthClient(ctx context.Context, appID uuid.UUID) (*models.OAuthClient, error) {
 	var c models.OAuthClient
 	err := s.db.WithContext(ctx).Take(&c, "app_id = ? AND installation_id IS NULL", appID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -153,7 +156,7 @@ func (s *Store) GetOAuthClient(ctx context.Context, appID uuid.UUID) (*models.OA
 // the redirect URI rules (ValidateRedirectURIs). It returns an invalid
 // error ("invalid_oauth_client") listing every bad field, and not-found
 // errors ("app_not_found", "oauth_not_enabled").
-func (s *Store) UpdateOAuthClient(ctx context.Context, appID uuid.UUID, in models.OAuthUpdate, production bool) (*models.OAuthClient, error) {
+func (s *OAuthClients) UpdateOAuthClient(ctx context.Context, appID uuid.UUID, in models.OAuthUpdate, production bool) (*models.OAuthClient, error) {
 	if errs := in.Validate(production); len(errs) > 0 {
 		return nil, models.Invalid("invalid_oauth_client", "Some OAuth settings are not valid; see the fields.", errs...)
 	}

@@ -26,7 +26,7 @@ func keyPurpose(kid string) string { return "oidc_signing_keys.private_key_ciphe
 // the active one is older than rotation, a new key is made and the old one
 // retired, staying published for keep (the longest lifetime of a token it
 // signed).
-func (s *Store) OIDCSigningKeys(ctx context.Context, rotation, keep time.Duration) (*rsa.PrivateKey, *models.OIDCSigningKey, []models.OIDCSigningKey, error) {
+func (s *OIDC) OIDCSigningKeys(ctx context.Context, rotation, keep time.Duration) (*rsa.PrivateKey, *models.OIDCSigningKey, []models.OIDCSigningKey, error) {
 	if s.enc == nil {
 		return nil, nil, nil, errors.New("store: oidc keys need an encryption key")
 	}
@@ -51,7 +51,7 @@ func (s *Store) OIDCSigningKeys(ctx context.Context, rotation, keep time.Duratio
 	return priv, active, published, nil
 }
 
-func (s *Store) publishedKeys(db *gorm.DB) ([]models.OIDCSigningKey, error) {
+func (s *OIDC) publishedKeys(db *gorm.DB) ([]models.OIDCSigningKey, error) {
 	var keys []models.OIDCSigningKey
 	err := db.Where("expires_at IS NULL OR expires_at > ?", s.now()).Order("created_at DESC").Find(&keys).Error
 	if err != nil {
@@ -62,7 +62,7 @@ func (s *Store) publishedKeys(db *gorm.DB) ([]models.OIDCSigningKey, error) {
 
 // rotateKey retires the active key if due and creates its successor, under
 // an advisory lock so that concurrent servers make one key, not several.
-func (s *Store) rotateKey(ctx context.Context, rotation, keep time.Duration) ([]models.OIDCSigningKey, error) {
+func (s *OIDC) rotateKey(ctx context.Context, rotation, keep time.Duration) ([]models.OIDCSigningKey, error) {
 	var keys []models.OIDCSigningKey
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", oidcKeyLockKey).Error; err != nil {

@@ -14,7 +14,7 @@ import (
 // RevokeInstallationTokens ends the OpenID Connect access and refresh tokens
 // issued for an installation: every user's (userID nil, on uninstall) or one
 // user's (when their access is revoked). Validation refuses them from then on.
-func (s *Store) RevokeInstallationTokens(ctx context.Context, installationID uuid.UUID, userID *uuid.UUID) error {
+func (s *OIDC) RevokeInstallationTokens(ctx context.Context, installationID uuid.UUID, userID *uuid.UUID) error {
 	q := s.db.WithContext(ctx).Table("oidc_tokens").
 		Where("installation_id = ? AND revoked_at IS NULL", installationID)
 	if userID != nil {
@@ -28,7 +28,7 @@ func (s *Store) RevokeInstallationTokens(ctx context.Context, installationID uui
 
 // RevokeOIDCGrant ends every token of grantID: all access and refresh
 // tokens that descend from one authorization code.
-func (s *Store) RevokeOIDCGrant(ctx context.Context, grantID uuid.UUID) error {
+func (s *OIDC) RevokeOIDCGrant(ctx context.Context, grantID uuid.UUID) error {
 	err := s.db.WithContext(ctx).Model(&models.OIDCToken{}).Where("grant_id = ? AND revoked_at IS NULL", grantID).
 		Update("revoked_at", s.now()).Error
 	if err != nil {
@@ -40,7 +40,7 @@ func (s *Store) RevokeOIDCGrant(ctx context.Context, grantID uuid.UUID) error {
 // RevokeReusedOIDCGrant is for a refresh token that no longer works: if it
 // was rotated already, presenting it again is a replay, and its whole grant
 // is revoked (RFC 9700 §4.14.2). It reports whether that was the case.
-func (s *Store) RevokeReusedOIDCGrant(ctx context.Context, refreshToken string) (bool, error) {
+func (s *OIDC) RevokeReusedOIDCGrant(ctx context.Context, refreshToken string) (bool, error) {
 	var t models.OIDCToken
 	err := s.db.WithContext(ctx).Select("grant_id").
 		Where("token_hash = ? AND kind = ? AND rotated_at IS NOT NULL", models.HashToken(refreshToken), models.OIDCRefreshToken).Take(&t).Error

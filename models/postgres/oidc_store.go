@@ -12,8 +12,12 @@ import (
 	"appstore/models"
 )
 
+// OIDC stores the OpenID Connect provider's state: signing keys, authorization
+// requests, tokens and grants.
+type OIDC struct{ *core }
+
 // OIDCClient returns the OAuth client clientID with its installation's state.
-func (s *Store) OIDCClient(ctx context.Context, clientID string) (*models.OIDCClient, error) {
+func (s *OIDC) OIDCClient(ctx context.Context, clientID string) (*models.OIDCClient, error) {
 	var c models.OIDCClient
 	err := s.db.WithContext(ctx).Take(&c.OAuthClient, "client_id = ?", clientID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -43,7 +47,7 @@ WHERE c.id = ?`, c.ID).Take(&extra).Error
 
 // CreateOIDCAuthRequest stores a new authorization request, and drops
 // requests expired longer than OIDCRequestRetention ago.
-func (s *Store) CreateOIDCAuthRequest(ctx context.Context, r *models.OIDCAuthRequest) error {
+func (s *OIDC) CreateOIDCAuthRequest(ctx context.Context, r *models.OIDCAuthRequest) error {
 	if r.ID == uuid.Nil {
 		r.ID = newID()
 	}
@@ -59,7 +63,7 @@ func (s *Store) CreateOIDCAuthRequest(ctx context.Context, r *models.OIDCAuthReq
 }
 
 // OIDCAuthRequest returns an unexpired authorization request by id.
-func (s *Store) OIDCAuthRequest(ctx context.Context, id uuid.UUID) (*models.OIDCAuthRequest, error) {
+func (s *OIDC) OIDCAuthRequest(ctx context.Context, id uuid.UUID) (*models.OIDCAuthRequest, error) {
 	return s.findAuthRequest(ctx, "id = ?", id)
 }
 
@@ -67,7 +71,7 @@ func (s *Store) OIDCAuthRequest(ctx context.Context, id uuid.UUID) (*models.OIDC
 // for (looked up by the code's digest): unexpired, or already redeemed
 // (RedeemedAt set, whatever its expiry) so that the caller can treat the
 // second use as the replay it is.
-func (s *Store) OIDCAuthRequestByCode(ctx context.Context, code string) (*models.OIDCAuthRequest, error) {
+func (s *OIDC) OIDCAuthRequestByCode(ctx context.Context, code string) (*models.OIDCAuthRequest, error) {
 	var r models.OIDCAuthRequest
 	err := s.db.WithContext(ctx).Where("code_hash = ? AND done", models.HashToken(code)).
 		Where("redeemed_at IS NOT NULL OR expires_at > ?", s.now()).Take(&r).Error
@@ -80,7 +84,7 @@ func (s *Store) OIDCAuthRequestByCode(ctx context.Context, code string) (*models
 	return &r, nil
 }
 
-func (s *Store) findAuthRequest(ctx context.Context, where string, arg any) (*models.OIDCAuthRequest, error) {
+func (s *OIDC) findAuthRequest(ctx context.Context, where string, arg any) (*models.OIDCAuthRequest, error) {
 	var r models.OIDCAuthRequest
 	err := s.db.WithContext(ctx).Where(where, arg).Where("expires_at > ?", s.now()).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -95,7 +99,7 @@ func (s *Store) findAuthRequest(ctx context.Context, where string, arg any) (*mo
 // CompleteOIDCAuthRequest records that userID, signed in to the platform at
 // authTime, is the user of request id (and may use the client's
 // installation, which the caller checked).
-func (s *Store) CompleteOIDCAuthRequest(ctx context.Context, id, userID uuid.UUID, installationID *uuid.UUID, authTime time.Time) error {
+func (s *OIDC) CompleteOIDCAuthRequest(ctx context.Context, id, userID uuid.UUID, installationID *uuid.UUID, authTime time.Time) error {
 	res := s.db.WithContext(ctx).Model(&models.OIDCAuthRequest{}).
 		Where("id = ? AND NOT done AND expires_at > ?", id, s.now()).
 		Updates(map[string]any{"user_id": userID, "installation_id": installationID, "done": true, "auth_time": authTime})
@@ -109,7 +113,7 @@ func (s *Store) CompleteOIDCAuthRequest(ctx context.Context, id, userID uuid.UUI
 }
 
 // SaveOIDCAuthCode keeps the digest of the code issued for request id.
-func (s *Store) SaveOIDCAuthCode(ctx context.Context, id uuid.UUID, code string) error {
+func (s *OIDC) SaveOIDCAuthCode(ctx context.Context, id uuid.UUID, code string) error {
 	err := s.db.WithContext(ctx).Model(&models.OIDCAuthRequest{}).Where("id = ?", id).Update("code_hash", models.HashToken(code)).Error
 	if err != nil {
 		return fmt.Errorf("store: save auth code: %w", err)
@@ -123,7 +127,7 @@ func (s *Store) SaveOIDCAuthCode(ctx context.Context, id uuid.UUID, code string)
 // uses racing) nothing is stored, the whole grant is revoked and the answer
 // is models.ErrOIDCReplay; a refresh token revoked otherwise is
 // models.ErrOIDCTokenInvalid.
-func (s *Store) CreateOIDCTokens(ctx context.Context, from models.OIDCExchange, tokens ...*models.OIDCToken) error {
+func (s *OIDC) CreateOIDCTokens(ctx context.Context, from models.OIDCExchange, tokens ...*models.OIDCToken) error {
 	now := s.now()
 	var replayed *uuid.UUID
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -185,7 +189,7 @@ func rotatedGrant(tx *gorm.DB, id uuid.UUID) (uuid.UUID, error) {
 // ActiveOIDCToken returns the token of kind whose secret is token if it
 // still works: not expired, not revoked, its client enabled and not revoked,
 // and its installation (if any) still active. Anything else is invalid_token.
-func (s *Store) ActiveOIDCToken(ctx context.Context, kind, token string) (*models.OIDCToken, error) {
+func (s *OIDC) ActiveOIDCToken(ctx context.Context, kind, token string) (*models.OIDCToken, error) {
 	var t models.OIDCToken
 	err := s.db.WithContext(ctx).Raw(`
 SELECT t.* FROM oidc_tokens t
@@ -207,7 +211,7 @@ WHERE t.token_hash = ? AND t.kind = ? AND t.revoked_at IS NULL AND t.expires_at 
 // it; an unknown token is not an error (RFC 7009). Revoking a refresh token
 // ends its whole grant, the access tokens issued with it included (RFC 7009
 // §2.1): the client is done with that sign-in.
-func (s *Store) RevokeOIDCToken(ctx context.Context, token, clientID string) error {
+func (s *OIDC) RevokeOIDCToken(ctx context.Context, token, clientID string) error {
 	err := s.db.WithContext(ctx).Exec(`UPDATE oidc_tokens SET revoked_at = ?
 		WHERE revoked_at IS NULL AND client_id = ? AND (token_hash = ? OR grant_id IN (
 			SELECT grant_id FROM oidc_tokens WHERE token_hash = ? AND client_id = ? AND kind = ?))`,
@@ -219,7 +223,7 @@ func (s *Store) RevokeOIDCToken(ctx context.Context, token, clientID string) err
 }
 
 // RevokeOIDCTokensOfUser revokes every token clientID holds for userID.
-func (s *Store) RevokeOIDCTokensOfUser(ctx context.Context, userID uuid.UUID, clientID string) error {
+func (s *OIDC) RevokeOIDCTokensOfUser(ctx context.Context, userID uuid.UUID, clientID string) error {
 	err := s.db.WithContext(ctx).Model(&models.OIDCToken{}).
 		Where("user_id = ? AND client_id = ? AND revoked_at IS NULL", userID, clientID).
 		Update("revoked_at", s.now()).Error

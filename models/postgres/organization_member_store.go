@@ -19,7 +19,7 @@ func lockOrganization(tx *gorm.DB, id uuid.UUID) error {
 // returns a not-found error ("organization_not_found"), an invalid one
 // ("invalid_role") and a conflict ("already_member") when they already are
 // a member.
-func (s *Store) AddOrganizationMember(ctx context.Context, orgID, userID uuid.UUID, role models.OrganizationRole) error {
+func (s *Organizations) AddOrganizationMember(ctx context.Context, orgID, userID uuid.UUID, role models.OrganizationRole) error {
 	if err := models.ValidOrganizationRole(role); err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (s *Store) AddOrganizationMember(ctx context.Context, orgID, userID uuid.UU
 }
 
 // ListOrganizationMembers returns the members of orgID ordered by email.
-func (s *Store) ListOrganizationMembers(ctx context.Context, orgID uuid.UUID) ([]models.OrganizationMemberView, error) {
+func (s *Organizations) ListOrganizationMembers(ctx context.Context, orgID uuid.UUID) ([]models.OrganizationMemberView, error) {
 	members := []models.OrganizationMemberView{}
 	if err := s.listMembers(ctx, organizationMembership, orgID, &members); err != nil {
 		return nil, err
@@ -57,7 +57,7 @@ func (s *Store) ListOrganizationMembers(ctx context.Context, orgID uuid.UUID) ([
 // invalid one ("invalid_role"), and a conflict ("last_owner") for demoting
 // the last owner. Setting the role a member already has changes nothing.
 // Who may change roles is the caller's to check.
-func (s *Store) ChangeOrganizationRole(ctx context.Context, orgID, userID uuid.UUID, role models.OrganizationRole) error {
+func (s *Organizations) ChangeOrganizationRole(ctx context.Context, orgID, userID uuid.UUID, role models.OrganizationRole) error {
 	if err := models.ValidOrganizationRole(role); err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (s *Store) ChangeOrganizationRole(ctx context.Context, orgID, userID uuid.U
 // tokens for those apps are revoked. It returns a not-found error
 // ("organization_not_found", "member_not_found") and a conflict
 // ("last_owner") for the last owner.
-func (s *Store) RemoveOrganizationMember(ctx context.Context, orgID, userID uuid.UUID) error {
+func (s *Organizations) RemoveOrganizationMember(ctx context.Context, orgID, userID uuid.UUID) error {
 	if err := s.removeMember(ctx, organizationMembership, orgID, userID); err != nil {
 		return storeError("remove organization member", err)
 	}
@@ -83,7 +83,7 @@ func (s *Store) RemoveOrganizationMember(ctx context.Context, orgID, userID uuid
 		return fmt.Errorf("store: remove organization member: %w", err)
 	}
 	for _, id := range installations {
-		if err := s.RevokeInstallationTokens(ctx, id, &userID); err != nil {
+		if err := s.oidc().RevokeInstallationTokens(ctx, id, &userID); err != nil {
 			return err
 		}
 	}

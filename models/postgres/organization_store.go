@@ -11,9 +11,12 @@ import (
 	"appstore/models"
 )
 
+// Organizations stores organizations and their members.
+type Organizations struct{ *core }
+
 // CreateOrganization creates an organization named name with owner as its
 // first owner. It returns an invalid error ("invalid_organization_name").
-func (s *Store) CreateOrganization(ctx context.Context, name string, owner uuid.UUID) (*models.Organization, error) {
+func (s *Organizations) CreateOrganization(ctx context.Context, name string, owner uuid.UUID) (*models.Organization, error) {
 	name, err := models.ValidOrganizationName(name)
 	if err != nil {
 		return nil, err
@@ -41,7 +44,7 @@ func (s *Store) CreateOrganization(ctx context.Context, name string, owner uuid.
 
 // GetOrganization returns the organization with id, or a not-found error
 // ("organization_not_found").
-func (s *Store) GetOrganization(ctx context.Context, id uuid.UUID) (*models.Organization, error) {
+func (s *Organizations) GetOrganization(ctx context.Context, id uuid.UUID) (*models.Organization, error) {
 	var org models.Organization
 	err := s.db.WithContext(ctx).First(&org, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -56,7 +59,7 @@ func (s *Store) GetOrganization(ctx context.Context, id uuid.UUID) (*models.Orga
 // OrganizationRole returns userID's role in organization orgID. To someone
 // who is not a member an organization does not exist: the not-found error
 // is "organization_not_found" whether or not it does.
-func (s *Store) OrganizationRole(ctx context.Context, orgID, userID uuid.UUID) (models.OrganizationRole, error) {
+func (s *Organizations) OrganizationRole(ctx context.Context, orgID, userID uuid.UUID) (models.OrganizationRole, error) {
 	var m models.OrganizationMember
 	err := s.db.WithContext(ctx).First(&m, "organization_id = ? AND user_id = ?", orgID, userID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -71,7 +74,7 @@ func (s *Store) OrganizationRole(ctx context.Context, orgID, userID uuid.UUID) (
 // RenameOrganization names organization id name and records
 // organization.renamed when the name changed. It returns a not-found error
 // ("organization_not_found") or an invalid one ("invalid_organization_name").
-func (s *Store) RenameOrganization(ctx context.Context, id uuid.UUID, name string) (*models.Organization, error) {
+func (s *Organizations) RenameOrganization(ctx context.Context, id uuid.UUID, name string) (*models.Organization, error) {
 	name, err := models.ValidOrganizationName(name)
 	if err != nil {
 		return nil, err

@@ -18,7 +18,7 @@ import (
 // its id for the caller to mail. For an email without an account it returns
 // nil, nil: the caller answers the same either way. It returns an invalid
 // error ("invalid_email") for a malformed address.
-func (s *Store) RequestPasswordReset(ctx context.Context, email string) (*uuid.UUID, error) {
+func (s *Users) RequestPasswordReset(ctx context.Context, email string) (*uuid.UUID, error) {
 	email, err := models.NormalizeEmail(email)
 	if err != nil {
 		return nil, err
@@ -53,7 +53,7 @@ func (s *Store) RequestPasswordReset(ctx context.Context, email string) (*uuid.U
 // session_generation channel. It returns the updated user, a not-found
 // error ("reset_invalid") for an unknown or used token, a gone error
 // ("reset_expired") after 30 minutes, and an invalid one ("weak_password").
-func (s *Store) ResetPassword(ctx context.Context, token, newPassword string) (*models.User, error) {
+func (s *Users) ResetPassword(ctx context.Context, token, newPassword string) (*models.User, error) {
 	if !strings.HasPrefix(token, models.PasswordResetTokenPrefix) {
 		return nil, models.ErrResetInvalid
 	}
@@ -131,7 +131,7 @@ func (s *Store) ResetPassword(ctx context.Context, token, newPassword string) (*
 
 // SessionGenerations returns the session generation of every user whose
 // generation is above 0; every other user's is 0. It returns the store's error.
-func (s *Store) SessionGenerations(ctx context.Context) (map[uuid.UUID]int, error) {
+func (s *Users) SessionGenerations(ctx context.Context) (map[uuid.UUID]int, error) {
 	var rows []struct {
 		ID                uuid.UUID
 		SessionGeneration int

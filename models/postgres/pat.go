@@ -16,7 +16,7 @@ import (
 
 // CreatePAT creates a token named name for userID, expiring at expiresAt
 // (nil: never). It returns the plaintext token, which is never stored.
-func (s *Store) CreatePAT(ctx context.Context, userID uuid.UUID, name string, expiresAt *time.Time) (string, *models.PersonalAccessToken, error) {
+func (s *Users) CreatePAT(ctx context.Context, userID uuid.UUID, name string, expiresAt *time.Time) (string, *models.PersonalAccessToken, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
 		return "", nil, models.Invalid("invalid_token_name", "Give the token a name of 1 to 100 characters.",
@@ -46,7 +46,7 @@ func (s *Store) CreatePAT(ctx context.Context, userID uuid.UUID, name string, ex
 }
 
 // ListPATs returns userID's tokens, newest first, one keyset page at a time.
-func (s *Store) ListPATs(ctx context.Context, userID uuid.UUID, cursor string, limit int) (*models.PATPage, error) {
+func (s *Users) ListPATs(ctx context.Context, userID uuid.UUID, cursor string, limit int) (*models.PATPage, error) {
 	if limit < 1 || limit > 100 {
 		return nil, models.Invalid("invalid_limit", "limit must be between 1 and 100.",
 			models.FieldError{Field: "limit", Message: "must be between 1 and 100"})
@@ -66,7 +66,7 @@ func (s *Store) ListPATs(ctx context.Context, userID uuid.UUID, cursor string, l
 
 // RevokePAT revokes userID's token id. Revoking another user's token, or one
 // already revoked, is not found.
-func (s *Store) RevokePAT(ctx context.Context, userID, id uuid.UUID) error {
+func (s *Users) RevokePAT(ctx context.Context, userID, id uuid.UUID) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Exec(`UPDATE personal_access_tokens SET revoked_at = now()
 			WHERE id = ? AND user_id = ? AND revoked_at IS NULL`, id, userID)
@@ -86,7 +86,7 @@ func (s *Store) RevokePAT(ctx context.Context, userID, id uuid.UUID) error {
 
 // AuthenticatePAT returns the user a live token belongs to. last_used_at is
 // refreshed at most once a minute, so busy CLIs do not write on every call.
-func (s *Store) AuthenticatePAT(ctx context.Context, token string) (*models.User, error) {
+func (s *Users) AuthenticatePAT(ctx context.Context, token string) (*models.User, error) {
 	if !strings.HasPrefix(token, models.PATPrefix) {
 		return nil, models.ErrPATInvalid
 	}

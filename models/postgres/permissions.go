@@ -24,7 +24,7 @@ const memberPermissionsSQL = `
 // ListInstallationPermissions lists every member of the installation's
 // organization with their access to it, by email. It returns only
 // internal errors (an unknown installation lists nobody).
-func (s *Store) ListInstallationPermissions(ctx context.Context, installationID uuid.UUID) ([]models.MemberPermission, error) {
+func (s *Installations) ListInstallationPermissions(ctx context.Context, installationID uuid.UUID) ([]models.MemberPermission, error) {
 	out := []models.MemberPermission{}
 	if err := s.db.WithContext(ctx).Raw(memberPermissionsSQL+` ORDER BY lower(u.email)`, installationID).Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: list installation permissions: %w", err)
@@ -40,7 +40,7 @@ func (s *Store) ListInstallationPermissions(ctx context.Context, installationID 
 // Errors: not found ("installation_not_found", "member_not_found" when the
 // user is not a member of the installation's organization), invalid
 // ("invalid_permission": an app admin without access).
-func (s *Store) SetInstallationPermission(ctx context.Context, installationID, userID uuid.UUID, in models.PermissionUpdate, actor uuid.UUID) (*models.MemberPermission, error) {
+func (s *Installations) SetInstallationPermission(ctx context.Context, installationID, userID uuid.UUID, in models.PermissionUpdate, actor uuid.UUID) (*models.MemberPermission, error) {
 	inst, err := s.GetInstallation(ctx, installationID)
 	if err != nil {
 		return nil, err
@@ -89,7 +89,7 @@ func (s *Store) SetInstallationPermission(ctx context.Context, installationID, u
 	if revoked {
 		// After the commit: the member can no longer get new tokens, so the
 		// live ones are the last; revoking is idempotent if retried.
-		if err := s.RevokeInstallationTokens(ctx, installationID, &userID); err != nil {
+		if err := s.oidc().RevokeInstallationTokens(ctx, installationID, &userID); err != nil {
 			return nil, err
 		}
 	}

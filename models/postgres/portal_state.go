@@ -10,7 +10,7 @@ import (
 
 // PortalState loads the portal state of userID. It returns ErrNotFound when
 // the user does not exist.
-func (s *Store) PortalState(ctx context.Context, userID uuid.UUID) (*models.PortalState, error) {
+func (s *Users) PortalState(ctx context.Context, userID uuid.UUID) (*models.PortalState, error) {
 	// LoadedAt is taken before the queries, so it never claims more freshness
 	// than the data has.
 	loadedAt := s.now()

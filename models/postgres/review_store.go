@@ -12,11 +12,15 @@ import (
 	"appstore/models"
 )
 
+// Reviews stores the review of deployments: transitions, reminders and the
+// queue.
+type Reviews struct{ *core }
+
 // ApplyReviewTransition moves a production deployment by t, in one
 // transaction with its event-log row and its webhook deliveries, so the
 // status and the events it causes never diverge. Applying the same Seq
 // again returns the first outcome.
-func (s *Store) ApplyReviewTransition(ctx context.Context, t models.ReviewTransition) (*models.ReviewOutcome, error) {
+func (s *Reviews) ApplyReviewTransition(ctx context.Context, t models.ReviewTransition) (*models.ReviewOutcome, error) {
 	var out models.ReviewOutcome
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var d models.Deployment
@@ -49,7 +53,7 @@ func (s *Store) ApplyReviewTransition(ctx context.Context, t models.ReviewTransi
 		changes := map[string]any{"status": to, "review_seq": t.Seq, "updated_at": now}
 		switch t.Action {
 		case models.ReviewSubmit:
-			checks, err := s.publishChecksOf(ctx, &app)
+			checks, err := s.apps().publishChecksOf(ctx, &app)
 			if err != nil {
 				return err
 			}
@@ -122,7 +126,7 @@ func (s *Store) ApplyReviewTransition(ctx context.Context, t models.ReviewTransi
 // enqueueReviewEvent queues the transition's webhook to the developer
 // account's endpoints. The dedupe prefix names the move, so a retry gets
 // the deliveries of the first run.
-func (s *Store) enqueueReviewEvent(tx *gorm.DB, app *models.App, d *models.Deployment, t models.ReviewTransition, from models.DeploymentStatus) ([]uuid.UUID, error) {
+func (s *Reviews) enqueueReviewEvent(tx *gorm.DB, app *models.App, d *models.Deployment, t models.ReviewTransition, from models.DeploymentStatus) ([]uuid.UUID, error) {
 	payload := models.JSONMap{
 		"deployment_id": d.ID.String(), "app_id": app.ID.String(), "app_slug": app.Slug,
 		"version": derefString(d.Version), "status": string(d.Status),
@@ -154,7 +158,7 @@ func previousPublished(tx *gorm.DB, d *models.Deployment) (*models.Deployment, e
 // EnqueuePromotedEvent queues deployment.promoted for a production
 // deployment; the Promotion workflow calls it right after creating the
 // deployment, and calling it again returns the same deliveries.
-func (s *Store) EnqueuePromotedEvent(ctx context.Context, deploymentID uuid.UUID) ([]uuid.UUID, error) {
+func (s *Reviews) EnqueuePromotedEvent(ctx context.Context, deploymentID uuid.UUID) ([]uuid.UUID, error) {
 	var ids []uuid.UUID
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var d models.Deployment
@@ -185,7 +189,7 @@ func (s *Store) EnqueuePromotedEvent(ctx context.Context, deploymentID uuid.UUID
 
 // ReviewReminderTargets returns who should hear that a submission waits:
 // the reviewer who claimed it, or else every reviewer and staff admin.
-func (s *Store) ReviewReminderTargets(ctx context.Context, deploymentID uuid.UUID) (*models.Deployment, *models.App, []models.User, error) {
+func (s *Reviews) ReviewReminderTargets(ctx context.Context, deploymentID uuid.UUID) (*models.Deployment, *models.App, []models.User, error) {
 	var d models.Deployment
 	if err := s.db.WithContext(ctx).First(&d, "id = ?", deploymentID).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -213,9 +217,9 @@ func (s *Store) ReviewReminderTargets(ctx context.Context, deploymentID uuid.UUI
 // RecordReviewReminder writes the reminder's event once per (deployment,
 // reminder number): its id is derived from both, so a retried activity
 // does not log it twice.
-func (s *Store) RecordReviewReminder(ctx context.Context, d *models.Deployment, app *models.App, n int, waitedHours float64) error {
+func (s *Reviews) RecordReviewReminder(ctx context.Context, d *models.Deployment, app *models.App, n int, waitedHours float64) error {
 	id := uuid.NewSHA1(uuid.NameSpaceURL, fmt.Appendf(nil, "appstore:review-reminder:%s:%d", d.ID, n))
-	return s.RecordEventOnce(ctx, models.Event{ID: id, Type: models.EventDeploymentReminder, DeveloperAccountID: &app.DeveloperAccountID,
+	return s.events().RecordEventOnce(ctx, models.Event{ID: id, Type: models.EventDeploymentReminder, DeveloperAccountID: &app.DeveloperAccountID,
 		AppID: &app.ID, DeploymentID: &d.ID,
 		Data: models.JSONMap{"reminder": n, "status": string(d.Status), "waited_hours": waitedHours}})
 }
@@ -230,7 +234,7 @@ func derefString(p *string) string {
 // ListReviewQueue lists production deployments pending or in review,
 // oldest submission first (the index app_deployments_queue_idx serves it),
 // from cursor.
-func (s *Store) ListReviewQueue(ctx context.Context, cursor string, limit int) (*models.ReviewQueuePage, error) {
+func (s *Reviews) ListReviewQueue(ctx context.Context, cursor string, limit int) (*models.ReviewQueuePage, error) {
 	q := s.db.WithContext(ctx).Table("app_deployments d").
 		Select("d.*, a.slug AS app_slug, a.title AS app_title, da.slug AS developer_account_slug").
 		Joins("JOIN apps a ON a.id = d.app_id").
@@ -260,7 +264,7 @@ func (s *Store) ListReviewQueue(ctx context.Context, cursor string, limit int) (
 
 // ProductionDeploymentOf returns the production deployment promoted from
 // development deployment devID, or a not-found error.
-func (s *Store) ProductionDeploymentOf(ctx context.Context, devID uuid.UUID) (*models.Deployment, error) {
+func (s *Reviews) ProductionDeploymentOf(ctx context.Context, devID uuid.UUID) (*models.Deployment, error) {
 	var d models.Deployment
 	err := s.db.WithContext(ctx).First(&d, "source_deployment_id = ?", devID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {

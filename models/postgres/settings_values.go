@@ -18,7 +18,7 @@ import (
 // the organization's values, or userID's own for the user scope. The
 // caller has checked who may read them. It returns only internal errors
 // besides not-found ("deployment_not_found").
-func (s *Store) GetSettings(ctx context.Context, access *models.InstallationAccess, scope models.SettingsScope, userID uuid.UUID) (*models.Settings, error) {
+func (s *Installations) GetSettings(ctx context.Context, access *models.InstallationAccess, scope models.SettingsScope, userID uuid.UUID) (*models.Settings, error) {
 	inst := access.Installation
 	var dep models.Deployment
 	err := s.db.WithContext(ctx).Select("id", "settings_schema").First(&dep, "id = ?", inst.DeploymentID).Error
@@ -62,7 +62,7 @@ func (s *Store) GetSettings(ctx context.Context, access *models.InstallationAcce
 // Errors: invalid ("invalid_settings" with one field error per broken
 // rule; "invalid_scope"), not found ("installation_not_found"). Nothing is
 // saved on error.
-func (s *Store) SaveSettings(ctx context.Context, installationID uuid.UUID, scope models.SettingsScope, userID *uuid.UUID, values map[string]any, actor uuid.UUID) (*models.Settings, error) {
+func (s *Installations) SaveSettings(ctx context.Context, installationID uuid.UUID, scope models.SettingsScope, userID *uuid.UUID, values map[string]any, actor uuid.UUID) (*models.Settings, error) {
 	if (scope == models.ScopeUser) != (userID != nil) || (scope != models.ScopeUser && scope != models.ScopeOrganization) {
 		return nil, models.Invalid("invalid_scope", "User settings belong to one user; organization settings to none.")
 	}

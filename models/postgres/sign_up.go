@@ -22,7 +22,7 @@ import (
 // make one user. It returns invalid errors for a bad email
 // ("invalid_email"), a name over 100 characters ("invalid_name") and a weak
 // password ("weak_password"); these depend on the input only.
-func (s *Store) SignUp(ctx context.Context, email, name, password string) (*models.SignUpResult, error) {
+func (s *Users) SignUp(ctx context.Context, email, name, password string) (*models.SignUpResult, error) {
 	email, err := models.NormalizeEmail(email)
 	if err != nil {
 		return nil, err
@@ -79,7 +79,7 @@ func (s *Store) SignUp(ctx context.Context, email, name, password string) (*mode
 // userID, recording user.email_verification_requested, and returns its id
 // for the caller to mail. It returns a conflict ("already_verified") when
 // the address is verified and a not-found error ("user_not_found").
-func (s *Store) RequestEmailVerification(ctx context.Context, userID uuid.UUID) (uuid.UUID, error) {
+func (s *Users) RequestEmailVerification(ctx context.Context, userID uuid.UUID) (uuid.UUID, error) {
 	var id uuid.UUID
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var u models.User
@@ -113,7 +113,7 @@ func (s *Store) RequestEmailVerification(ctx context.Context, userID uuid.UUID) 
 // stays verified. It returns a not-found error ("verification_invalid") for
 // an unknown or superseded token and a gone error ("verification_expired")
 // after 24 hours.
-func (s *Store) VerifyEmail(ctx context.Context, token string) (*models.User, error) {
+func (s *Users) VerifyEmail(ctx context.Context, token string) (*models.User, error) {
 	if !strings.HasPrefix(token, models.VerifyEmailTokenPrefix) {
 		return nil, models.ErrVerificationInvalid
 	}

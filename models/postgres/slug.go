@@ -19,7 +19,7 @@ var slugTables = map[string]bool{"apps": true, "developer_accounts": true}
 // developer_accounts) could take it now: the slug rules, not reserved,
 // unique in table. Creating the row checks again; the unique index is the
 // final word. It returns an error only when the database fails.
-func (s *Store) checkSlug(ctx context.Context, raw, table string) (*models.SlugCheck, error) {
+func (c *core) checkSlug(ctx context.Context, raw, table string) (*models.SlugCheck, error) {
 	if !slugTables[table] {
 		return nil, fmt.Errorf("store: check slug: unknown table %q", table)
 	}
@@ -28,7 +28,7 @@ func (s *Store) checkSlug(ctx context.Context, raw, table string) (*models.SlugC
 		return &models.SlugCheck{Slug: slug, Reason: reason, Message: msg}, nil
 	}
 	var found struct{ Reserved, Taken bool }
-	err := s.db.WithContext(ctx).Raw(`SELECT
+	err := c.db.WithContext(ctx).Raw(`SELECT
 		EXISTS (SELECT 1 FROM reserved_slugs WHERE slug = @s) AS reserved,
 		EXISTS (SELECT 1 FROM `+table+` WHERE slug = @s) AS taken`,
 		map[string]any{"s": slug}).Scan(&found).Error

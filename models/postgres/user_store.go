@@ -13,9 +13,14 @@ import (
 	"appstore/models"
 )
 
+// Users stores user accounts and what authenticates them: passwords, login
+// tokens, personal access tokens, sign-up, email verification, password reset
+// and the account mails they send, and each user's portal state.
+type Users struct{ *core }
+
 // CreateUser creates a user with an argon2id password hash. It returns a
 // conflict error when the email is taken.
-func (s *Store) CreateUser(ctx context.Context, in models.NewUser) (*models.User, error) {
+func (s *Users) CreateUser(ctx context.Context, in models.NewUser) (*models.User, error) {
 	email, err := models.NormalizeEmail(in.Email)
 	if err != nil {
 		return nil, err
@@ -49,7 +54,7 @@ func (s *Store) CreateUser(ctx context.Context, in models.NewUser) (*models.User
 }
 
 // GetUser returns the user with id, or a not-found error.
-func (s *Store) GetUser(ctx context.Context, id uuid.UUID) (*models.User, error) {
+func (s *Users) GetUser(ctx context.Context, id uuid.UUID) (*models.User, error) {
 	var u models.User
 	err := s.db.WithContext(ctx).First(&u, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -62,7 +67,7 @@ func (s *Store) GetUser(ctx context.Context, id uuid.UUID) (*models.User, error)
 }
 
 // GetUserByEmail returns the user with email (case-insensitive), or not found.
-func (s *Store) GetUserByEmail(ctx context.Context, email string) (*models.User, error) {
+func (s *Users) GetUserByEmail(ctx context.Context, email string) (*models.User, error) {
 	var u models.User
 	err := s.db.WithContext(ctx).First(&u, "email = ?", strings.TrimSpace(email)).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -76,7 +81,7 @@ func (s *Store) GetUserByEmail(ctx context.Context, email string) (*models.User,
 
 // Authenticate checks an email and password. Unknown emails still cost one
 // argon2id computation, so timing does not reveal whether an account exists.
-func (s *Store) Authenticate(ctx context.Context, email, password string) (*models.User, error) {
+func (s *Users) Authenticate(ctx context.Context, email, password string) (*models.User, error) {
 	u, err := s.GetUserByEmail(ctx, email)
 	if errors.Is(err, models.ErrNotFound) {
 		models.CheckPassword(models.DummyPasswordHash, password)
@@ -93,7 +98,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*mode
 
 // Memberships returns the organizations and developer accounts userID
 // belongs to, with the role in each, ordered by name.
-func (s *Store) Memberships(ctx context.Context, userID uuid.UUID) ([]models.OrganizationMembership, []models.DeveloperAccountMembership, error) {
+func (s *Users) Memberships(ctx context.Context, userID uuid.UUID) ([]models.OrganizationMembership, []models.DeveloperAccountMembership, error) {
 	var orgs []models.OrganizationMembership
 	err := s.db.WithContext(ctx).Table("organizations o").
 		Select("o.*, m.role").

@@ -22,12 +22,12 @@ var onDedupeKey = clause.OnConflict{Columns: []clause.Column{{Name: "dedupe_key"
 // caller inserts nothing twice. It returns the ids of every delivery with
 // that prefix, new or already there, oldest first, for StartWebhookDeliveries.
 // payload must hold no secrets.
-func (s *Store) enqueueDeveloperEventTx(tx *gorm.DB, accountID uuid.UUID, eventType models.EventType, dedupePrefix string, payload models.JSONMap) ([]uuid.UUID, error) {
+func (c *core) enqueueDeveloperEventTx(tx *gorm.DB, accountID uuid.UUID, eventType models.EventType, dedupePrefix string, payload models.JSONMap) ([]uuid.UUID, error) {
 	var eps []models.WebhookEndpoint
 	if err := tx.Select("id", "status", "event_types").Where("developer_account_id = ?", accountID).Find(&eps).Error; err != nil {
 		return nil, fmt.Errorf("enqueue %s: endpoints: %w", eventType, err)
 	}
-	now := s.now()
+	now := c.now()
 	keys := make([]string, 0, len(eps))
 	var rows []models.WebhookDelivery
 	for _, ep := range eps {
@@ -53,7 +53,7 @@ func (s *Store) enqueueDeveloperEventTx(tx *gorm.DB, accountID uuid.UUID, eventT
 // exists. It returns the delivery's id (new or already there), or no id
 // when the app has no webhook URL and none was made before. It returns a
 // not-found error ("app_not_found") when there is no such app.
-func (s *Store) enqueueAppEventTx(tx *gorm.DB, appID uuid.UUID, eventType models.EventType, dedupeKey string, payload models.JSONMap) ([]uuid.UUID, error) {
+func (c *core) enqueueAppEventTx(tx *gorm.DB, appID uuid.UUID, eventType models.EventType, dedupeKey string, payload models.JSONMap) ([]uuid.UUID, error) {
 	var app models.App
 	err := tx.Select("id", "developer_account_id", "webhook_url", "webhook_secret_ciphertext").First(&app, "id = ?", appID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -63,7 +63,7 @@ func (s *Store) enqueueAppEventTx(tx *gorm.DB, appID uuid.UUID, eventType models
 		return nil, fmt.Errorf("enqueue %s: app: %w", eventType, err)
 	}
 	if app.WebhookURL != "" && app.WebhookSecretCiphertext != nil {
-		now := s.now()
+		now := c.now()
 		row := models.WebhookDelivery{ID: newID(), AppID: &app.ID, DeveloperAccountID: app.DeveloperAccountID, EventType: eventType,
 			Payload: payload, DedupeKey: dedupeKey, Status: models.WebhookPending, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Clauses(onDedupeKey).Create(&row).Error; err != nil {
@@ -89,7 +89,7 @@ func deliveryIDsByKey(tx *gorm.DB, keys []string) ([]uuid.UUID, error) {
 
 // EnqueueDeveloperEvent is enqueueDeveloperEventTx in a transaction of its
 // own, for callers with nothing else to write.
-func (s *Store) EnqueueDeveloperEvent(ctx context.Context, accountID uuid.UUID, eventType models.EventType, dedupePrefix string, payload models.JSONMap) ([]uuid.UUID, error) {
+func (s *Webhooks) EnqueueDeveloperEvent(ctx context.Context, accountID uuid.UUID, eventType models.EventType, dedupePrefix string, payload models.JSONMap) ([]uuid.UUID, error) {
 	var ids []uuid.UUID
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
@@ -102,7 +102,7 @@ func (s *Store) EnqueueDeveloperEvent(ctx context.Context, accountID uuid.UUID, 
 // ListWebhookDeliveries returns a page of f's developer account's
 // deliveries (to its endpoints and to its apps' webhook URLs), newest
 // first. It returns an invalid error for a bad cursor or limit.
-func (s *Store) ListWebhookDeliveries(ctx context.Context, f models.WebhookDeliveryFilter) (*models.WebhookDeliveryPage, error) {
+func (s *Webhooks) ListWebhookDeliveries(ctx context.Context, f models.WebhookDeliveryFilter) (*models.WebhookDeliveryPage, error) {
 	limit := f.Limit
 	if limit == 0 {
 		limit = models.DefaultWebhookDeliveryLimit
@@ -126,7 +126,7 @@ func (s *Store) ListWebhookDeliveries(ctx context.Context, f models.WebhookDeliv
 }
 
 // fillAttempts loads the attempts of ds in one query.
-func (s *Store) fillAttempts(ctx context.Context, ds []models.WebhookDelivery) error {
+func (s *Webhooks) fillAttempts(ctx context.Context, ds []models.WebhookDelivery) error {
 	if len(ds) == 0 {
 		return nil
 	}
@@ -151,7 +151,7 @@ func (s *Store) fillAttempts(ctx context.Context, ds []models.WebhookDelivery) e
 
 // GetWebhookDelivery returns delivery id with its attempts, or a not-found
 // error ("webhook_delivery_not_found").
-func (s *Store) GetWebhookDelivery(ctx context.Context, id uuid.UUID) (*models.WebhookDelivery, error) {
+func (s *Webhooks) GetWebhookDelivery(ctx context.Context, id uuid.UUID) (*models.WebhookDelivery, error) {
 	var d models.WebhookDelivery
 	err := s.db.WithContext(ctx).First(&d, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -173,7 +173,7 @@ func (s *Store) GetWebhookDelivery(ctx context.Context, id uuid.UUID) (*models.W
 // webhook_endpoint.test_sent. The caller starts its WebhookDelivery. It
 // returns a not-found error for no such endpoint and a conflict
 // ("webhook_endpoint_disabled") for a disabled one.
-func (s *Store) SendWebhookTest(ctx context.Context, endpointID uuid.UUID) (*models.WebhookDelivery, error) {
+func (s *Webhooks) SendWebhookTest(ctx context.Context, endpointID uuid.UUID) (*models.WebhookDelivery, error) {
 	var d models.WebhookDelivery
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var ep models.WebhookEndpoint
@@ -208,7 +208,7 @@ func (s *Store) SendWebhookTest(ctx context.Context, endpointID uuid.UUID) (*mod
 // it, and records webhook_delivery.redelivered. The caller starts its
 // WebhookDelivery. It returns a not-found error for no such delivery and a
 // conflict ("webhook_endpoint_disabled") when its endpoint is disabled.
-func (s *Store) RedeliverWebhook(ctx context.Context, id uuid.UUID) (*models.WebhookDelivery, error) {
+func (s *Webhooks) RedeliverWebhook(ctx context.Context, id uuid.UUID) (*models.WebhookDelivery, error) {
 	var d models.WebhookDelivery
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var orig models.WebhookDelivery
@@ -248,7 +248,7 @@ func (s *Store) RedeliverWebhook(ctx context.Context, id uuid.UUID) (*models.Web
 // secret. A disabled endpoint, or an app without a webhook URL, comes back
 // with Enabled false and no secret. It returns a not-found error when the
 // delivery (or its endpoint, deleted with it) is gone.
-func (s *Store) WebhookDeliveryTarget(ctx context.Context, id uuid.UUID) (*models.WebhookTarget, error) {
+func (s *Webhooks) WebhookDeliveryTarget(ctx context.Context, id uuid.UUID) (*models.WebhookTarget, error) {
 	db := s.db.WithContext(ctx)
 	var t models.WebhookTarget
 	err := db.First(&t.Delivery, "id = ?", id).Error
@@ -295,7 +295,7 @@ func (s *Store) WebhookDeliveryTarget(ctx context.Context, id uuid.UUID) (*model
 
 // FindWebhookAttempt returns attempt number attempt of delivery id, or a
 // not-found error when it was not recorded.
-func (s *Store) FindWebhookAttempt(ctx context.Context, deliveryID uuid.UUID, attempt int) (*models.WebhookAttempt, error) {
+func (s *Webhooks) FindWebhookAttempt(ctx context.Context, deliveryID uuid.UUID, attempt int) (*models.WebhookAttempt, error) {
 	var a models.WebhookAttempt
 	err := s.db.WithContext(ctx).First(&a, "delivery_id = ? AND attempt = ?", deliveryID, attempt).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -311,7 +311,7 @@ func (s *Store) FindWebhookAttempt(ctx context.Context, deliveryID uuid.UUID, at
 // delivery. An attempt number already recorded is left as it is (a
 // retried activity), and the call reports false. It returns a not-found
 // error when the delivery is gone.
-func (s *Store) RecordWebhookAttempt(ctx context.Context, rec models.WebhookAttemptRecord) (bool, error) {
+func (s *Webhooks) RecordWebhookAttempt(ctx context.Context, rec models.WebhookAttemptRecord) (bool, error) {
 	recorded := false
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		a := models.WebhookAttempt{ID: newID(), DeliveryID: rec.DeliveryID, Attempt: rec.Attempt, StatusCode: rec.StatusCode,
@@ -341,7 +341,7 @@ func (s *Store) RecordWebhookAttempt(ctx context.Context, rec models.WebhookAtte
 // FinishWebhookDelivery marks a pending delivery delivered or failed
 // (failed with reason as its last error, when reason is set) and reports
 // whether it did: a delivery already finished, or gone, is left alone.
-func (s *Store) FinishWebhookDelivery(ctx context.Context, id uuid.UUID, status models.WebhookDeliveryStatus, reason string) (bool, error) {
+func (s *Webhooks) FinishWebhookDelivery(ctx context.Context, id uuid.UUID, status models.WebhookDeliveryStatus, reason string) (bool, error) {
 	if status != models.WebhookDelivered && status != models.WebhookFailed {
 		return false, models.Invalid("invalid_delivery_status", fmt.Sprintf("A delivery finishes delivered or failed, not %q.", status))
 	}

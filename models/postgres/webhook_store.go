@@ -14,6 +14,10 @@ import (
 	"appstore/models"
 )
 
+// Webhooks stores developer accounts' webhook endpoints and the deliveries to
+// them.
+type Webhooks struct{ *core }
+
 // webhookEndpointSecretPurpose binds an endpoint's secret ciphertext to its
 // row: copied to another row, it no longer decrypts.
 func webhookEndpointSecretPurpose(id uuid.UUID) string {
@@ -28,7 +32,7 @@ func webhookEndpointSecretPurpose(id uuid.UUID) string {
 // ("invalid_webhook_endpoint") listing every bad field, a conflict
 // ("too_many_webhook_endpoints") past MaxWebhookEndpoints, and a not-found
 // error when the account does not exist.
-func (s *Store) CreateWebhookEndpoint(ctx context.Context, accountID uuid.UUID, in models.WebhookEndpointInput, production bool) (*models.WebhookEndpoint, string, error) {
+func (s *Webhooks) CreateWebhookEndpoint(ctx context.Context, accountID uuid.UUID, in models.WebhookEndpointInput, production bool) (*models.WebhookEndpoint, string, error) {
 	url, desc := strings.TrimSpace(in.URL), strings.TrimSpace(in.Description)
 	types, errs := models.WebhookEndpointProblems(url, desc, in.EventTypes, production, s.urls.AllowInternal)
 	if len(errs) > 0 {
@@ -72,7 +76,7 @@ func (s *Store) CreateWebhookEndpoint(ctx context.Context, accountID uuid.UUID, 
 
 // ListWebhookEndpoints returns every endpoint of developer account
 // accountID (at most MaxWebhookEndpoints), newest first.
-func (s *Store) ListWebhookEndpoints(ctx context.Context, accountID uuid.UUID) ([]models.WebhookEndpoint, error) {
+func (s *Webhooks) ListWebhookEndpoints(ctx context.Context, accountID uuid.UUID) ([]models.WebhookEndpoint, error) {
 	eps := []models.WebhookEndpoint{}
 	err := s.db.WithContext(ctx).Where("developer_account_id = ?", accountID).Order("created_at DESC, id DESC").Find(&eps).Error
 	if err != nil {
@@ -83,7 +87,7 @@ func (s *Store) ListWebhookEndpoints(ctx context.Context, accountID uuid.UUID) (
 
 // GetWebhookEndpoint returns endpoint id, or a not-found error
 // ("webhook_endpoint_not_found").
-func (s *Store) GetWebhookEndpoint(ctx context.Context, id uuid.UUID) (*models.WebhookEndpoint, error) {
+func (s *Webhooks) GetWebhookEndpoint(ctx context.Context, id uuid.UUID) (*models.WebhookEndpoint, error) {
 	var ep models.WebhookEndpoint
 	err := s.db.WithContext(ctx).First(&ep, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -101,7 +105,7 @@ func (s *Store) GetWebhookEndpoint(ctx context.Context, id uuid.UUID) (*models.W
 // naming the fields. It returns an invalid error
 // ("invalid_webhook_endpoint") and changes nothing when a field is bad,
 // and a not-found error when there is no such endpoint.
-func (s *Store) UpdateWebhookEndpoint(ctx context.Context, id uuid.UUID, in models.WebhookEndpointUpdate, production bool) (*models.WebhookEndpoint, error) {
+func (s *Webhooks) UpdateWebhookEndpoint(ctx context.Context, id uuid.UUID, in models.WebhookEndpointUpdate, production bool) (*models.WebhookEndpoint, error) {
 	var ep models.WebhookEndpoint
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&ep, "id = ?", id).Error; err != nil {
@@ -180,7 +184,7 @@ func (s *Store) UpdateWebhookEndpoint(ctx context.Context, id uuid.UUID, in mode
 // attempts, and records webhook_endpoint.deleted. Deliveries under way
 // find their row gone and stop. It returns a not-found error when there
 // is no such endpoint.
-func (s *Store) DeleteWebhookEndpoint(ctx context.Context, id uuid.UUID) error {
+func (s *Webhooks) DeleteWebhookEndpoint(ctx context.Context, id uuid.UUID) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var ep models.WebhookEndpoint
 		if err := tx.Clauses(clause.Returning{}).Where("id = ?", id).Delete(&ep).Error; err != nil {
@@ -200,7 +204,7 @@ func (s *Store) DeleteWebhookEndpoint(ctx context.Context, id uuid.UUID) error {
 // so the receiver must switch at once. It records
 // webhook_endpoint.secret_rotated and returns a not-found error when there
 // is no such endpoint.
-func (s *Store) RotateWebhookEndpointSecret(ctx context.Context, id uuid.UUID) (*models.WebhookEndpoint, string, error) {
+func (s *Webhooks) RotateWebhookEndpointSecret(ctx context.Context, id uuid.UUID) (*models.WebhookEndpoint, string, error) {
 	if s.enc == nil {
 		return nil, "", models.ErrNoEncrypter
 	}
@@ -231,7 +235,7 @@ func (s *Store) RotateWebhookEndpointSecret(ctx context.Context, id uuid.UUID) (
 // from the receiver) and records webhook_endpoint.disabled; it reports
 // whether it did. An endpoint already disabled, or gone, is left alone,
 // so a retried activity records one event.
-func (s *Store) DisableWebhookEndpoint(ctx context.Context, id uuid.UUID, reason string) (bool, error) {
+func (s *Webhooks) DisableWebhookEndpoint(ctx context.Context, id uuid.UUID, reason string) (bool, error) {
 	disabled := false
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var ep models.WebhookEndpoint
