@@ -31,7 +31,7 @@ func (s *Server) signUp(c *gin.Context) error {
 	if err := s.logins.check(c.ClientIP(), strings.ToLower(strings.TrimSpace(req.Email)), time.Now()); err != nil {
 		return err
 	}
-	res, err := s.store.SignUp(c.Request.Context(), req.Email, req.Name, req.Password)
+	res, err := s.users.SignUp(c.Request.Context(), req.Email, req.Name, req.Password)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (s *Server) verifyEmail(c *gin.Context) error {
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err
 	}
-	u, err := s.store.VerifyEmail(c.Request.Context(), req.Token)
+	u, err := s.users.VerifyEmail(c.Request.Context(), req.Token)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (s *Server) verifyEmail(c *gin.Context) error {
 
 // resendVerification mails a fresh verification link to the caller.
 func (s *Server) resendVerification(c *gin.Context) error {
-	id, err := s.store.RequestEmailVerification(c.Request.Context(), principal(c).UserID)
+	id, err := s.users.RequestEmailVerification(c.Request.Context(), principal(c).UserID)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (s *Server) forgotPassword(c *gin.Context) error {
 	if err := s.logins.check(c.ClientIP(), email, time.Now()); err != nil {
 		return err
 	}
-	id, err := s.store.RequestPasswordReset(c.Request.Context(), email)
+	id, err := s.users.RequestPasswordReset(c.Request.Context(), email)
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func (s *Server) resetPassword(c *gin.Context) error {
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err
 	}
-	u, err := s.store.ResetPassword(c.Request.Context(), req.Token, req.Password)
+	u, err := s.users.ResetPassword(c.Request.Context(), req.Token, req.Password)
 	if err != nil {
 		return err
 	}

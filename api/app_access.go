@@ -22,11 +22,11 @@ func (s *Server) appAccess(c *gin.Context, need models.DeveloperRole) (*models.A
 		return nil, "", errAppNotFound
 	}
 	ctx := c.Request.Context()
-	app, err := s.store.GetApp(ctx, id)
+	app, err := s.apps.GetApp(ctx, id)
 	if err != nil {
 		return nil, "", err
 	}
-	role, err := s.store.DeveloperAccountRole(ctx, app.DeveloperAccountID, principal(c).UserID)
+	role, err := s.developerAccounts.DeveloperAccountRole(ctx, app.DeveloperAccountID, principal(c).UserID)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, "", errAppNotFound
 	}

@@ -23,7 +23,7 @@ func (s *Server) setAppWebhook(c *gin.Context) error {
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err
 	}
-	app, secret, err := s.store.SetAppWebhookURL(c.Request.Context(), app.ID, req.WebhookURL)
+	app, secret, err := s.apps.SetAppWebhookURL(c.Request.Context(), app.ID, req.WebhookURL)
 	if err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func (s *Server) setAppStaffFlags(c *gin.Context) error {
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err
 	}
-	app, err := s.store.SetAppStaffFlags(c.Request.Context(), id, req)
+	app, err := s.apps.SetAppStaffFlags(c.Request.Context(), id, req)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ func (s *Server) appScopes(c *gin.Context) {
 
 // appSlugAvailability answers live whether an app slug can be taken, and why not.
 func (s *Server) appSlugAvailability(c *gin.Context) error {
-	check, err := s.store.CheckAppSlug(c.Request.Context(), c.Query("slug"))
+	check, err := s.apps.CheckAppSlug(c.Request.Context(), c.Query("slug"))
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (s *Server) createApp(c *gin.Context) error {
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err
 	}
-	app, err := s.store.CreateApp(c.Request.Context(), accountID, req.Slug, req.Title)
+	app, err := s.apps.CreateApp(c.Request.Context(), accountID, req.Slug, req.Title)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (s *Server) listApps(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.store.ListApps(c.Request.Context(), accountID, c.Query("cursor"), limit)
+	page, err := s.apps.ListApps(c.Request.Context(), accountID, c.Query("cursor"), limit)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (s *Server) updateApp(c *gin.Context) error {
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err
 	}
-	app, err = s.store.UpdateAppListing(c.Request.Context(), app.ID, req)
+	app, err = s.apps.UpdateAppListing(c.Request.Context(), app.ID, req)
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (s *Server) publishChecks(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	checks, err := s.store.PublishChecks(c.Request.Context(), app.ID)
+	checks, err := s.apps.PublishChecks(c.Request.Context(), app.ID)
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func (s *Server) previewPublishChecks(c *gin.Context) error {
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &draft); err != nil {
 		return err
 	}
-	checks, err := s.store.PreviewPublishChecks(c.Request.Context(), app.ID, draft)
+	checks, err := s.apps.PreviewPublishChecks(c.Request.Context(), app.ID, draft)
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (s *Server) staffPublication(c *gin.Context, to models.PublicationStatus) e
 	if err != nil {
 		return errAppNotFound
 	}
-	app, err := s.store.GetApp(c.Request.Context(), id)
+	app, err := s.apps.GetApp(c.Request.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -193,7 +193,7 @@ func (s *Server) staffPublication(c *gin.Context, to models.PublicationStatus) e
 }
 
 func (s *Server) setPublication(c *gin.Context, app *models.App, to models.PublicationStatus) error {
-	app, err := s.store.SetAppPublicationStatus(c.Request.Context(), app.ID, to)
+	app, err := s.apps.SetAppPublicationStatus(c.Request.Context(), app.ID, to)
 	if err != nil {
 		return err
 	}

@@ -51,11 +51,11 @@ func (s *Server) checkPassword(c *gin.Context, email, password string) (string, 
 	if err := s.logins.check(c.ClientIP(), strings.ToLower(strings.TrimSpace(email)), time.Now()); err != nil {
 		return "", time.Time{}, err
 	}
-	u, err := s.store.Authenticate(c.Request.Context(), email, password)
+	u, err := s.users.Authenticate(c.Request.Context(), email, password)
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	return s.store.IssueLoginToken(c.Request.Context(), u.ID)
+	return s.users.IssueLoginToken(c.Request.Context(), u.ID)
 }
 
 type exchangeRequest struct {
@@ -90,7 +90,7 @@ func (s *Server) exchange(c *gin.Context) error {
 
 // startSession is the shared second half of sign-in.
 func (s *Server) startSession(c *gin.Context, loginToken string) (*models.User, string, time.Time, error) {
-	u, err := s.store.ExchangeLoginToken(c.Request.Context(), loginToken)
+	u, err := s.users.ExchangeLoginToken(c.Request.Context(), loginToken)
 	if err != nil {
 		return nil, "", time.Time{}, err
 	}
@@ -113,7 +113,7 @@ func (s *Server) logout(c *gin.Context) error {
 
 func (s *Server) endSession(c *gin.Context) {
 	if p := principal(c); p != nil {
-		if err := s.store.RecordEvent(c.Request.Context(), models.Event{Type: models.EventLogout}); err != nil {
+		if err := s.events.RecordEvent(c.Request.Context(), models.Event{Type: models.EventLogout}); err != nil {
 			logger(c).Error("record logout", "err", err)
 		}
 	}

@@ -1,14 +1,24 @@
 package api
 
 import (
+	"context"
+	"io"
 	"mime"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 
 	"appstore/models"
 )
+
+// BundleStore is what the bundle handlers use.
+type BundleStore interface {
+	CheckBundles(ctx context.Context, appID uuid.UUID, refs []models.BundleRef) ([]models.BundleCheck, error)
+	UploadBundle(ctx context.Context, appID uuid.UUID, typ models.BundleType, sha string, declaredSize int64, r io.Reader, maxBytes int64) (*models.Bundle, bool, error)
+	ListBundles(ctx context.Context, appID uuid.UUID, cursor string, limit int) (*models.BundlePage, error)
+}
 
 // DefaultMaxBundleBytes is the bundle size limit when Config sets none.
 const DefaultMaxBundleBytes = 50 << 20
@@ -32,7 +42,7 @@ func (s *Server) checkBundles(c *gin.Context) error {
 		return models.Invalid("invalid_bundles", "List the bundles to check under \"bundles\".",
 			models.FieldError{Field: "bundles", Message: "is required"})
 	}
-	checks, err := s.store.CheckBundles(c.Request.Context(), app.ID, req.Bundles)
+	checks, err := s.bundles.CheckBundles(c.Request.Context(), app.ID, req.Bundles)
 	if err != nil {
 		return err
 	}
@@ -66,7 +76,7 @@ func (s *Server) uploadBundle(c *gin.Context) error {
 	readBy := time.Now().Add(time.Minute + time.Duration(size/(64<<10))*time.Second)
 	_ = rc.SetReadDeadline(readBy)
 	_ = rc.SetWriteDeadline(readBy.Add(time.Minute))
-	b, created, err := s.store.UploadBundle(c.Request.Context(), app.ID, models.BundleType(c.Param("type")), c.Param("sha256"),
+	b, created, err := s.bundles.UploadBundle(c.Request.Context(), app.ID, models.BundleType(c.Param("type")), c.Param("sha256"),
 		size, c.Request.Body, s.cfg.MaxBundleBytes)
 	if err != nil {
 		return err
@@ -89,7 +99,7 @@ func (s *Server) listBundles(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.store.ListBundles(c.Request.Context(), app.ID, c.Query("cursor"), limit)
+	page, err := s.bundles.ListBundles(c.Request.Context(), app.ID, c.Query("cursor"), limit)
 	if err != nil {
 		return err
 	}

@@ -54,7 +54,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	base, _ := url.Parse(testOrigin)
 	srv, err := api.New(api.Config{BaseURL: base, JWTKey: testKey, MaxBodyBytes: 1 << 20,
 		LoginRatePerIP: api.RateLimit{Count: 1000, Period: time.Minute}, LoginRatePerEmail: api.RateLimit{Count: 1000, Period: time.Minute}},
-		api.Deps{Store: store, Logger: slog.New(slog.DiscardHandler)})
+		api.Deps{Stores: storesOf(store), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
 	}

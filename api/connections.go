@@ -34,7 +34,7 @@ func (s *Server) listConnections(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	defs, err := s.store.ListConnectionDefinitions(c.Request.Context(), app.ID)
+	defs, err := s.connections.ListConnectionDefinitions(c.Request.Context(), app.ID)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (s *Server) createConnection(c *gin.Context) error {
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err
 	}
-	d, err := s.store.CreateConnectionDefinition(c.Request.Context(), app.ID, models.ConnectionDefinitionInput(req))
+	d, err := s.connections.CreateConnectionDefinition(c.Request.Context(), app.ID, models.ConnectionDefinitionInput(req))
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (s *Server) getConnection(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.store.GetConnectionDefinition(c.Request.Context(), app.ID, id)
+	d, err := s.connections.GetConnectionDefinition(c.Request.Context(), app.ID, id)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (s *Server) updateConnection(c *gin.Context) error {
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err
 	}
-	d, err := s.store.UpdateConnectionDefinition(c.Request.Context(), app.ID, id, models.ConnectionDefinitionUpdate(req))
+	d, err := s.connections.UpdateConnectionDefinition(c.Request.Context(), app.ID, id, models.ConnectionDefinitionUpdate(req))
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (s *Server) deleteConnection(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteConnectionDefinition(c.Request.Context(), app.ID, id); err != nil {
+	if err := s.connections.DeleteConnectionDefinition(c.Request.Context(), app.ID, id); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)

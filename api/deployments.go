@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -12,11 +11,8 @@ import (
 	"appstore/models"
 )
 
-// DeploymentStore is what the bundle and deployment handlers use.
+// DeploymentStore is what the deployment handlers use.
 type DeploymentStore interface {
-	CheckBundles(ctx context.Context, appID uuid.UUID, refs []models.BundleRef) ([]models.BundleCheck, error)
-	UploadBundle(ctx context.Context, appID uuid.UUID, typ models.BundleType, sha string, declaredSize int64, r io.Reader, maxBytes int64) (*models.Bundle, bool, error)
-	ListBundles(ctx context.Context, appID uuid.UUID, cursor string, limit int) (*models.BundlePage, error)
 	CreateDevelopmentDeployment(ctx context.Context, appID uuid.UUID, in models.DevelopmentDeploymentInput) (*models.Deployment, *models.Installation, error)
 	GetDeployment(ctx context.Context, id uuid.UUID) (*models.Deployment, error)
 	ListDeployments(ctx context.Context, appID uuid.UUID, f models.DeploymentFilter) (*models.DeploymentPage, error)
@@ -36,15 +32,15 @@ func (s *Server) deploymentAccess(c *gin.Context, need models.DeveloperRole) (*m
 		return nil, nil, "", errDeploymentNotFound
 	}
 	ctx := c.Request.Context()
-	d, err := s.store.GetDeployment(ctx, id)
+	d, err := s.deployments.GetDeployment(ctx, id)
 	if err != nil {
 		return nil, nil, "", err
 	}
-	app, err := s.store.GetApp(ctx, d.AppID)
+	app, err := s.apps.GetApp(ctx, d.AppID)
 	if err != nil {
 		return nil, nil, "", err
 	}
-	role, err := s.store.DeveloperAccountRole(ctx, app.DeveloperAccountID, principal(c).UserID)
+	role, err := s.developerAccounts.DeveloperAccountRole(ctx, app.DeveloperAccountID, principal(c).UserID)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, nil, "", errDeploymentNotFound
 	}
@@ -90,7 +86,7 @@ func (s *Server) createDeployment(c *gin.Context) error {
 			models.FieldError{Field: "target_organization_id", Message: "must be an organization id"})
 	}
 	ctx := c.Request.Context()
-	role, err := s.store.OrganizationRole(ctx, orgID, principal(c).UserID)
+	role, err := s.organizations.OrganizationRole(ctx, orgID, principal(c).UserID)
 	if err != nil {
 		return err
 	}
@@ -98,7 +94,7 @@ func (s *Server) createDeployment(c *gin.Context) error {
 		return models.Errorf(models.KindForbidden, "organization_admin_required",
 			"Only admins and owners of the target organization can deploy to it.")
 	}
-	d, inst, err := s.store.CreateDevelopmentDeployment(ctx, app.ID, models.DevelopmentDeploymentInput{
+	d, inst, err := s.deployments.CreateDevelopmentDeployment(ctx, app.ID, models.DevelopmentDeploymentInput{
 		TargetOrganizationID: orgID,
 		ClientBundleSHA256:   req.ClientBundleSHA256,
 		ServerBundleSHA256:   req.ServerBundleSHA256,
@@ -124,7 +120,7 @@ func (s *Server) listDeployments(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.store.ListDeployments(c.Request.Context(), app.ID, models.DeploymentFilter{
+	page, err := s.deployments.ListDeployments(c.Request.Context(), app.ID, models.DeploymentFilter{
 		Type: models.DeploymentType(c.Query("type")), Cursor: c.Query("cursor"), Limit: limit})
 	if err != nil {
 		return err

@@ -18,7 +18,7 @@ func (s *Server) accountAccess(c *gin.Context, need models.DeveloperRole) (uuid.
 	if err != nil {
 		return uuid.Nil, "", err
 	}
-	role, err := s.store.DeveloperAccountRole(c.Request.Context(), id, principal(c).UserID)
+	role, err := s.developerAccounts.DeveloperAccountRole(c.Request.Context(), id, principal(c).UserID)
 	if errors.Is(err, models.ErrNotFound) {
 		return uuid.Nil, "", models.Errorf(models.KindNotFound, "developer_account_not_found", "No such developer account.")
 	}
@@ -38,7 +38,7 @@ type developerAccountJSON struct {
 
 // listDeveloperAccounts lists the caller's developer accounts with their role.
 func (s *Server) listDeveloperAccounts(c *gin.Context) error {
-	_, accounts, err := s.store.Memberships(c.Request.Context(), principal(c).UserID)
+	_, accounts, err := s.users.Memberships(c.Request.Context(), principal(c).UserID)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (s *Server) createDeveloperAccount(c *gin.Context) error {
 		return err
 	}
 	me := principal(c).UserID
-	acct, err := s.store.CreateDeveloperAccount(c.Request.Context(), req.Slug, req.Title, me)
+	acct, err := s.developerAccounts.CreateDeveloperAccount(c.Request.Context(), req.Slug, req.Title, me)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (s *Server) createDeveloperAccount(c *gin.Context) error {
 
 // slugAvailability answers live whether a slug can be taken, and why not.
 func (s *Server) slugAvailability(c *gin.Context) error {
-	check, err := s.store.CheckDeveloperAccountSlug(c.Request.Context(), c.Query("slug"))
+	check, err := s.developerAccounts.CheckDeveloperAccountSlug(c.Request.Context(), c.Query("slug"))
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (s *Server) getDeveloperAccount(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	acct, err := s.store.GetDeveloperAccount(c.Request.Context(), id)
+	acct, err := s.developerAccounts.GetDeveloperAccount(c.Request.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (s *Server) updateDeveloperAccount(c *gin.Context) error {
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err
 	}
-	acct, err := s.store.UpdateDeveloperAccount(c.Request.Context(), id, models.DeveloperAccountUpdate{Title: req.Title, LogoURL: req.LogoURL})
+	acct, err := s.developerAccounts.UpdateDeveloperAccount(c.Request.Context(), id, models.DeveloperAccountUpdate{Title: req.Title, LogoURL: req.LogoURL})
 	if err != nil {
 		return err
 	}

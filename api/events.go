@@ -40,7 +40,7 @@ func (s *Server) listEvents(c *gin.Context) error {
 		return err
 	}
 	p := principal(c)
-	page, err := s.store.ListEvents(c.Request.Context(), models.EventViewer{UserID: p.UserID, Role: p.Role}, f)
+	page, err := s.events.ListEvents(c.Request.Context(), models.EventViewer{UserID: p.UserID, Role: p.Role}, f)
 	if err != nil {
 		return err
 	}

@@ -92,7 +92,7 @@ func newHarnessWith(t *testing.T, withTemporal func(store *postgres.Store, baseU
 	if cfg.DevMode {
 		store.SetURLRules(models.DevelopmentURLRules())
 	}
-	deps := api.Deps{Store: store, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), Checks: []api.Check{{Name: "database", Run: db.Ping}}}
+	deps := api.Deps{Stores: storesOf(store), Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), Checks: []api.Check{{Name: "database", Run: db.Ping}}}
 	if withTemporal != nil {
 		withTemporal(store, cfg.BaseURL.String(), &deps)
 	}
@@ -203,3 +203,13 @@ func decode(t *testing.T, rec *httptest.ResponseRecorder, v any) {
 }
 
 func urlEscape(s string) string { return url.QueryEscape(s) }
+
+// storesOf wires the API's stores from store's aggregates, as serve does.
+func storesOf(store *postgres.Store) api.Stores {
+	return api.Stores{
+		Users: store.Users, Events: store.Events, DeveloperAccounts: store.DeveloperAccounts, Organizations: store.Organizations,
+		Invitations: store.Invitations, Apps: store.Apps, OAuthClients: store.OAuthClients, Connections: store.Connections,
+		Bundles: store.Bundles, Deployments: store.Deployments, Reviews: store.Reviews, Installations: store.Installations,
+		InstallationConfig: store.Installations, Webhooks: store.Webhooks, Catalog: store.Catalog, DevMail: store.DevMail,
+	}
+}

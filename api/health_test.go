@@ -23,7 +23,7 @@ func TestReadinessReportsEachCheck(t *testing.T) {
 	temporalDown := errors.New("dial tcp 127.0.0.1:7233: connection refused")
 	srv, err := api.New(api.Config{BaseURL: base, JWTKey: testKey,
 		LoginRatePerIP: api.RateLimit{Count: 10, Period: time.Minute}, LoginRatePerEmail: api.RateLimit{Count: 10, Period: time.Minute}},
-		api.Deps{Store: postgres.NewStore(db), Checks: []api.Check{
+		api.Deps{Stores: storesOf(postgres.NewStore(db)), Checks: []api.Check{
 			{Name: "database", Run: db.Ping},
 			{Name: "temporal", Run: func(context.Context) error { return temporalDown }},
 		}})
@@ -57,7 +57,7 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	srv, err := api.New(api.Config{BaseURL: base, JWTKey: testKey,
 		LoginRatePerIP: api.RateLimit{Count: 10, Period: time.Minute}, LoginRatePerEmail: api.RateLimit{Count: 10, Period: time.Minute}},
-		api.Deps{Store: postgres.NewStore(db), Registry: reg})
+		api.Deps{Stores: storesOf(postgres.NewStore(db)), Registry: reg})
 	if err != nil {
 		t.Fatal(err)
 	}

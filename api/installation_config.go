@@ -13,7 +13,6 @@ import (
 // InstallationConfigStore is what the settings, connection value and
 // permission handlers of an installation use.
 type InstallationConfigStore interface {
-	InstallationAccess(ctx context.Context, orgID, installationID, userID uuid.UUID) (*models.InstallationAccess, error)
 	GetSettings(ctx context.Context, access *models.InstallationAccess, scope models.SettingsScope, userID uuid.UUID) (*models.Settings, error)
 	SaveSettings(ctx context.Context, installationID uuid.UUID, scope models.SettingsScope, userID *uuid.UUID, values map[string]any, actor uuid.UUID) (*models.Settings, error)
 	ListConnectionValues(ctx context.Context, installationID uuid.UUID) ([]models.ConnectionValueStatus, error)
@@ -44,7 +43,7 @@ func (s *Server) installationConfigAccess(c *gin.Context, need installationNeed)
 	if err1 != nil || err2 != nil {
 		return nil, notFound
 	}
-	a, err := s.store.InstallationAccess(c.Request.Context(), org, id, principal(c).UserID)
+	a, err := s.installations.InstallationAccess(c.Request.Context(), org, id, principal(c).UserID)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, notFound
 	}

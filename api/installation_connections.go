@@ -13,7 +13,7 @@ func (s *Server) listConnectionValues(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.store.ListConnectionValues(c.Request.Context(), a.Installation.ID)
+	list, err := s.installationConfig.ListConnectionValues(c.Request.Context(), a.Installation.ID)
 	if err != nil {
 		return err
 	}
@@ -33,7 +33,7 @@ func (s *Server) putConnectionValue(c *gin.Context) error {
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &values); err != nil {
 		return err
 	}
-	st, err := s.store.SetConnectionValue(c.Request.Context(), a.Installation.ID, c.Param("key"), values, principal(c).UserID)
+	st, err := s.installationConfig.SetConnectionValue(c.Request.Context(), a.Installation.ID, c.Param("key"), values, principal(c).UserID)
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (s *Server) deleteConnectionValue(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteConnectionValue(c.Request.Context(), a.Installation.ID, c.Param("key"), principal(c).UserID); err != nil {
+	if err := s.installationConfig.DeleteConnectionValue(c.Request.Context(), a.Installation.ID, c.Param("key"), principal(c).UserID); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)

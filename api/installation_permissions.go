@@ -15,7 +15,7 @@ func (s *Server) listPermissions(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.store.ListInstallationPermissions(c.Request.Context(), a.Installation.ID)
+	list, err := s.installationConfig.ListInstallationPermissions(c.Request.Context(), a.Installation.ID)
 	if err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func (s *Server) patchPermission(c *gin.Context) error {
 	if req.CanAccess == nil && req.IsAdmin == nil {
 		return models.Invalid("invalid_permission", "Send can_access, is_admin or both.")
 	}
-	p, err := s.store.SetInstallationPermission(c.Request.Context(), a.Installation.ID, user, req, principal(c).UserID)
+	p, err := s.installationConfig.SetInstallationPermission(c.Request.Context(), a.Installation.ID, user, req, principal(c).UserID)
 	if err != nil {
 		return err
 	}

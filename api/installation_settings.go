@@ -35,7 +35,7 @@ func (s *Server) getSettings(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.store.GetSettings(c.Request.Context(), a, scope, principal(c).UserID)
+	st, err := s.installationConfig.GetSettings(c.Request.Context(), a, scope, principal(c).UserID)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (s *Server) putSettings(c *gin.Context) error {
 	if scope == models.ScopeUser {
 		user = &me
 	}
-	st, err := s.store.SaveSettings(c.Request.Context(), a.Installation.ID, scope, user, req.Values, me)
+	st, err := s.installationConfig.SaveSettings(c.Request.Context(), a.Installation.ID, scope, user, req.Values, me)
 	if err != nil {
 		return err
 	}

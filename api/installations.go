@@ -35,7 +35,7 @@ func (s *Server) listInstallations(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.store.ListOrganizationInstallations(c.Request.Context(), orgID, principal(c).UserID)
+	list, err := s.installations.ListOrganizationInstallations(c.Request.Context(), orgID, principal(c).UserID)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (s *Server) installationView(c *gin.Context, orgID uuid.UUID) (*models.Inst
 	if err != nil {
 		return nil, models.Errorf(models.KindNotFound, "installation_not_found", "No such installation.")
 	}
-	return s.store.GetInstallationView(c.Request.Context(), orgID, id, principal(c).UserID)
+	return s.installations.GetInstallationView(c.Request.Context(), orgID, id, principal(c).UserID)
 }
 
 type installRequest struct {
@@ -83,7 +83,7 @@ func (s *Server) install(c *gin.Context) error {
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err
 	}
-	if s.installations == nil {
+	if s.installationRuns == nil {
 		return errInstallationsUnavailable
 	}
 	slug := strings.TrimSpace(strings.ToLower(req.AppSlug))
@@ -95,14 +95,14 @@ func (s *Server) install(c *gin.Context) error {
 	// A lost race (someone else installed it between planning and
 	// activation) is retried once: the second plan attaches to their run.
 	for try := 0; ; try++ {
-		plan, err = s.store.PlanInstall(ctx, orgID, slug)
+		plan, err = s.installations.PlanInstall(ctx, orgID, slug)
 		if err != nil {
 			return err
 		}
 		in := contract.InstallationInput{InstallationID: plan.InstallationID, Generation: plan.Generation,
 			AppID: plan.App.ID, AppSlug: plan.App.Slug, OrganizationID: orgID,
 			RotateEvery: s.cfg.InstallationRotationEvery, SecretGrace: s.cfg.SecretGrace}
-		_, err = s.installations.Install(ctx, in, contract.InstallationArgs{ActorID: principal(c).UserID},
+		_, err = s.installationRuns.Install(ctx, in, contract.InstallationArgs{ActorID: principal(c).UserID},
 			installUpdateID(c, plan.InstallationID, plan.Generation))
 		var me *models.Error
 		if try == 0 && errors.As(err, &me) && (me.Code == "installation_conflict" || me.Code == contract.ErrTypeInstallationBusy) {
@@ -115,7 +115,7 @@ func (s *Server) install(c *gin.Context) error {
 	if err != nil && !(runClosed(err) && plan.Active) {
 		return err
 	}
-	v, err := s.store.GetInstallationView(ctx, orgID, plan.InstallationID, principal(c).UserID)
+	v, err := s.installations.GetInstallationView(ctx, orgID, plan.InstallationID, principal(c).UserID)
 	if err != nil {
 		return err
 	}
@@ -152,11 +152,11 @@ func (s *Server) uninstall(c *gin.Context) error {
 	if v.Status != models.InstallationActive {
 		return models.Errorf(models.KindConflict, contract.ErrTypeInstallationInactive, "This app is not installed.")
 	}
-	if s.installations == nil {
+	if s.installationRuns == nil {
 		return errInstallationsUnavailable
 	}
 	ctx := c.Request.Context()
-	_, err = s.installations.Uninstall(ctx, v.ID, v.Generation, contract.InstallationArgs{ActorID: principal(c).UserID}, "")
+	_, err = s.installationRuns.Uninstall(ctx, v.ID, v.Generation, contract.InstallationArgs{ActorID: principal(c).UserID}, "")
 	if runClosed(err) {
 		return models.Errorf(models.KindConflict, "installation_run_missing",
 			"This installation's workflow is not running; ask platform support to repair it.")
@@ -164,7 +164,7 @@ func (s *Server) uninstall(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err = s.store.GetInstallationView(ctx, orgID, v.ID, principal(c).UserID)
+	v, err = s.installations.GetInstallationView(ctx, orgID, v.ID, principal(c).UserID)
 	if err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func (s *Server) eraseInstallationData(c *gin.Context) error {
 	if err != nil {
 		return models.Errorf(models.KindNotFound, "installation_not_found", "No such installation.")
 	}
-	erased, err := s.store.EraseInstallationData(c.Request.Context(), orgID, id)
+	erased, err := s.installations.EraseInstallationData(c.Request.Context(), orgID, id)
 	if err != nil {
 		return err
 	}

@@ -14,9 +14,13 @@ import (
 	"appstore/workflows/contract"
 )
 
-// InvitationStore is what the invitation handlers and the accept page use
-// beyond the developer-account invitation methods of TeamStore.
+// InvitationStore is what the invitation handlers and the accept page use.
 type InvitationStore interface {
+	CreateInvitations(ctx context.Context, accountID, invitedBy uuid.UUID, emails []string, role models.DeveloperRole) ([]models.InviteOutcome, error)
+	GetInvitation(ctx context.Context, id uuid.UUID) (*models.Invitation, error)
+	ListPendingInvitations(ctx context.Context, accountID uuid.UUID) ([]models.Invitation, error)
+	FindInvitationByToken(ctx context.Context, token string) (*models.Invitation, error)
+	CancelInvitation(ctx context.Context, id uuid.UUID) (*models.Invitation, error)
 	CreateOrganizationInvitations(ctx context.Context, orgID, invitedBy uuid.UUID, emails []string, role models.OrganizationRole) ([]models.InviteOutcome, error)
 	ListPendingOrganizationInvitations(ctx context.Context, orgID uuid.UUID) ([]models.Invitation, error)
 	GetInvitationTarget(ctx context.Context, inv *models.Invitation) (*models.InvitationTarget, error)
@@ -83,8 +87,8 @@ func (s *Server) startInvitations(c *gin.Context, outcomes []models.InviteOutcom
 		// The workflow owns the mail and the expiry. If it cannot start, the
 		// row is cancelled again so no pending invitation is left without
 		// one; the admin can simply invite again.
-		if err := s.invitations.Start(ctx, o.Invitation, target); err != nil {
-			if _, cerr := s.store.CancelInvitation(ctx, o.Invitation.ID); cerr != nil {
+		if err := s.invitationRuns.Start(ctx, o.Invitation, target); err != nil {
+			if _, cerr := s.invitations.CancelInvitation(ctx, o.Invitation.ID); cerr != nil {
 				logger(c).Error("cancel unstarted invitation", "invitation", o.Invitation.ID, "err", cerr)
 			}
 			return &models.Error{Kind: models.KindUnavailable, Code: "invitations_unavailable",
@@ -112,7 +116,7 @@ func (s *Server) invitationOf(c *gin.Context, targetID uuid.UUID) (*models.Invit
 	if err != nil {
 		return nil, err
 	}
-	inv, err := s.store.GetInvitation(c.Request.Context(), invID)
+	inv, err := s.invitations.GetInvitation(c.Request.Context(), invID)
 	if errors.Is(err, models.ErrNotFound) || (err == nil && inv.TargetID() != targetID) {
 		return nil, models.Errorf(models.KindNotFound, "invitation_not_found", "No such invitation.")
 	}
@@ -144,7 +148,7 @@ func (s *Server) cancelInvitation(sc memberScope) func(*gin.Context) error {
 
 // resend asks inv's workflow for a resend by the caller and answers with the row.
 func (s *Server) resend(c *gin.Context, inv *models.Invitation) error {
-	if _, err := s.invitations.Resend(c.Request.Context(), inv.ID, principal(c).UserID); err != nil {
+	if _, err := s.invitationRuns.Resend(c.Request.Context(), inv.ID, principal(c).UserID); err != nil {
 		return s.invitationError(c, inv.ID, err)
 	}
 	return s.writeInvitation(c, inv.ID)
@@ -152,7 +156,7 @@ func (s *Server) resend(c *gin.Context, inv *models.Invitation) error {
 
 // cancel asks inv's workflow to cancel it for the caller and answers with the row.
 func (s *Server) cancel(c *gin.Context, inv *models.Invitation) error {
-	if _, err := s.invitations.Cancel(c.Request.Context(), inv.ID, principal(c).UserID); err != nil {
+	if _, err := s.invitationRuns.Cancel(c.Request.Context(), inv.ID, principal(c).UserID); err != nil {
 		return s.invitationError(c, inv.ID, err)
 	}
 	return s.writeInvitation(c, inv.ID)
@@ -173,7 +177,7 @@ func (s *Server) acceptInvitation(c *gin.Context) error {
 	}
 	ctx := c.Request.Context()
 	me := principal(c)
-	inv, err := s.store.FindInvitationByToken(ctx, req.Token)
+	inv, err := s.invitations.FindInvitationByToken(ctx, req.Token)
 	if err != nil {
 		return invitationNotFound(err)
 	}
@@ -181,13 +185,13 @@ func (s *Server) acceptInvitation(c *gin.Context) error {
 		return err
 	}
 	if inv.Status == models.InvitationPending {
-		if _, err := s.invitations.Accept(ctx, inv.ID, me.UserID); err != nil {
+		if _, err := s.invitationRuns.Accept(ctx, inv.ID, me.UserID); err != nil {
 			if err := s.invitationError(c, inv.ID, err); err != nil {
 				return err
 			}
 		}
 	}
-	target, err := s.store.GetInvitationTarget(ctx, inv)
+	target, err := s.invitations.GetInvitationTarget(ctx, inv)
 	if err != nil {
 		return err
 	}
@@ -199,7 +203,7 @@ func (s *Server) acceptInvitation(c *gin.Context) error {
 		return nil
 	}
 	s.invalidateMembers(c, accountScope, target.ID, me.UserID)
-	acct, err := s.store.GetDeveloperAccount(ctx, target.ID)
+	acct, err := s.developerAccounts.GetDeveloperAccount(ctx, target.ID)
 	if err != nil {
 		return err
 	}
@@ -230,7 +234,7 @@ func (s *Server) invitationError(c *gin.Context, id uuid.UUID, err error) error 
 	if !invitationClosed(err) {
 		return err
 	}
-	inv, gerr := s.store.GetInvitation(c.Request.Context(), id)
+	inv, gerr := s.invitations.GetInvitation(c.Request.Context(), id)
 	if gerr != nil {
 		return gerr
 	}
@@ -269,7 +273,7 @@ func invitationClosed(err error) bool {
 }
 
 func (s *Server) writeInvitation(c *gin.Context, id uuid.UUID) error {
-	inv, err := s.store.GetInvitation(c.Request.Context(), id)
+	inv, err := s.invitations.GetInvitation(c.Request.Context(), id)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func (s *Server) listMarketplaceApps(c *gin.Context) error {
 		return err
 	}
 	viewer := principal(c).UserID
-	page, err := s.store.ListMarketplaceApps(c.Request.Context(), &viewer, f)
+	page, err := s.catalog.ListMarketplaceApps(c.Request.Context(), &viewer, f)
 	if err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func (s *Server) listMarketplaceApps(c *gin.Context) error {
 // getMarketplaceApp is GET /marketplace/apps/:slug.
 func (s *Server) getMarketplaceApp(c *gin.Context) error {
 	viewer := principal(c).UserID
-	l, err := s.store.GetMarketplaceApp(c.Request.Context(), c.Param("slug"), &viewer)
+	l, err := s.catalog.GetMarketplaceApp(c.Request.Context(), c.Param("slug"), &viewer)
 	if err != nil {
 		return err
 	}

@@ -20,14 +20,14 @@ type meResponse struct {
 // me answers who the caller is and where they belong.
 func (s *Server) me(c *gin.Context) error {
 	p := principal(c)
-	u, err := s.store.GetUser(c.Request.Context(), p.UserID)
+	u, err := s.users.GetUser(c.Request.Context(), p.UserID)
 	if errors.Is(err, models.ErrNotFound) {
 		return models.Errorf(models.KindUnauthorized, "account_gone", "This account no longer exists.")
 	}
 	if err != nil {
 		return err
 	}
-	orgs, accounts, err := s.store.Memberships(c.Request.Context(), p.UserID)
+	orgs, accounts, err := s.users.Memberships(c.Request.Context(), p.UserID)
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,7 @@ var accountScope = memberScope{
 		return nil
 	},
 	members: func(s *Server, ctx context.Context, id uuid.UUID) (any, []uuid.UUID, error) {
-		list, err := s.store.ListDeveloperAccountMembers(ctx, id)
+		list, err := s.developerAccounts.ListDeveloperAccountMembers(ctx, id)
 		users := make([]uuid.UUID, len(list))
 		for i, m := range list {
 			users[i] = m.UserID
@@ -61,19 +61,19 @@ var accountScope = memberScope{
 		return list, users, err
 	},
 	changeRole: func(s *Server, ctx context.Context, id, user uuid.UUID, role string) error {
-		return s.store.ChangeDeveloperAccountRole(ctx, id, user, models.DeveloperRole(role))
+		return s.developerAccounts.ChangeDeveloperAccountRole(ctx, id, user, models.DeveloperRole(role))
 	},
 	removeMember: func(s *Server, ctx context.Context, id, user uuid.UUID) error {
-		return s.store.RemoveDeveloperAccountMember(ctx, id, user)
+		return s.developerAccounts.RemoveDeveloperAccountMember(ctx, id, user)
 	},
 	pendingInvitations: func(s *Server, ctx context.Context, id uuid.UUID) ([]models.Invitation, error) {
-		return s.store.ListPendingInvitations(ctx, id)
+		return s.invitations.ListPendingInvitations(ctx, id)
 	},
 	createInvitations: func(s *Server, ctx context.Context, id, by uuid.UUID, emails []string, role string) ([]models.InviteOutcome, error) {
-		return s.store.CreateInvitations(ctx, id, by, emails, models.DeveloperRole(role))
+		return s.invitations.CreateInvitations(ctx, id, by, emails, models.DeveloperRole(role))
 	},
 	invitationTarget: func(s *Server, ctx context.Context, id uuid.UUID) (*models.InvitationTarget, error) {
-		acct, err := s.store.GetDeveloperAccount(ctx, id)
+		acct, err := s.developerAccounts.GetDeveloperAccount(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -101,7 +101,7 @@ var organizationScope = memberScope{
 		return nil
 	},
 	members: func(s *Server, ctx context.Context, id uuid.UUID) (any, []uuid.UUID, error) {
-		list, err := s.store.ListOrganizationMembers(ctx, id)
+		list, err := s.organizations.ListOrganizationMembers(ctx, id)
 		users := make([]uuid.UUID, len(list))
 		for i, m := range list {
 			users[i] = m.UserID
@@ -109,19 +109,19 @@ var organizationScope = memberScope{
 		return list, users, err
 	},
 	changeRole: func(s *Server, ctx context.Context, id, user uuid.UUID, role string) error {
-		return s.store.ChangeOrganizationRole(ctx, id, user, models.OrganizationRole(role))
+		return s.organizations.ChangeOrganizationRole(ctx, id, user, models.OrganizationRole(role))
 	},
 	removeMember: func(s *Server, ctx context.Context, id, user uuid.UUID) error {
-		return s.store.RemoveOrganizationMember(ctx, id, user)
+		return s.organizations.RemoveOrganizationMember(ctx, id, user)
 	},
 	pendingInvitations: func(s *Server, ctx context.Context, id uuid.UUID) ([]models.Invitation, error) {
-		return s.store.ListPendingOrganizationInvitations(ctx, id)
+		return s.invitations.ListPendingOrganizationInvitations(ctx, id)
 	},
 	createInvitations: func(s *Server, ctx context.Context, id, by uuid.UUID, emails []string, role string) ([]models.InviteOutcome, error) {
-		return s.store.CreateOrganizationInvitations(ctx, id, by, emails, models.OrganizationRole(role))
+		return s.invitations.CreateOrganizationInvitations(ctx, id, by, emails, models.OrganizationRole(role))
 	},
 	invitationTarget: func(s *Server, ctx context.Context, id uuid.UUID) (*models.InvitationTarget, error) {
-		org, err := s.store.GetOrganization(ctx, id)
+		org, err := s.organizations.GetOrganization(ctx, id)
 		if err != nil {
 			return nil, err
 		}

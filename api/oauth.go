@@ -60,7 +60,7 @@ func (s *Server) getOAuth(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	client, err := s.store.GetOAuthClient(c.Request.Context(), app.ID)
+	client, err := s.oauthClients.GetOAuthClient(c.Request.Context(), app.ID)
 	if errors.Is(err, models.ErrNotFound) {
 		c.JSON(http.StatusOK, oauthClientJSON{RedirectURIs: []string{}, Scopes: []string{}, PKCERequired: true,
 			Secrets: []models.ClientSecretState{}})
@@ -87,7 +87,7 @@ func (s *Server) enableOAuth(c *gin.Context) error {
 		return err
 	}
 	ctx := c.Request.Context()
-	clientID, secret, client, err := s.store.EnableOAuth(ctx, app.ID)
+	clientID, secret, client, err := s.oauthClients.EnableOAuth(ctx, app.ID)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (s *Server) disableOAuth(c *gin.Context) error {
 		return err
 	}
 	ctx := c.Request.Context()
-	client, err := s.store.DisableOAuth(ctx, app.ID)
+	client, err := s.oauthClients.DisableOAuth(ctx, app.ID)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (s *Server) updateOAuth(c *gin.Context) error {
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err
 	}
-	client, err := s.store.UpdateOAuthClient(c.Request.Context(), app.ID, models.OAuthUpdate{
+	client, err := s.oauthClients.UpdateOAuthClient(c.Request.Context(), app.ID, models.OAuthUpdate{
 		RedirectURIs: req.RedirectURIs, Scopes: req.Scopes, EntrypointURL: req.EntrypointURL, PKCERequired: req.PKCERequired,
 	}, !s.cfg.DevMode)
 	if err != nil {
@@ -171,11 +171,11 @@ func (s *Server) rotateSecret(c *gin.Context) error {
 	}
 	ctx := c.Request.Context()
 	grace := s.secretGrace()
-	secret, generation, err := s.store.RotateClientSecret(ctx, app.ID, grace)
+	secret, generation, err := s.oauthClients.RotateClientSecret(ctx, app.ID, grace)
 	if err != nil {
 		return err
 	}
-	client, err := s.store.GetOAuthClient(ctx, app.ID)
+	client, err := s.oauthClients.GetOAuthClient(ctx, app.ID)
 	if err != nil {
 		return err
 	}

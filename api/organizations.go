@@ -20,7 +20,7 @@ func (s *Server) orgAccess(c *gin.Context, need models.OrganizationRole) (uuid.U
 	if err != nil {
 		return uuid.Nil, "", err
 	}
-	role, err := s.store.OrganizationRole(c.Request.Context(), id, principal(c).UserID)
+	role, err := s.organizations.OrganizationRole(c.Request.Context(), id, principal(c).UserID)
 	if errors.Is(err, models.ErrNotFound) {
 		return uuid.Nil, "", models.Errorf(models.KindNotFound, "organization_not_found", "No such organization.")
 	}
@@ -36,7 +36,7 @@ func (s *Server) orgAccess(c *gin.Context, need models.OrganizationRole) (uuid.U
 // requireVerified refuses callers whose email is not verified yet: they
 // may browse, but not create organizations or developer accounts.
 func (s *Server) requireVerified(c *gin.Context) error {
-	u, err := s.store.GetUser(c.Request.Context(), principal(c).UserID)
+	u, err := s.users.GetUser(c.Request.Context(), principal(c).UserID)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ type organizationJSON struct {
 
 // listOrganizations lists the caller's organizations with their role.
 func (s *Server) listOrganizations(c *gin.Context) error {
-	orgs, _, err := s.store.Memberships(c.Request.Context(), principal(c).UserID)
+	orgs, _, err := s.users.Memberships(c.Request.Context(), principal(c).UserID)
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (s *Server) createOrganization(c *gin.Context) error {
 		return err
 	}
 	me := principal(c).UserID
-	org, err := s.store.CreateOrganization(c.Request.Context(), req.Name, me)
+	org, err := s.organizations.CreateOrganization(c.Request.Context(), req.Name, me)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (s *Server) getOrganization(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	org, err := s.store.GetOrganization(c.Request.Context(), id)
+	org, err := s.organizations.GetOrganization(c.Request.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (s *Server) renameOrganization(c *gin.Context) error {
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err
 	}
-	org, err := s.store.RenameOrganization(c.Request.Context(), id, req.Name)
+	org, err := s.organizations.RenameOrganization(c.Request.Context(), id, req.Name)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (s *Server) adminMayManage(c *gin.Context, orgID uuid.UUID, myRole models.O
 	if newRole == models.OrgRoleOwner {
 		return models.Errorf(models.KindForbidden, "owner_required", "Only owners can make someone an owner.")
 	}
-	targetRole, err := s.store.OrganizationRole(c.Request.Context(), orgID, target)
+	targetRole, err := s.organizations.OrganizationRole(c.Request.Context(), orgID, target)
 	if errors.Is(err, models.ErrNotFound) {
 		return models.Errorf(models.KindNotFound, "member_not_found", "That user is not a member of this organization.")
 	}

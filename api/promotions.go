@@ -27,11 +27,11 @@ func (s *Server) deploymentAndApp(c *gin.Context) (*models.Deployment, *models.A
 		return nil, nil, errDeploymentNotFound
 	}
 	ctx := c.Request.Context()
-	d, err := s.store.GetDeployment(ctx, id)
+	d, err := s.deployments.GetDeployment(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	app, err := s.store.GetApp(ctx, d.AppID)
+	app, err := s.apps.GetApp(ctx, d.AppID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -47,7 +47,7 @@ func (s *Server) viewDeployment(c *gin.Context) (*models.Deployment, *models.App
 		return nil, nil, err
 	}
 	if !principal(c).Role.CanReview() {
-		if _, err := s.store.DeveloperAccountRole(c.Request.Context(), app.DeveloperAccountID, principal(c).UserID); err != nil {
+		if _, err := s.developerAccounts.DeveloperAccountRole(c.Request.Context(), app.DeveloperAccountID, principal(c).UserID); err != nil {
 			if errors.Is(err, models.ErrNotFound) {
 				return nil, nil, errDeploymentNotFound
 			}
@@ -89,7 +89,7 @@ func (s *Server) promote(c *gin.Context) error {
 			return err
 		}
 	}
-	acct, err := s.store.GetDeveloperAccount(c.Request.Context(), app.DeveloperAccountID)
+	acct, err := s.developerAccounts.GetDeveloperAccount(c.Request.Context(), app.DeveloperAccountID)
 	if err != nil {
 		return err
 	}
@@ -103,9 +103,9 @@ func (s *Server) promote(c *gin.Context) error {
 	case runClosed(err):
 		// The run is over (its deployment was deprecated): the answer is
 		// the deployment it made, unchanged.
-		prod, err = s.store.ProductionDeploymentOf(ctx, d.ID)
+		prod, err = s.reviews.ProductionDeploymentOf(ctx, d.ID)
 	case err == nil:
-		prod, err = s.store.GetDeployment(ctx, st.DeploymentID)
+		prod, err = s.deployments.GetDeployment(ctx, st.DeploymentID)
 	}
 	if err != nil {
 		return err
@@ -173,7 +173,7 @@ func (s *Server) move(c *gin.Context, d *models.Deployment, action models.Review
 	if err != nil {
 		return err
 	}
-	now, err := s.store.GetDeployment(ctx, d.ID)
+	now, err := s.deployments.GetDeployment(ctx, d.ID)
 	if err != nil {
 		return err
 	}
@@ -218,7 +218,7 @@ func (s *Server) reviewQueue(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.store.ListReviewQueue(c.Request.Context(), c.Query("cursor"), limit)
+	page, err := s.reviews.ListReviewQueue(c.Request.Context(), c.Query("cursor"), limit)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(deps.Registry, promhttp.HandlerOpts{})))
 	r.StaticFS("/static", filesOnly{http.FS(web.Static())})
 
-	auth := authenticate(s.sessions, s.store)
+	auth := authenticate(s.sessions, s.users)
 	csrf := csrfProtect(origin(s.cfg.BaseURL))
 
 	// The JSON API: public (sign-in, sign-up) and signed in.

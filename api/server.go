@@ -3,7 +3,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,11 +10,9 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"appstore/api/pages"
-	"appstore/models"
 )
 
 // Config is what the API needs to know about its deployment.
@@ -45,90 +42,10 @@ type Config struct {
 	TemporalNamespace string
 }
 
-// Store is every store method the handlers and the pages (pages.Store) use.
-// It is declared here, by its consumer; *models.Store implements it.
-type Store interface {
-	PATAuthenticator
-	Authenticate(ctx context.Context, email, password string) (*models.User, error)
-	IssueLoginToken(ctx context.Context, userID uuid.UUID) (string, time.Time, error)
-	ExchangeLoginToken(ctx context.Context, token string) (*models.User, error)
-	GetUser(ctx context.Context, id uuid.UUID) (*models.User, error)
-	Memberships(ctx context.Context, userID uuid.UUID) ([]models.OrganizationMembership, []models.DeveloperAccountMembership, error)
-	CreatePAT(ctx context.Context, userID uuid.UUID, name string, expiresAt *time.Time) (string, *models.PersonalAccessToken, error)
-	ListPATs(ctx context.Context, userID uuid.UUID, cursor string, limit int) (*models.PATPage, error)
-	RevokePAT(ctx context.Context, userID, id uuid.UUID) error
-	RecordEvent(ctx context.Context, e models.Event) error
-	ListEvents(ctx context.Context, viewer models.EventViewer, f models.EventFilter) (*models.EventPage, error)
-	TeamStore
-	ConnectionStore
-	OAuthStore
-	WebhookStore
-	DeploymentStore
-	ReviewStore
-	SSOStore
-	MarketplaceStore
-	InstallationStore
-	InstallationConfigStore
-}
-
-// TeamStore is what the developer-account, member and invitation handlers use.
-type TeamStore interface {
-	PortalState(ctx context.Context, userID uuid.UUID) (*models.PortalState, error)
-	CheckDeveloperAccountSlug(ctx context.Context, raw string) (*models.SlugCheck, error)
-	CreateDeveloperAccount(ctx context.Context, rawSlug, title string, admin uuid.UUID) (*models.DeveloperAccount, error)
-	GetDeveloperAccount(ctx context.Context, id uuid.UUID) (*models.DeveloperAccount, error)
-	UpdateDeveloperAccount(ctx context.Context, id uuid.UUID, in models.DeveloperAccountUpdate) (*models.DeveloperAccount, error)
-	DeveloperAccountRole(ctx context.Context, accountID, userID uuid.UUID) (models.DeveloperRole, error)
-	ListDeveloperAccountMembers(ctx context.Context, accountID uuid.UUID) ([]models.DeveloperAccountMemberView, error)
-	ChangeDeveloperAccountRole(ctx context.Context, accountID, userID uuid.UUID, role models.DeveloperRole) error
-	RemoveDeveloperAccountMember(ctx context.Context, accountID, userID uuid.UUID) error
-	CreateInvitations(ctx context.Context, accountID, invitedBy uuid.UUID, emails []string, role models.DeveloperRole) ([]models.InviteOutcome, error)
-	GetInvitation(ctx context.Context, id uuid.UUID) (*models.Invitation, error)
-	ListPendingInvitations(ctx context.Context, accountID uuid.UUID) ([]models.Invitation, error)
-	FindInvitationByToken(ctx context.Context, token string) (*models.Invitation, error)
-	CancelInvitation(ctx context.Context, id uuid.UUID) (*models.Invitation, error)
-	ListDevMails(ctx context.Context, limit int) ([]models.DevMail, error)
-	GetDevMail(ctx context.Context, id uuid.UUID) (*models.DevMail, error)
-	IdentityStore
-	InvitationStore
-	AppStore
-}
-
-// AppStore is what the app handlers use.
-type AppStore interface {
-	SetAppWebhookURL(ctx context.Context, appID uuid.UUID, rawURL string) (*models.App, string, error)
-	SetAppStaffFlags(ctx context.Context, appID uuid.UUID, in models.AppStaffFlags) (*models.App, error)
-	CheckAppSlug(ctx context.Context, raw string) (*models.SlugCheck, error)
-	CreateApp(ctx context.Context, accountID uuid.UUID, rawSlug, title string) (*models.App, error)
-	GetApp(ctx context.Context, id uuid.UUID) (*models.App, error)
-	ListApps(ctx context.Context, accountID uuid.UUID, cursor string, limit int) (*models.AppPage, error)
-	UpdateAppListing(ctx context.Context, id uuid.UUID, in models.AppListingUpdate) (*models.App, error)
-	SetAppPublicationStatus(ctx context.Context, id uuid.UUID, to models.PublicationStatus) (*models.App, error)
-	PublishChecks(ctx context.Context, appID uuid.UUID) ([]models.PublishCheck, error)
-	PreviewPublishChecks(ctx context.Context, appID uuid.UUID, draft models.AppListingUpdate) ([]models.PublishCheck, error)
-}
-
-// IdentityStore is what sign-up, verification, password reset and the
-// organization handlers use.
-type IdentityStore interface {
-	SignUp(ctx context.Context, email, name, password string) (*models.SignUpResult, error)
-	RequestEmailVerification(ctx context.Context, userID uuid.UUID) (uuid.UUID, error)
-	VerifyEmail(ctx context.Context, token string) (*models.User, error)
-	RequestPasswordReset(ctx context.Context, email string) (*uuid.UUID, error)
-	ResetPassword(ctx context.Context, token, newPassword string) (*models.User, error)
-	CreateOrganization(ctx context.Context, name string, owner uuid.UUID) (*models.Organization, error)
-	GetOrganization(ctx context.Context, id uuid.UUID) (*models.Organization, error)
-	OrganizationRole(ctx context.Context, orgID, userID uuid.UUID) (models.OrganizationRole, error)
-	RenameOrganization(ctx context.Context, id uuid.UUID, name string) (*models.Organization, error)
-	ListOrganizationMembers(ctx context.Context, orgID uuid.UUID) ([]models.OrganizationMemberView, error)
-	ChangeOrganizationRole(ctx context.Context, orgID, userID uuid.UUID, role models.OrganizationRole) error
-	RemoveOrganizationMember(ctx context.Context, orgID, userID uuid.UUID) error
-	ListPendingOrganizationInvitations(ctx context.Context, orgID uuid.UUID) ([]models.Invitation, error)
-}
-
 // Deps are the collaborators of a Server.
 type Deps struct {
-	Store    Store
+	// Stores are the stores the handlers and the pages read and write.
+	Stores   Stores
 	Logger   *slog.Logger
 	Registry *prometheus.Registry // /metrics serves it; HTTP metrics register in it
 	Checks   []Check              // readiness checks for /readyz
@@ -164,8 +81,25 @@ const portalCacheSize = 10_000
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	cfg      Config
-	store    Store
+	cfg Config
+
+	// One store per aggregate, as Stores lists them.
+	users              UserStore
+	events             EventStore
+	developerAccounts  DeveloperAccountStore
+	organizations      OrganizationStore
+	invitations        InvitationStore
+	apps               AppStore
+	oauthClients       OAuthStore
+	connections        ConnectionStore
+	bundles            BundleStore
+	deployments        DeploymentStore
+	reviews            ReviewStore
+	installations      InstallationStore
+	installationConfig InstallationConfigStore
+	webhooks           WebhookStore
+	catalog            MarketplaceStore
+
 	log      *slog.Logger
 	sessions *Sessions
 	logins   *loginLimiter
@@ -173,16 +107,16 @@ type Server struct {
 	handler  http.Handler
 	// portal caches each user's dehydrated portal state (memberships) so
 	// page layouts render without a database query.
-	portal       *PortalCache
-	invitations  Invitations
-	accountMails AccountMails
-	generations  *SessionGenerations
-	rotations    Rotations
+	portal         *PortalCache
+	invitationRuns Invitations
+	accountMails   AccountMails
+	generations    *SessionGenerations
+	rotations      Rotations
 	// webhookDeliveries starts WebhookDelivery runs; may be nil.
 	webhookDeliveries WebhookDeliveries
 	promotions        Promotions
 	oidc              OIDCProvider
-	installations     Installations
+	installationRuns  Installations
 	// routeTable lists every mounted route, for Routes.
 	routeTable []Route
 }
@@ -208,21 +142,35 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		deps.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{
-		cfg:          cfg,
-		store:        deps.Store,
-		log:          deps.Logger,
-		sessions:     NewSessions(cfg.JWTKey, origin(cfg.BaseURL), SessionTTL),
-		logins:       newLoginLimiter(cfg.LoginRatePerIP, cfg.LoginRatePerEmail),
-		portal:       NewPortalCache(deps.Store.PortalState, portalCacheSize),
-		invitations:  deps.Invitations,
-		accountMails: deps.AccountMails,
-		generations:  deps.Generations,
-		rotations:    deps.Rotations,
+		cfg:                cfg,
+		users:              deps.Stores.Users,
+		events:             deps.Stores.Events,
+		developerAccounts:  deps.Stores.DeveloperAccounts,
+		organizations:      deps.Stores.Organizations,
+		invitations:        deps.Stores.Invitations,
+		apps:               deps.Stores.Apps,
+		oauthClients:       deps.Stores.OAuthClients,
+		connections:        deps.Stores.Connections,
+		bundles:            deps.Stores.Bundles,
+		deployments:        deps.Stores.Deployments,
+		reviews:            deps.Stores.Reviews,
+		installations:      deps.Stores.Installations,
+		installationConfig: deps.Stores.InstallationConfig,
+		webhooks:           deps.Stores.Webhooks,
+		catalog:            deps.Stores.Catalog,
+		log:                deps.Logger,
+		sessions:           NewSessions(cfg.JWTKey, origin(cfg.BaseURL), SessionTTL),
+		logins:             newLoginLimiter(cfg.LoginRatePerIP, cfg.LoginRatePerEmail),
+		portal:             NewPortalCache(deps.Stores.Users.PortalState, portalCacheSize),
+		invitationRuns:     deps.Invitations,
+		accountMails:       deps.AccountMails,
+		generations:        deps.Generations,
+		rotations:          deps.Rotations,
 
 		webhookDeliveries: deps.WebhookDeliveries,
 		promotions:        deps.Promotions,
 		oidc:              deps.OIDC,
-		installations:     deps.Installations,
+		installationRuns:  deps.Installations,
 	}
 	if s.generations == nil {
 		// Nobody shares one: a password reset in this process still ends
@@ -233,7 +181,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	pg, err := pages.New(pages.Config{
 		DevMode: cfg.DevMode, SecretGrace: s.secretGrace(),
 		TemporalUIURL: cfg.TemporalUIURL, TemporalNamespace: cfg.TemporalNamespace,
-	}, pages.Deps{Store: deps.Store, Portal: s.portal, API: pageAPI{s}, Promotions: deps.Promotions, Logger: deps.Logger})
+	}, pages.Deps{Stores: deps.Stores.pages(), Portal: s.portal, API: pageAPI{s}, Promotions: deps.Promotions, Logger: deps.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}
@@ -276,4 +224,4 @@ func (s *Server) Portal() *PortalCache { return s.portal }
 func origin(u *url.URL) string { return u.Scheme + "://" + u.Host }
 
 // Invitations is the workflow driver the team handlers use.
-func (s *Server) Invitations() Invitations { return s.invitations }
+func (s *Server) Invitations() Invitations { return s.invitationRuns }

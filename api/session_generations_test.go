@@ -41,7 +41,7 @@ func newGenerationsHarness(t *testing.T) (*harness, *api.SessionGenerations, str
 		MaxBodyBytes:      4096,
 		LoginRatePerIP:    api.RateLimit{Count: 1000, Period: time.Minute},
 		LoginRatePerEmail: api.RateLimit{Count: 1000, Period: time.Minute},
-	}, api.Deps{Store: store, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), Generations: gens})
+	}, api.Deps{Stores: storesOf(store), Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), Generations: gens})
 	if err != nil {
 		t.Fatalf("api.New: %v", err)
 	}

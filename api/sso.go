@@ -1,20 +1,13 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"appstore/models"
 )
-
-// SSOStore is what the SSO routes use.
-type SSOStore interface {
-	InstallationAccess(ctx context.Context, orgID, installationID, userID uuid.UUID) (*models.InstallationAccess, error)
-}
 
 var (
 	errAccessRevoked = &models.Error{Kind: models.KindForbidden, Code: "access_revoked",
@@ -44,7 +37,7 @@ func (s *Server) ssoURL(c *gin.Context) (string, error) {
 		return "", err
 	}
 	userID := principal(c).UserID
-	acc, err := s.store.InstallationAccess(c.Request.Context(), orgID, instID, userID)
+	acc, err := s.installations.InstallationAccess(c.Request.Context(), orgID, instID, userID)
 	if err != nil {
 		return "", err
 	}

@@ -31,7 +31,7 @@ func (s *Server) createToken(c *gin.Context) error {
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err
 	}
-	token, pat, err := s.store.CreatePAT(c.Request.Context(), p.UserID, req.Name, req.ExpiresAt)
+	token, pat, err := s.users.CreatePAT(c.Request.Context(), p.UserID, req.Name, req.ExpiresAt)
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (s *Server) listTokens(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.store.ListPATs(c.Request.Context(), principal(c).UserID, c.Query("cursor"), limit)
+	page, err := s.users.ListPATs(c.Request.Context(), principal(c).UserID, c.Query("cursor"), limit)
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (s *Server) revokeToken(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.RevokePAT(c.Request.Context(), principal(c).UserID, id); err != nil {
+	if err := s.users.RevokePAT(c.Request.Context(), principal(c).UserID, id); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)

@@ -17,7 +17,7 @@ func (s *Server) deliveryAccess(c *gin.Context, need models.DeveloperRole) (*mod
 	if err != nil {
 		return nil, errWebhookDeliveryNotFound
 	}
-	d, err := s.store.GetWebhookDelivery(c.Request.Context(), id)
+	d, err := s.webhooks.GetWebhookDelivery(c.Request.Context(), id)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func (s *Server) listWebhookDeliveries(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.store.ListWebhookDeliveries(c.Request.Context(), models.WebhookDeliveryFilter{
+	page, err := s.webhooks.ListWebhookDeliveries(c.Request.Context(), models.WebhookDeliveryFilter{
 		DeveloperAccountID: id, EndpointID: endpoint, Cursor: c.Query("cursor"), Limit: limit, WithAttempts: true})
 	if err != nil {
 		return err
@@ -72,7 +72,7 @@ func (s *Server) redeliverWebhook(c *gin.Context) error {
 	if err := s.webhooksRunning(); err != nil {
 		return err
 	}
-	re, err := s.store.RedeliverWebhook(c.Request.Context(), d.ID)
+	re, err := s.webhooks.RedeliverWebhook(c.Request.Context(), d.ID)
 	if err != nil {
 		return err
 	}

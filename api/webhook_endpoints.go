@@ -32,7 +32,7 @@ var errWebhookEndpointNotFound = models.Errorf(models.KindNotFound, "webhook_end
 // accountID for a webhook resource: strangers hear notFound, members
 // lacking the role 403 (admin_required).
 func (s *Server) webhookAccountRole(c *gin.Context, accountID uuid.UUID, need models.DeveloperRole, notFound error) (models.DeveloperRole, error) {
-	role, err := s.store.DeveloperAccountRole(c.Request.Context(), accountID, principal(c).UserID)
+	role, err := s.developerAccounts.DeveloperAccountRole(c.Request.Context(), accountID, principal(c).UserID)
 	if errors.Is(err, models.ErrNotFound) {
 		return "", notFound
 	}
@@ -52,7 +52,7 @@ func (s *Server) endpointAccess(c *gin.Context, need models.DeveloperRole) (*mod
 	if err != nil {
 		return nil, "", errWebhookEndpointNotFound
 	}
-	ep, err := s.store.GetWebhookEndpoint(c.Request.Context(), id)
+	ep, err := s.webhooks.GetWebhookEndpoint(c.Request.Context(), id)
 	if err != nil {
 		return nil, "", err
 	}
@@ -90,7 +90,7 @@ func (s *Server) listWebhookEndpoints(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	eps, err := s.store.ListWebhookEndpoints(c.Request.Context(), id)
+	eps, err := s.webhooks.ListWebhookEndpoints(c.Request.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (s *Server) createWebhookEndpoint(c *gin.Context) error {
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err
 	}
-	ep, secret, err := s.store.CreateWebhookEndpoint(c.Request.Context(), id,
+	ep, secret, err := s.webhooks.CreateWebhookEndpoint(c.Request.Context(), id,
 		models.WebhookEndpointInput{URL: req.URL, Description: req.Description, EventTypes: req.EventTypes}, !s.cfg.DevMode)
 	if err != nil {
 		return err
@@ -156,7 +156,7 @@ func (s *Server) updateWebhookEndpoint(c *gin.Context) error {
 	if err := decodeJSON(c, s.cfg.MaxBodyBytes, &req); err != nil {
 		return err
 	}
-	ep, err = s.store.UpdateWebhookEndpoint(c.Request.Context(), ep.ID, models.WebhookEndpointUpdate{
+	ep, err = s.webhooks.UpdateWebhookEndpoint(c.Request.Context(), ep.ID, models.WebhookEndpointUpdate{
 		URL: req.URL, Description: req.Description, EventTypes: req.EventTypes, Enabled: req.Enabled}, !s.cfg.DevMode)
 	if err != nil {
 		return err
@@ -171,7 +171,7 @@ func (s *Server) deleteWebhookEndpoint(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteWebhookEndpoint(c.Request.Context(), ep.ID); err != nil {
+	if err := s.webhooks.DeleteWebhookEndpoint(c.Request.Context(), ep.ID); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)
@@ -185,7 +185,7 @@ func (s *Server) rotateWebhookEndpointSecret(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	ep, secret, err := s.store.RotateWebhookEndpointSecret(c.Request.Context(), ep.ID)
+	ep, secret, err := s.webhooks.RotateWebhookEndpointSecret(c.Request.Context(), ep.ID)
 	if err != nil {
 		return err
 	}
@@ -203,7 +203,7 @@ func (s *Server) testWebhookEndpoint(c *gin.Context) error {
 	if err := s.webhooksRunning(); err != nil {
 		return err
 	}
-	d, err := s.store.SendWebhookTest(c.Request.Context(), ep.ID)
+	d, err := s.webhooks.SendWebhookTest(c.Request.Context(), ep.ID)
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func (s *Server) testWebhookEndpoint(c *gin.Context) error {
 func (s *Server) startDelivery(c *gin.Context, d *models.WebhookDelivery) error {
 	ctx := c.Request.Context()
 	if err := s.webhookDeliveries.Start(ctx, []uuid.UUID{d.ID}); err != nil {
-		if _, ferr := s.store.FinishWebhookDelivery(context.WithoutCancel(ctx), d.ID, models.WebhookFailed, "Not sent: the delivery could not be scheduled."); ferr != nil {
+		if _, ferr := s.webhooks.FinishWebhookDelivery(context.WithoutCancel(ctx), d.ID, models.WebhookFailed, "Not sent: the delivery could not be scheduled."); ferr != nil {
 			logger(c).Error("mark unscheduled webhook delivery failed", "delivery_id", d.ID, "err", ferr)
 		}
 		return &models.Error{Kind: models.KindUnavailable, Code: "webhook_not_scheduled",

@@ -84,7 +84,7 @@ func (s *Server) appLogsPage(c *gin.Context) {
 	var page *models.EventPage
 	if err == nil {
 		p := httpx.PrincipalOf(c)
-		page, err = s.store.ListEvents(c.Request.Context(), models.EventViewer{UserID: p.UserID, Role: p.Role}, f)
+		page, err = s.events.ListEvents(c.Request.Context(), models.EventViewer{UserID: p.UserID, Role: p.Role}, f)
 	}
 	status := http.StatusOK
 	if err != nil {

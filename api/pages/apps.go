@@ -26,7 +26,7 @@ func (s *Server) appsPage(c *gin.Context) {
 		return
 	}
 	id, ctx := acct.ID, c.Request.Context()
-	page, err := s.store.ListApps(ctx, id, c.Query("cursor"), models.DefaultAppLimit)
+	page, err := s.apps.ListApps(ctx, id, c.Query("cursor"), models.DefaultAppLimit)
 	if err != nil {
 		s.pageError(c, state, err)
 		return
@@ -61,7 +61,7 @@ func (s *Server) appPage(c *gin.Context, tab string) (*models.PortalState, appPa
 		s.pageError(c, state, err)
 		return nil, appPageBase{}, false
 	}
-	acct, err := s.store.GetDeveloperAccount(c.Request.Context(), app.DeveloperAccountID)
+	acct, err := s.developerAccounts.GetDeveloperAccount(c.Request.Context(), app.DeveloperAccountID)
 	if err != nil {
 		s.pageError(c, state, err)
 		return nil, appPageBase{}, false
@@ -102,7 +102,7 @@ func (s *Server) appListingPage(c *gin.Context) {
 		return
 	}
 	app := base.App
-	checks, err := s.store.PublishChecks(c.Request.Context(), app.ID)
+	checks, err := s.apps.PublishChecks(c.Request.Context(), app.ID)
 	if err != nil {
 		s.pageError(c, state, err)
 		return
@@ -138,7 +138,7 @@ func (s *Server) appOAuthPage(c *gin.Context) {
 		return
 	}
 	d := appOAuthPageData{appPageBase: base, Scopes: options(models.AppScopes, nil), GraceDays: int(s.cfg.SecretGrace.Hours() / 24)}
-	client, err := s.store.GetOAuthClient(c.Request.Context(), base.App.ID)
+	client, err := s.oauthClients.GetOAuthClient(c.Request.Context(), base.App.ID)
 	switch {
 	case errors.Is(err, models.ErrNotFound):
 	case err != nil:
@@ -167,7 +167,7 @@ func (s *Server) appConnectionsPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	defs, err := s.store.ListConnectionDefinitions(c.Request.Context(), base.App.ID)
+	defs, err := s.connections.ListConnectionDefinitions(c.Request.Context(), base.App.ID)
 	if err != nil {
 		s.pageError(c, state, err)
 		return

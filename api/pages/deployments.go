@@ -31,12 +31,12 @@ func (s *Server) appDeploymentsPage(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	prod, err := s.store.ListDeployments(ctx, base.App.ID, models.DeploymentFilter{Type: models.DeploymentProduction, Limit: deploymentsPageLimit})
+	prod, err := s.deployments.ListDeployments(ctx, base.App.ID, models.DeploymentFilter{Type: models.DeploymentProduction, Limit: deploymentsPageLimit})
 	if err != nil {
 		s.pageError(c, state, err)
 		return
 	}
-	dev, err := s.store.ListDeployments(ctx, base.App.ID, models.DeploymentFilter{Type: models.DeploymentDevelopment, Limit: deploymentsPageLimit})
+	dev, err := s.deployments.ListDeployments(ctx, base.App.ID, models.DeploymentFilter{Type: models.DeploymentDevelopment, Limit: deploymentsPageLimit})
 	if err != nil {
 		s.pageError(c, state, err)
 		return
@@ -121,7 +121,7 @@ func (s *Server) reviewPage(c *gin.Context) {
 		s.pageError(c, state, models.Errorf(models.KindForbidden, "reviewer_required", "Only platform reviewers can see the review queue."))
 		return
 	}
-	page, err := s.store.ListReviewQueue(c.Request.Context(), c.Query("cursor"), 50)
+	page, err := s.reviews.ListReviewQueue(c.Request.Context(), c.Query("cursor"), 50)
 	if err != nil {
 		s.pageError(c, state, err)
 		return

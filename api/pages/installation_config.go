@@ -63,7 +63,7 @@ func (s *Server) installationSettingsPage(c *gin.Context) {
 		if !f.show {
 			continue
 		}
-		st, err := s.store.GetSettings(ctx, p.Access, f.scope, state.User.ID)
+		st, err := s.installationConfig.GetSettings(ctx, p.Access, f.scope, state.User.ID)
 		if err != nil {
 			s.pageError(c, state, err)
 			return
@@ -81,7 +81,7 @@ func (s *Server) installationConnectionsPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	conns, err := s.store.ListConnectionValues(c.Request.Context(), p.Access.Installation.ID)
+	conns, err := s.installationConfig.ListConnectionValues(c.Request.Context(), p.Access.Installation.ID)
 	if err != nil {
 		s.pageError(c, state, err)
 		return
@@ -97,7 +97,7 @@ func (s *Server) installationPermissionsPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	members, err := s.store.ListInstallationPermissions(c.Request.Context(), p.Access.Installation.ID)
+	members, err := s.installationConfig.ListInstallationPermissions(c.Request.Context(), p.Access.Installation.ID)
 	if err != nil {
 		s.pageError(c, state, err)
 		return

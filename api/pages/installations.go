@@ -28,7 +28,7 @@ func (s *Server) installedAppsPage(c *gin.Context) {
 		return
 	}
 	id, ctx := org.ID, c.Request.Context()
-	list, err := s.store.ListOrganizationInstallations(ctx, id, state.User.ID)
+	list, err := s.installations.ListOrganizationInstallations(ctx, id, state.User.ID)
 	if err != nil {
 		s.pageError(c, state, err)
 		return
@@ -36,7 +36,7 @@ func (s *Server) installedAppsPage(c *gin.Context) {
 	isAdmin := role == models.OrgRoleOwner || role == models.OrgRoleAdmin
 	var kept []models.InstallationView
 	if isAdmin {
-		if kept, err = s.store.ListUninstalledInstallations(ctx, id, state.User.ID); err != nil {
+		if kept, err = s.installations.ListUninstalledInstallations(ctx, id, state.User.ID); err != nil {
 			s.pageError(c, state, err)
 			return
 		}
@@ -64,12 +64,12 @@ func (s *Server) installConsentPage(c *gin.Context) {
 		return
 	}
 	id, ctx := org.ID, c.Request.Context()
-	plan, err := s.store.PlanInstall(ctx, id, strings.ToLower(c.Param("slug")))
+	plan, err := s.installations.PlanInstall(ctx, id, strings.ToLower(c.Param("slug")))
 	if err != nil {
 		s.pageError(c, state, err)
 		return
 	}
-	conns, err := s.store.ListConnectionDefinitions(ctx, plan.App.ID)
+	conns, err := s.connections.ListConnectionDefinitions(ctx, plan.App.ID)
 	if err != nil {
 		s.pageError(c, state, err)
 		return

@@ -38,7 +38,7 @@ func (s *Server) acceptInvitationPage(c *gin.Context) {
 	data := s.optionalUser(c, pageData{Title: "Invitation"})
 	state := data.Portal
 	page := acceptPageData{Token: token}
-	inv, err := s.store.FindInvitationByToken(c.Request.Context(), token)
+	inv, err := s.invitations.FindInvitationByToken(c.Request.Context(), token)
 	if err != nil {
 		p := httpx.ProblemFor(s.api.InvitationNotFound(err))
 		page.Problem = p.Detail
@@ -47,7 +47,7 @@ func (s *Server) acceptInvitationPage(c *gin.Context) {
 		return
 	}
 	page.Invitation = inv
-	target, err := s.store.GetInvitationTarget(c.Request.Context(), inv)
+	target, err := s.invitations.GetInvitationTarget(c.Request.Context(), inv)
 	if err != nil {
 		httpx.Logger(c).Error("invitation target", "invitation", inv.ID, "err", err)
 		s.renderPage(c, http.StatusInternalServerError, "error", pageData{Title: "Error", Error: "Something went wrong on our side."})

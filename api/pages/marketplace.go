@@ -28,7 +28,7 @@ func (s *Server) marketplacePage(c *gin.Context) {
 		s.pageError(c, state, err)
 		return
 	}
-	page, err := s.store.ListMarketplaceApps(c.Request.Context(), &state.User.ID, f)
+	page, err := s.catalog.ListMarketplaceApps(c.Request.Context(), &state.User.ID, f)
 	if err != nil {
 		s.pageError(c, state, err)
 		return
@@ -64,7 +64,7 @@ func (s *Server) marketplaceAppPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	l, err := s.store.GetMarketplaceApp(c.Request.Context(), c.Param("slug"), &state.User.ID)
+	l, err := s.catalog.GetMarketplaceApp(c.Request.Context(), c.Param("slug"), &state.User.ID)
 	if err != nil {
 		s.pageError(c, state, err)
 		return

@@ -28,8 +28,10 @@ func (s *Server) organizationPage(c *gin.Context) {
 	}
 	id, ctx := org.ID, c.Request.Context()
 	members, invs, err := membersAndInvitations(
-		func() ([]models.OrganizationMemberView, error) { return s.store.ListOrganizationMembers(ctx, id) },
-		func() ([]models.Invitation, error) { return s.store.ListPendingOrganizationInvitations(ctx, id) })
+		func() ([]models.OrganizationMemberView, error) {
+			return s.organizations.ListOrganizationMembers(ctx, id)
+		},
+		func() ([]models.Invitation, error) { return s.invitations.ListPendingOrganizationInvitations(ctx, id) })
 	if err != nil {
 		s.pageError(c, state, err)
 		return

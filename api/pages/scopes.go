@@ -17,7 +17,7 @@ func (s *Server) orgPage(c *gin.Context) (*models.PortalState, *models.Organizat
 	id, role, err := s.api.OrganizationAccess(c, models.OrgRoleMember)
 	if err == nil {
 		var org *models.Organization
-		if org, err = s.store.GetOrganization(c.Request.Context(), id); err == nil {
+		if org, err = s.organizations.GetOrganization(c.Request.Context(), id); err == nil {
 			return state, org, role, true
 		}
 	}
@@ -36,7 +36,7 @@ func (s *Server) accountPage(c *gin.Context) (*models.PortalState, *models.Devel
 	id, role, err := s.api.DeveloperAccountAccess(c, models.DevRoleMember)
 	if err == nil {
 		var acct *models.DeveloperAccount
-		if acct, err = s.store.GetDeveloperAccount(c.Request.Context(), id); err == nil {
+		if acct, err = s.developerAccounts.GetDeveloperAccount(c.Request.Context(), id); err == nil {
 			return state, acct, role, true
 		}
 	}

@@ -31,32 +31,102 @@ type Config struct {
 	TemporalNamespace string
 }
 
-// Store is every store method the pages read.
-type Store interface {
+// Stores are the stores the pages read, one per aggregate.
+type Stores struct {
+	Organizations      OrganizationStore
+	DeveloperAccounts  DeveloperAccountStore
+	Invitations        InvitationStore
+	DevMail            DevMailStore
+	Apps               AppStore
+	OAuthClients       OAuthStore
+	Connections        ConnectionStore
+	Events             EventStore
+	Deployments        DeploymentStore
+	Reviews            ReviewStore
+	Webhooks           WebhookStore
+	Catalog            MarketplaceStore
+	Installations      InstallationStore
+	InstallationConfig InstallationConfigStore
+}
+
+// OrganizationStore is what the organization pages read.
+type OrganizationStore interface {
 	GetOrganization(ctx context.Context, id uuid.UUID) (*models.Organization, error)
 	ListOrganizationMembers(ctx context.Context, orgID uuid.UUID) ([]models.OrganizationMemberView, error)
-	ListPendingOrganizationInvitations(ctx context.Context, orgID uuid.UUID) ([]models.Invitation, error)
+}
+
+// DeveloperAccountStore is what the developer-account pages read.
+type DeveloperAccountStore interface {
 	GetDeveloperAccount(ctx context.Context, id uuid.UUID) (*models.DeveloperAccount, error)
 	ListDeveloperAccountMembers(ctx context.Context, accountID uuid.UUID) ([]models.DeveloperAccountMemberView, error)
+}
+
+// InvitationStore is what the member panels and the accept page read.
+type InvitationStore interface {
+	ListPendingOrganizationInvitations(ctx context.Context, orgID uuid.UUID) ([]models.Invitation, error)
 	ListPendingInvitations(ctx context.Context, accountID uuid.UUID) ([]models.Invitation, error)
 	FindInvitationByToken(ctx context.Context, token string) (*models.Invitation, error)
 	GetInvitationTarget(ctx context.Context, inv *models.Invitation) (*models.InvitationTarget, error)
+}
+
+// DevMailStore is what the development mail outbox reads.
+type DevMailStore interface {
 	ListDevMails(ctx context.Context, limit int) ([]models.DevMail, error)
 	GetDevMail(ctx context.Context, id uuid.UUID) (*models.DevMail, error)
+}
+
+// AppStore is what the app pages read.
+type AppStore interface {
 	ListApps(ctx context.Context, accountID uuid.UUID, cursor string, limit int) (*models.AppPage, error)
 	PublishChecks(ctx context.Context, appID uuid.UUID) ([]models.PublishCheck, error)
+}
+
+// OAuthStore is what the OAuth page reads.
+type OAuthStore interface {
 	GetOAuthClient(ctx context.Context, appID uuid.UUID) (*models.OAuthClient, error)
+}
+
+// ConnectionStore is what the connections page reads.
+type ConnectionStore interface {
 	ListConnectionDefinitions(ctx context.Context, appID uuid.UUID) ([]models.ConnectionDefinition, error)
+}
+
+// EventStore is what the log pages read.
+type EventStore interface {
 	ListEvents(ctx context.Context, viewer models.EventViewer, f models.EventFilter) (*models.EventPage, error)
+}
+
+// DeploymentStore is what the deployment pages read.
+type DeploymentStore interface {
 	ListDeployments(ctx context.Context, appID uuid.UUID, f models.DeploymentFilter) (*models.DeploymentPage, error)
+}
+
+// ReviewStore is what the review queue page reads.
+type ReviewStore interface {
 	ListReviewQueue(ctx context.Context, cursor string, limit int) (*models.ReviewQueuePage, error)
+}
+
+// WebhookStore is what the webhook pages read.
+type WebhookStore interface {
 	ListWebhookEndpoints(ctx context.Context, accountID uuid.UUID) ([]models.WebhookEndpoint, error)
 	ListWebhookDeliveries(ctx context.Context, f models.WebhookDeliveryFilter) (*models.WebhookDeliveryPage, error)
+}
+
+// MarketplaceStore is what the marketplace pages read.
+type MarketplaceStore interface {
 	ListMarketplaceApps(ctx context.Context, viewer *uuid.UUID, f models.CatalogFilter) (*models.CatalogPage, error)
 	GetMarketplaceApp(ctx context.Context, slug string, viewer *uuid.UUID) (*models.CatalogListing, error)
+}
+
+// InstallationStore is what the installation pages read.
+type InstallationStore interface {
 	ListOrganizationInstallations(ctx context.Context, orgID, viewer uuid.UUID) ([]models.InstallationView, error)
 	ListUninstalledInstallations(ctx context.Context, orgID, viewer uuid.UUID) ([]models.InstallationView, error)
 	PlanInstall(ctx context.Context, orgID uuid.UUID, slug string) (*models.InstallPlan, error)
+}
+
+// InstallationConfigStore is what an installation's settings, connections and permissions pages read.
+type InstallationConfigStore interface {
 	GetSettings(ctx context.Context, a *models.InstallationAccess, scope models.SettingsScope, userID uuid.UUID) (*models.Settings, error)
 	ListConnectionValues(ctx context.Context, installationID uuid.UUID) ([]models.ConnectionValueStatus, error)
 	ListInstallationPermissions(ctx context.Context, installationID uuid.UUID) ([]models.MemberPermission, error)
@@ -118,7 +188,7 @@ type API interface {
 
 // Deps are the collaborators of a Server.
 type Deps struct {
-	Store      Store
+	Stores     Stores
 	Portal     Portal
 	API        API
 	Promotions Promotions
@@ -127,8 +197,24 @@ type Deps struct {
 
 // Server holds the page handlers' dependencies.
 type Server struct {
-	cfg        Config
-	store      Store
+	cfg Config
+
+	// One store per aggregate, as Stores lists them.
+	organizations      OrganizationStore
+	developerAccounts  DeveloperAccountStore
+	invitations        InvitationStore
+	devMail            DevMailStore
+	apps               AppStore
+	oauthClients       OAuthStore
+	connections        ConnectionStore
+	events             EventStore
+	deployments        DeploymentStore
+	reviews            ReviewStore
+	webhooks           WebhookStore
+	catalog            MarketplaceStore
+	installations      InstallationStore
+	installationConfig InstallationConfigStore
+
 	portal     Portal
 	api        API
 	promotions Promotions
@@ -143,8 +229,23 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
-	return &Server{cfg: cfg, store: deps.Store, portal: deps.Portal, api: deps.API,
-		promotions: deps.Promotions, log: deps.Logger, pages: pages}, nil
+	return &Server{cfg: cfg, portal: deps.Portal, api: deps.API,
+		promotions: deps.Promotions, log: deps.Logger, pages: pages,
+		organizations:      deps.Stores.Organizations,
+		developerAccounts:  deps.Stores.DeveloperAccounts,
+		invitations:        deps.Stores.Invitations,
+		devMail:            deps.Stores.DevMail,
+		apps:               deps.Stores.Apps,
+		oauthClients:       deps.Stores.OAuthClients,
+		connections:        deps.Stores.Connections,
+		events:             deps.Stores.Events,
+		deployments:        deps.Stores.Deployments,
+		reviews:            deps.Stores.Reviews,
+		webhooks:           deps.Stores.Webhooks,
+		catalog:            deps.Stores.Catalog,
+		installations:      deps.Stores.Installations,
+		installationConfig: deps.Stores.InstallationConfig,
+	}, nil
 }
 
 // NotFound renders the not-found page.

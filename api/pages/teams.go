@@ -30,9 +30,9 @@ func (s *Server) teamPage(c *gin.Context) {
 	id, ctx := acct.ID, c.Request.Context()
 	members, invs, err := membersAndInvitations(
 		func() ([]models.DeveloperAccountMemberView, error) {
-			return s.store.ListDeveloperAccountMembers(ctx, id)
+			return s.developerAccounts.ListDeveloperAccountMembers(ctx, id)
 		},
-		func() ([]models.Invitation, error) { return s.store.ListPendingInvitations(ctx, id) })
+		func() ([]models.Invitation, error) { return s.invitations.ListPendingInvitations(ctx, id) })
 	if err != nil {
 		s.pageError(c, state, err)
 		return
@@ -45,7 +45,7 @@ func (s *Server) teamPage(c *gin.Context) {
 
 // devMailPage lists the development outbox (only mounted in development).
 func (s *Server) devMailPage(c *gin.Context) {
-	mails, err := s.store.ListDevMails(c.Request.Context(), 100)
+	mails, err := s.devMail.ListDevMails(c.Request.Context(), 100)
 	if err != nil {
 		httpx.Logger(c).Error("dev mail", "err", err)
 		s.renderPage(c, http.StatusInternalServerError, "error", pageData{Title: "Error", Error: "Cannot read the outbox."})
@@ -61,7 +61,7 @@ func (s *Server) devMailMessagePage(c *gin.Context) {
 		s.renderPage(c, http.StatusNotFound, "notfound", pageData{Title: "Not found"})
 		return
 	}
-	mail, err := s.store.GetDevMail(c.Request.Context(), id)
+	mail, err := s.devMail.GetDevMail(c.Request.Context(), id)
 	if errors.Is(err, models.ErrNotFound) {
 		s.renderPage(c, http.StatusNotFound, "notfound", pageData{Title: "Not found"})
 		return

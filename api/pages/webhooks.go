@@ -57,7 +57,7 @@ func (s *Server) webhooksPage(c *gin.Context) {
 		return
 	}
 	id, ctx := acct.ID, c.Request.Context()
-	eps, err := s.store.ListWebhookEndpoints(ctx, id)
+	eps, err := s.webhooks.ListWebhookEndpoints(ctx, id)
 	if err != nil {
 		s.pageError(c, state, err)
 		return
@@ -80,7 +80,7 @@ func (s *Server) webhooksPage(c *gin.Context) {
 	if d.Selected != nil {
 		f.EndpointID = &d.Selected.ID
 	}
-	page, err := s.store.ListWebhookDeliveries(ctx, f)
+	page, err := s.webhooks.ListWebhookDeliveries(ctx, f)
 	if err != nil {
 		s.pageError(c, state, err)
 		return

@@ -95,7 +95,12 @@ func (p *platform) serve(t *testing.T, wire func(baseURL string, deps *api.Deps)
 		LoginRatePerIP:    api.RateLimit{Count: 1000, Period: time.Minute},
 		LoginRatePerEmail: api.RateLimit{Count: 1000, Period: time.Minute},
 	}
-	deps := api.Deps{Store: p.store, Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	deps := api.Deps{Stores: api.Stores{
+		Users: p.store.Users, Events: p.store.Events, DeveloperAccounts: p.store.DeveloperAccounts, Organizations: p.store.Organizations,
+		Invitations: p.store.Invitations, Apps: p.store.Apps, OAuthClients: p.store.OAuthClients, Connections: p.store.Connections,
+		Bundles: p.store.Bundles, Deployments: p.store.Deployments, Reviews: p.store.Reviews, Installations: p.store.Installations,
+		InstallationConfig: p.store.Installations, Webhooks: p.store.Webhooks, Catalog: p.store.Catalog, DevMail: p.store.DevMail,
+	}, Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	if wire != nil {
 		wire(ts.URL, &deps)
 	}

@@ -59,7 +59,7 @@ func (p *platform) serve(ctx context.Context) error {
 		TemporalUIURL:             p.cfg.TemporalUIURL,
 		TemporalNamespace:         p.cfg.TemporalNamespace,
 	}, api.Deps{
-		Store: p.store, Logger: p.log, Registry: p.registry, Checks: p.checks(),
+		Stores: apiStores(p.store), Logger: p.log, Registry: p.registry, Checks: p.checks(),
 		Invitations:  &wfclient.Invitations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
 		AccountMails: &wfclient.AccountMails{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
 		Generations:  generations,
@@ -108,4 +108,15 @@ func (p *platform) refuseDemoPasswords(ctx context.Context) error {
 			strings.Join(emails, ", "))
 	}
 	return nil
+}
+
+// apiStores hands the API each of store's aggregates as the store interface
+// the API declares for it.
+func apiStores(store *postgres.Store) api.Stores {
+	return api.Stores{
+		Users: store.Users, Events: store.Events, DeveloperAccounts: store.DeveloperAccounts, Organizations: store.Organizations,
+		Invitations: store.Invitations, Apps: store.Apps, OAuthClients: store.OAuthClients, Connections: store.Connections,
+		Bundles: store.Bundles, Deployments: store.Deployments, Reviews: store.Reviews, Installations: store.Installations,
+		InstallationConfig: store.Installations, Webhooks: store.Webhooks, Catalog: store.Catalog, DevMail: store.DevMail,
+	}
 }

@@ -79,7 +79,12 @@ func Start(t testing.TB, opts Options) *Env {
 	e.API, err = api.New(api.Config{
 		BaseURL: base, JWTKey: jwtKey, MaxBodyBytes: 1 << 16,
 		LoginRatePerIP: api.RateLimit{Count: 1000, Period: time.Minute}, LoginRatePerEmail: api.RateLimit{Count: 1000, Period: time.Minute},
-	}, api.Deps{Store: store, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), OIDC: e.Provider})
+	}, api.Deps{Stores: api.Stores{
+		Users: store.Users, Events: store.Events, DeveloperAccounts: store.DeveloperAccounts, Organizations: store.Organizations,
+		Invitations: store.Invitations, Apps: store.Apps, OAuthClients: store.OAuthClients, Connections: store.Connections,
+		Bundles: store.Bundles, Deployments: store.Deployments, Reviews: store.Reviews, Installations: store.Installations,
+		InstallationConfig: store.Installations, Webhooks: store.Webhooks, Catalog: store.Catalog, DevMail: store.DevMail,
+	}, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), OIDC: e.Provider})
 	if err != nil {
 		t.Fatal(err)
 	}
