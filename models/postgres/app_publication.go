@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -74,11 +73,8 @@ func (s *Apps) SetAppPublicationStatus(ctx context.Context, id uuid.UUID, to mod
 		return appendEvent(ctx, tx, models.Event{Type: event, DeveloperAccountID: &app.DeveloperAccountID, AppID: &app.ID,
 			Data: models.JSONMap{"from": string(from), "to": string(to)}})
 	})
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrAppNotFound
-	}
 	if err != nil {
-		return nil, storeError("set app publication status", err)
+		return nil, storeError("set app publication status", notFoundAs(err, models.ErrAppNotFound))
 	}
 	return &app, nil
 }

@@ -119,11 +119,8 @@ func (s *Apps) SetAppStaffFlags(ctx context.Context, appID uuid.UUID, in models.
 		}
 		return appendEvent(ctx, tx, models.Event{Type: models.EventAppStaffFlagsChanged, DeveloperAccountID: &a.DeveloperAccountID, AppID: &a.ID, Data: data})
 	})
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrAppNotFound
-	}
 	if err != nil {
-		return nil, storeError("set app staff flags", err)
+		return nil, storeError("set app staff flags", notFoundAs(err, models.ErrAppNotFound))
 	}
 	return &a, nil
 }

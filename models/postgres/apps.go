@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -78,12 +77,8 @@ func (s *Apps) CreateApp(ctx context.Context, accountID uuid.UUID, rawSlug, titl
 // GetApp returns the app with id, or a not-found error ("app_not_found").
 func (s *Apps) GetApp(ctx context.Context, id uuid.UUID) (*models.App, error) {
 	var app models.App
-	err := s.db.WithContext(ctx).First(&app, "id = ?", id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrAppNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get app: %w", err)
+	if err := first(s.db.WithContext(ctx), &app, "get app", models.ErrAppNotFound, "id = ?", id); err != nil {
+		return nil, err
 	}
 	return &app, nil
 }
@@ -128,11 +123,8 @@ func (s *Apps) UpdateAppListing(ctx context.Context, id uuid.UUID, in models.App
 		return appendEvent(ctx, tx, models.Event{Type: models.EventAppUpdated, DeveloperAccountID: &app.DeveloperAccountID, AppID: &app.ID,
 			Data: models.JSONMap{"fields": changed}})
 	})
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrAppNotFound
-	}
 	if err != nil {
-		return nil, storeError("update app listing", err)
+		return nil, storeError("update app listing", notFoundAs(err, models.ErrAppNotFound))
 	}
 	return &app, nil
 }

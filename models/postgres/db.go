@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"appstore/models"
 	"context"
 	"database/sql"
 	"errors"
@@ -64,4 +65,35 @@ func isUniqueViolation(err error, constraint string) bool {
 		return false
 	}
 	return constraint == "" || pgErr.ConstraintName == constraint
+}
+
+// first loads into dst the first row that q finds with conds. No row is
+// notFound, returned as it is (a domain error); any other failure is
+// wrapped as "store: op: …".
+func first(q *gorm.DB, dst any, op string, notFound error, conds ...any) error {
+	err := q.First(dst, conds...).Error
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return notFound
+	case err != nil:
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	return nil
+}
+
+// storeError returns nil and domain errors unchanged (the caller decides
+// what the user sees) and wraps anything else with the operation's name.
+func storeError(op string, err error) error {
+	if _, ok := models.AsError(err); ok || err == nil {
+		return err
+	}
+	return fmt.Errorf("store: %s: %w", op, err)
+}
+
+// notFoundAs is notFound when err says no row was found, and err otherwise.
+func notFoundAs(err, notFound error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return notFound
+	}
+	return err
 }

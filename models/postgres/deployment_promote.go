@@ -97,11 +97,8 @@ func (s *Deployments) PromoteDeployment(ctx context.Context, devDeploymentID uui
 			err = errors.New("production deployment vanished after a unique violation")
 		}
 	}
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrDeploymentNotFound
-	}
 	if err != nil {
-		return nil, storeError("promote deployment", err)
+		return nil, storeError("promote deployment", notFoundAs(err, models.ErrDeploymentNotFound))
 	}
 	return out, nil
 }

@@ -233,12 +233,8 @@ func upsertDevelopmentInstallation(tx *gorm.DB, d *models.Deployment, inst *mode
 // ("deployment_not_found").
 func (s *Deployments) GetDeployment(ctx context.Context, id uuid.UUID) (*models.Deployment, error) {
 	var d models.Deployment
-	err := s.db.WithContext(ctx).First(&d, "id = ?", id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrDeploymentNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get deployment: %w", err)
+	if err := first(s.db.WithContext(ctx), &d, "get deployment", models.ErrDeploymentNotFound, "id = ?", id); err != nil {
+		return nil, err
 	}
 	return &d, nil
 }
@@ -273,12 +269,8 @@ func (s *Deployments) ListDeployments(ctx context.Context, appID uuid.UUID, f mo
 // ("installation_not_found").
 func (s *Installations) GetInstallation(ctx context.Context, id uuid.UUID) (*models.Installation, error) {
 	var inst models.Installation
-	err := s.db.WithContext(ctx).First(&inst, "id = ?", id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrInstallationNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get installation: %w", err)
+	if err := first(s.db.WithContext(ctx), &inst, "get installation", models.ErrInstallationNotFound, "id = ?", id); err != nil {
+		return nil, err
 	}
 	return &inst, nil
 }

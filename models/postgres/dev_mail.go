@@ -2,11 +2,9 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 
 	"appstore/models"
 )
@@ -44,12 +42,8 @@ func (s *DevMail) ListDevMails(ctx context.Context, limit int) ([]models.DevMail
 // GetDevMail returns the outbox message id, or a not-found error.
 func (s *DevMail) GetDevMail(ctx context.Context, id uuid.UUID) (*models.DevMail, error) {
 	var m models.DevMail
-	err := s.db.WithContext(ctx).First(&m, "id = ?", id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, &models.Error{Kind: models.KindNotFound, Code: "mail_not_found", Message: "No such mail."}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get dev mail: %w", err)
+	if err := first(s.db.WithContext(ctx), &m, "get dev mail", &models.Error{Kind: models.KindNotFound, Code: "mail_not_found", Message: "No such mail."}, "id = ?", id); err != nil {
+		return nil, err
 	}
 	return &m, nil
 }

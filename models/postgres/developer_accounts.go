@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -71,12 +69,8 @@ func (s *DeveloperAccounts) CreateDeveloperAccount(ctx context.Context, rawSlug,
 // GetDeveloperAccount returns the developer account with id, or a not-found error.
 func (s *DeveloperAccounts) GetDeveloperAccount(ctx context.Context, id uuid.UUID) (*models.DeveloperAccount, error) {
 	var acct models.DeveloperAccount
-	err := s.db.WithContext(ctx).First(&acct, "id = ?", id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrDeveloperAccountNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get developer account: %w", err)
+	if err := first(s.db.WithContext(ctx), &acct, "get developer account", models.ErrDeveloperAccountNotFound, "id = ?", id); err != nil {
+		return nil, err
 	}
 	return &acct, nil
 }
@@ -131,11 +125,8 @@ func (s *DeveloperAccounts) UpdateDeveloperAccount(ctx context.Context, id uuid.
 		// Members' cached portal state shows the title and logo.
 		return notifyPortalChange(ctx, tx, id)
 	})
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrDeveloperAccountNotFound
-	}
 	if err != nil {
-		return nil, storeError("update developer account", err)
+		return nil, storeError("update developer account", notFoundAs(err, models.ErrDeveloperAccountNotFound))
 	}
 	return &acct, nil
 }
@@ -144,12 +135,8 @@ func (s *DeveloperAccounts) UpdateDeveloperAccount(ctx context.Context, id uuid.
 // or a not-found error when they are not a member.
 func (s *DeveloperAccounts) DeveloperAccountRole(ctx context.Context, accountID, userID uuid.UUID) (models.DeveloperRole, error) {
 	var m models.DeveloperAccountMember
-	err := s.db.WithContext(ctx).First(&m, "developer_account_id = ? AND user_id = ?", accountID, userID).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return "", models.ErrMemberNotFound
-	}
-	if err != nil {
-		return "", fmt.Errorf("store: developer account role: %w", err)
+	if err := first(s.db.WithContext(ctx), &m, "developer account role", models.ErrMemberNotFound, "developer_account_id = ? AND user_id = ?", accountID, userID); err != nil {
+		return "", err
 	}
 	return m.Role, nil
 }
@@ -181,13 +168,4 @@ func (s *DeveloperAccounts) AddDeveloperAccountMember(ctx context.Context, acctI
 		return storeError("add developer account member", err)
 	}
 	return nil
-}
-
-// storeError returns nil and domain errors unchanged (the caller decides
-// what the user sees) and wraps anything else with the operation's name.
-func storeError(op string, err error) error {
-	if _, ok := models.AsError(err); ok || err == nil {
-		return err
-	}
-	return fmt.Errorf("store: %s: %w", op, err)
 }

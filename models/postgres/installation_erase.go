@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -61,11 +60,8 @@ func (s *Installations) EraseInstallationData(ctx context.Context, orgID, instal
 			Data: models.JSONMap{"installation_id": inst.ID.String(), "settings": out.Settings,
 				"connection_values": out.ConnectionValues, "permissions": out.Permissions}})
 	})
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrInstallationNotFound
-	}
 	if err != nil {
-		return nil, storeError("erase installation data", err)
+		return nil, storeError("erase installation data", notFoundAs(err, models.ErrInstallationNotFound))
 	}
 	return &out, nil
 }

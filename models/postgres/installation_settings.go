@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -21,12 +20,8 @@ import (
 func (s *Installations) GetSettings(ctx context.Context, access *models.InstallationAccess, scope models.SettingsScope, userID uuid.UUID) (*models.Settings, error) {
 	inst := access.Installation
 	var dep models.Deployment
-	err := s.db.WithContext(ctx).Select("id", "settings_schema").First(&dep, "id = ?", inst.DeploymentID).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrDeploymentNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get settings: %w", err)
+	if err := first(s.db.WithContext(ctx).Select("id", "settings_schema"), &dep, "get settings", models.ErrDeploymentNotFound, "id = ?", inst.DeploymentID); err != nil {
+		return nil, err
 	}
 	q := s.db.WithContext(ctx).Where("installation_id = ? AND scope = ?", inst.ID, scope)
 	if scope == models.ScopeUser {

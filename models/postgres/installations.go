@@ -27,12 +27,8 @@ type Installations struct{ *core }
 func (s *Installations) PlanInstall(ctx context.Context, orgID uuid.UUID, slug string) (*models.InstallPlan, error) {
 	db := s.db.WithContext(ctx)
 	var app models.App
-	err := db.First(&app, "slug = ?", slug).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrAppNotInstallable
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: plan install: %w", err)
+	if err := first(db, &app, "plan install", models.ErrAppNotInstallable, "slug = ?", slug); err != nil {
+		return nil, err
 	}
 	switch app.PublicationStatus {
 	case models.AppSuspended:
@@ -46,7 +42,7 @@ func (s *Installations) PlanInstall(ctx context.Context, orgID uuid.UUID, slug s
 	}
 	plan := &models.InstallPlan{App: &app}
 	var inst models.Installation
-	err = db.First(&inst, "app_id = ? AND organization_id = ? AND type = ?", app.ID, orgID, models.DeploymentProduction).Error
+	err := db.First(&inst, "app_id = ? AND organization_id = ? AND type = ?", app.ID, orgID, models.DeploymentProduction).Error
 	switch {
 	case errors.Is(err, gorm.ErrRecordNotFound):
 		plan.InstallationID, plan.Generation = newID(), 1
@@ -231,12 +227,8 @@ func (s *Installations) EnsureInstallationClient(ctx context.Context, installati
 // or a not-found error ("oauth_not_enabled").
 func (s *Installations) InstallationClient(ctx context.Context, installationID uuid.UUID) (*models.OAuthClient, error) {
 	var c models.OAuthClient
-	err := s.db.WithContext(ctx).First(&c, "installation_id = ?", installationID).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrOAuthNotEnabled
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: installation client: %w", err)
+	if err := first(s.db.WithContext(ctx), &c, "installation client", models.ErrOAuthNotEnabled, "installation_id = ?", installationID); err != nil {
+		return nil, err
 	}
 	return &c, nil
 }

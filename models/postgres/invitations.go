@@ -211,12 +211,8 @@ func invitationData(inv *models.Invitation) models.JSONMap {
 // GetInvitation returns invitation id, or a not-found error.
 func (s *Invitations) GetInvitation(ctx context.Context, id uuid.UUID) (*models.Invitation, error) {
 	var inv models.Invitation
-	err := s.db.WithContext(ctx).First(&inv, "id = ?", id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrInvitationNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get invitation: %w", err)
+	if err := first(s.db.WithContext(ctx), &inv, "get invitation", models.ErrInvitationNotFound, "id = ?", id); err != nil {
+		return nil, err
 	}
 	return &inv, nil
 }
@@ -280,12 +276,8 @@ func (s *Invitations) FindInvitationByToken(ctx context.Context, token string) (
 		return nil, models.ErrInvitationNotFound
 	}
 	var inv models.Invitation
-	err := s.db.WithContext(ctx).First(&inv, "token_hash = ?", models.HashToken(token)).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrInvitationNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: find invitation: %w", err)
+	if err := first(s.db.WithContext(ctx), &inv, "find invitation", models.ErrInvitationNotFound, "token_hash = ?", models.HashToken(token)); err != nil {
+		return nil, err
 	}
 	return &inv, nil
 }

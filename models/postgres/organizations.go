@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -46,12 +45,8 @@ func (s *Organizations) CreateOrganization(ctx context.Context, name string, own
 // ("organization_not_found").
 func (s *Organizations) GetOrganization(ctx context.Context, id uuid.UUID) (*models.Organization, error) {
 	var org models.Organization
-	err := s.db.WithContext(ctx).First(&org, "id = ?", id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrOrganizationNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get organization: %w", err)
+	if err := first(s.db.WithContext(ctx), &org, "get organization", models.ErrOrganizationNotFound, "id = ?", id); err != nil {
+		return nil, err
 	}
 	return &org, nil
 }
@@ -61,12 +56,8 @@ func (s *Organizations) GetOrganization(ctx context.Context, id uuid.UUID) (*mod
 // is "organization_not_found" whether or not it does.
 func (s *Organizations) OrganizationRole(ctx context.Context, orgID, userID uuid.UUID) (models.OrganizationRole, error) {
 	var m models.OrganizationMember
-	err := s.db.WithContext(ctx).First(&m, "organization_id = ? AND user_id = ?", orgID, userID).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return "", models.ErrOrganizationNotFound
-	}
-	if err != nil {
-		return "", fmt.Errorf("store: organization role: %w", err)
+	if err := first(s.db.WithContext(ctx), &m, "organization role", models.ErrOrganizationNotFound, "organization_id = ? AND user_id = ?", orgID, userID); err != nil {
+		return "", err
 	}
 	return m.Role, nil
 }

@@ -114,11 +114,8 @@ func (s *Reviews) ApplyReviewTransition(ctx context.Context, t models.ReviewTran
 		}
 		return err
 	})
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrDeploymentNotFound
-	}
 	if err != nil {
-		return nil, storeError("review transition", err)
+		return nil, storeError("review transition", notFoundAs(err, models.ErrDeploymentNotFound))
 	}
 	return &out, nil
 }
@@ -178,11 +175,8 @@ func (s *Reviews) EnqueuePromotedEvent(ctx context.Context, deploymentID uuid.UU
 		ids, err = s.enqueueDeveloperEventTx(tx, app.DeveloperAccountID, models.EventDeploymentPromoted, "deployment:"+d.ID.String()+":promoted", payload)
 		return err
 	})
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrDeploymentNotFound
-	}
 	if err != nil {
-		return nil, storeError("enqueue promoted event", err)
+		return nil, storeError("enqueue promoted event", notFoundAs(err, models.ErrDeploymentNotFound))
 	}
 	return ids, nil
 }
@@ -267,11 +261,8 @@ func (s *Reviews) ListReviewQueue(ctx context.Context, cursor string, limit int)
 func (s *Reviews) ProductionDeploymentOf(ctx context.Context, devID uuid.UUID) (*models.Deployment, error) {
 	var d models.Deployment
 	err := s.db.WithContext(ctx).First(&d, "source_deployment_id = ?", devID).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrDeploymentNotFound
-	}
 	if err != nil {
-		return nil, storeError("production deployment of", err)
+		return nil, storeError("production deployment of", notFoundAs(err, models.ErrDeploymentNotFound))
 	}
 	return &d, nil
 }

@@ -56,12 +56,8 @@ func (s *Users) CreateUser(ctx context.Context, in models.NewUser) (*models.User
 // GetUser returns the user with id, or a not-found error.
 func (s *Users) GetUser(ctx context.Context, id uuid.UUID) (*models.User, error) {
 	var u models.User
-	err := s.db.WithContext(ctx).First(&u, "id = ?", id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, fmt.Errorf("store: user %s: %w", id, models.ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get user: %w", err)
+	if err := first(s.db.WithContext(ctx), &u, "get user", fmt.Errorf("store: user %s: %w", id, models.ErrNotFound), "id = ?", id); err != nil {
+		return nil, err
 	}
 	return &u, nil
 }
@@ -69,12 +65,8 @@ func (s *Users) GetUser(ctx context.Context, id uuid.UUID) (*models.User, error)
 // GetUserByEmail returns the user with email (case-insensitive), or not found.
 func (s *Users) GetUserByEmail(ctx context.Context, email string) (*models.User, error) {
 	var u models.User
-	err := s.db.WithContext(ctx).First(&u, "email = ?", strings.TrimSpace(email)).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, fmt.Errorf("store: user by email: %w", models.ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get user by email: %w", err)
+	if err := first(s.db.WithContext(ctx), &u, "get user by email", fmt.Errorf("store: user by email: %w", models.ErrNotFound), "email = ?", strings.TrimSpace(email)); err != nil {
+		return nil, err
 	}
 	return &u, nil
 }

@@ -194,11 +194,8 @@ func (s *Webhooks) SendWebhookTest(ctx context.Context, endpointID uuid.UUID) (*
 		return appendEvent(ctx, tx, models.Event{Type: models.EventWebhookTestSent, DeveloperAccountID: &ep.DeveloperAccountID,
 			Data: models.JSONMap{"endpoint_id": ep.ID.String(), "delivery_id": d.ID.String()}})
 	})
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrWebhookEndpointNotFound
-	}
 	if err != nil {
-		return nil, storeError("send webhook test", err)
+		return nil, storeError("send webhook test", notFoundAs(err, models.ErrWebhookEndpointNotFound))
 	}
 	return &d, nil
 }
@@ -234,11 +231,8 @@ func (s *Webhooks) RedeliverWebhook(ctx context.Context, id uuid.UUID) (*models.
 		return appendEvent(ctx, tx, models.Event{Type: models.EventWebhookRedelivered, DeveloperAccountID: &d.DeveloperAccountID, AppID: d.AppID,
 			Data: models.JSONMap{"delivery_id": d.ID.String(), "redelivery_of": orig.ID.String(), "event_type": string(d.EventType)}})
 	})
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrWebhookDeliveryNotFound
-	}
 	if err != nil {
-		return nil, storeError("redeliver webhook", err)
+		return nil, storeError("redeliver webhook", notFoundAs(err, models.ErrWebhookDeliveryNotFound))
 	}
 	return &d, nil
 }
@@ -297,12 +291,8 @@ func (s *Webhooks) WebhookDeliveryTarget(ctx context.Context, id uuid.UUID) (*mo
 // not-found error when it was not recorded.
 func (s *Webhooks) FindWebhookAttempt(ctx context.Context, deliveryID uuid.UUID, attempt int) (*models.WebhookAttempt, error) {
 	var a models.WebhookAttempt
-	err := s.db.WithContext(ctx).First(&a, "delivery_id = ? AND attempt = ?", deliveryID, attempt).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: find webhook attempt: %w", err)
+	if err := first(s.db.WithContext(ctx), &a, "find webhook attempt", models.ErrNotFound, "delivery_id = ? AND attempt = ?", deliveryID, attempt); err != nil {
+		return nil, err
 	}
 	return &a, nil
 }

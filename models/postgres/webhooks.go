@@ -89,12 +89,8 @@ func (s *Webhooks) ListWebhookEndpoints(ctx context.Context, accountID uuid.UUID
 // ("webhook_endpoint_not_found").
 func (s *Webhooks) GetWebhookEndpoint(ctx context.Context, id uuid.UUID) (*models.WebhookEndpoint, error) {
 	var ep models.WebhookEndpoint
-	err := s.db.WithContext(ctx).First(&ep, "id = ?", id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrWebhookEndpointNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get webhook endpoint: %w", err)
+	if err := first(s.db.WithContext(ctx), &ep, "get webhook endpoint", models.ErrWebhookEndpointNotFound, "id = ?", id); err != nil {
+		return nil, err
 	}
 	return &ep, nil
 }
@@ -171,11 +167,8 @@ func (s *Webhooks) UpdateWebhookEndpoint(ctx context.Context, id uuid.UUID, in m
 		}
 		return nil
 	})
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, models.ErrWebhookEndpointNotFound
-	}
 	if err != nil {
-		return nil, storeError("update webhook endpoint", err)
+		return nil, storeError("update webhook endpoint", notFoundAs(err, models.ErrWebhookEndpointNotFound))
 	}
 	return &ep, nil
 }
