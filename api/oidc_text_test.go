@@ -3,6 +3,7 @@ package api_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"appstore/api/oidcop/oidctest"
@@ -27,6 +28,22 @@ func TestOIDCFormsRefuseNUL(t *testing.T) {
 	} {
 		c.status, c.errCode = http.StatusBadRequest, "invalid_request"
 		c.check(t, env)
+	}
+	// A form or query that does not parse is a 400 too, never a 500.
+	resp, err := http.Post(env.Issuer+"/oauth/end_session", "application/x-www-form-urlencoded", strings.NewReader("id_token_hint=%zz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("end_session with an unreadable form: %d, want 400", resp.StatusCode)
+	}
+	if resp, err = http.Get(env.Issuer + "/oauth/end_session?id_token_hint=%zz"); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("end_session with an unreadable query: %d, want 400", resp.StatusCode)
 	}
 	if n := count(t, env, "SELECT count(*) FROM oidc_tokens"); n != 0 {
 		t.Fatalf("%d tokens issued", n)
