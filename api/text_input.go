@@ -15,17 +15,17 @@ import (
 	"appstore/models"
 )
 
-// PostgreSQL refuses the NUL character in text and jsonb, and invalid UTF-8
-// anywhere; both would reach it as a 500 from deep inside a store. They are
-// refused here, at the edge, with the name of the field that carries them.
+// Text that PostgreSQL cannot store (models.TextProblem) is refused here,
+// at the edge, with the name of the field that carries it.
 
-// textProblem is a 422 naming field when v holds NUL or invalid UTF-8.
+// textProblem is a 422 naming field when v holds NUL or invalid UTF-8
+// (models.TextProblem).
 func textProblem(field, v string) error {
-	switch {
-	case !utf8.ValidString(v):
-		return badText(field, "invalid_utf8", "must be valid UTF-8")
-	case strings.IndexByte(v, 0) >= 0:
-		return badText(field, "nul_character", "must not contain the NUL character (U+0000)")
+	switch models.TextProblem(v) {
+	case models.TextInvalidUTF8:
+		return badText(field, models.TextInvalidUTF8, "must be valid UTF-8")
+	case models.TextNUL:
+		return badText(field, models.TextNUL, "must not contain the NUL character (U+0000)")
 	}
 	return nil
 }
@@ -76,7 +76,7 @@ func urlTextProblem(u *url.URL) error {
 // or object key, named by its path ("settings.name", "items[2]").
 func jsonTextProblem(raw []byte) error {
 	if !utf8.Valid(raw) {
-		return badText("body", "invalid_utf8", "must be valid UTF-8")
+		return badText("body", models.TextInvalidUTF8, "must be valid UTF-8")
 	}
 	if !bytes.Contains(raw, []byte(`\u0000`)) {
 		return nil // the only way to write NUL in valid JSON text

@@ -1,10 +1,9 @@
 package oidcop
 
 import (
+	"appstore/models"
 	"errors"
 	"net/http"
-	"strings"
-	"unicode/utf8"
 
 	httphelper "github.com/zitadel/oidc/v3/pkg/http"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
@@ -15,9 +14,9 @@ import (
 const maxFormBytes = 64 << 10
 
 // refuseBadForm reads a POSTed form before op does and answers
-// invalid_request when it is too large, or when any name or value holds
-// NUL or invalid UTF-8 (PostgreSQL refuses both in text, and no code,
-// token or client id contains them). It reports whether it answered.
+// invalid_request when it is too large, or when any name or value is text
+// PostgreSQL cannot store (models.TextProblem; no code, token or client id
+// holds such text). It reports whether it answered.
 func refuseBadForm(w http.ResponseWriter, r *http.Request) bool {
 	if r.Method != http.MethodPost {
 		return false
@@ -34,7 +33,7 @@ func refuseBadForm(w http.ResponseWriter, r *http.Request) bool {
 	}
 	for name, values := range r.PostForm {
 		for _, v := range append(values, name) {
-			if !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0 {
+			if models.TextProblem(v) != "" {
 				httphelper.MarshalJSONWithStatus(w, oidc.ErrInvalidRequest().
 					WithDescription("form values must be UTF-8 text without NUL characters"), http.StatusBadRequest)
 				return true
