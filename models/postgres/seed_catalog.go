@@ -123,9 +123,7 @@ var catalogApps = []catalogApp{
 func (s *Store) SeedCatalog(ctx context.Context, urls CatalogURLs) (*CatalogSeedResult, error) {
 	// Demo data for appstore dev: the example app it points at runs on this
 	// machine, over http, as development rules allow.
-	dev := *s
-	dev.urls = models.DevelopmentURLRules()
-	s = &dev
+	s = s.withURLRules(models.DevelopmentURLRules())
 	base := strings.TrimSuffix(strings.TrimSpace(urls.ExampleAppURL), "/")
 	if p := models.AppURLProblem(base); p != "" {
 		return nil, fmt.Errorf("seed catalog: the example app URL %s", p)

@@ -57,7 +57,19 @@ type core struct {
 
 // NewStore returns a Store over db.
 func NewStore(db *DB) *Store {
-	c := &core{db: db.Gorm, now: func() time.Time { return time.Now().UTC() }, urls: models.ProductionURLRules()}
+	return storeOver(&core{db: db.Gorm, now: func() time.Time { return time.Now().UTC() }, urls: models.ProductionURLRules()})
+}
+
+// withURLRules is a store over a copy of s's core that checks URLs by r,
+// leaving s's own rules as they are.
+func (s *Store) withURLRules(r models.URLRules) *Store {
+	c := *s.core
+	c.urls = r
+	return storeOver(&c)
+}
+
+// storeOver composes the aggregates' stores over c.
+func storeOver(c *core) *Store {
 	return &Store{
 		core:              c,
 		Users:             c.users(),
