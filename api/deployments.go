@@ -58,6 +58,7 @@ type createDeploymentRequest struct {
 	ClientBundleSHA256   string                    `json:"client_bundle_sha256"`
 	ServerBundleSHA256   string                    `json:"server_bundle_sha256"`
 	SettingsSchema       models.JSONMap            `json:"settings_schema"`
+	Manifest             *models.Manifest          `json:"manifest"`
 	Environment          models.JSONMap            `json:"environment"`
 	Metadata             models.DeploymentMetadata `json:"metadata"`
 }
@@ -99,6 +100,7 @@ func (s *Server) createDeployment(c *gin.Context) error {
 		ClientBundleSHA256:   req.ClientBundleSHA256,
 		ServerBundleSHA256:   req.ServerBundleSHA256,
 		SettingsSchema:       req.SettingsSchema,
+		Manifest:             req.Manifest,
 		Environment:          req.Environment,
 		Metadata:             req.Metadata,
 	})

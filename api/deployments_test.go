@@ -214,6 +214,9 @@ func TestDeploymentBadInput(t *testing.T) {
 		{"lower-case variable", with("environment", map[string]any{"api_url": "x"}), 422, "invalid_environment", "environment.api_url"},
 		{"number variable", with("environment", map[string]any{"PORT": 8080}), 422, "invalid_environment", "environment.PORT"},
 		{"unknown metadata", with("metadata", map[string]any{"author": "me"}), 422, "unknown_field", "author"},
+		{"unknown manifest field", with("manifest", map[string]any{"sidebars": []any{}}), 422, "unknown_field", "sidebars"},
+		{"manifest surface of no kind", with("manifest", map[string]any{"surfaces": []any{map[string]any{"kind": "sidebar", "id": "x", "title": "X"}}}),
+			422, "invalid_manifest", "manifest.surfaces[0].kind"},
 		{"long commit", with("metadata", map[string]any{"commit_sha": strings.Repeat("a", 65)}), 422, "invalid_metadata", "metadata.commit_sha"},
 	}
 	before := e.snapshot(t)

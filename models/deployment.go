@@ -71,6 +71,7 @@ type Deployment struct {
 	ClientBundleID       *uuid.UUID                `gorm:"type:uuid" json:"client_bundle_id"`
 	ServerBundleID       *uuid.UUID                `gorm:"type:uuid" json:"server_bundle_id"`
 	SettingsSchema       JSONMap                   `gorm:"type:jsonb" json:"settings_schema"`
+	Manifest             Manifest                  `gorm:"serializer:json;type:jsonb" json:"manifest"`
 	Environment          JSONMap                   `gorm:"type:jsonb" json:"environment"` // string values
 	TargetOrganizationID *uuid.UUID                `gorm:"type:uuid" json:"target_organization_id"`
 	SourceDeploymentID   *uuid.UUID                `gorm:"type:uuid" json:"source_deployment_id"`
@@ -204,7 +205,8 @@ type DevelopmentDeploymentInput struct {
 	ClientBundleSHA256   string
 	ServerBundleSHA256   string
 	SettingsSchema       JSONMap
-	Environment          JSONMap // string values
+	Manifest             *Manifest // nil: an app with no surfaces, functions or blocks
+	Environment          JSONMap   // string values
 	Metadata             DeploymentMetadata
 }
 

@@ -78,7 +78,7 @@ func (s *Deployments) PromoteDeployment(ctx context.Context, devDeploymentID uui
 		}
 		now := s.now().Truncate(time.Microsecond)
 		out = &models.Deployment{ID: newID(), AppID: app.ID, Type: models.DeploymentProduction, Version: &version,
-			ClientBundleID: dev.ClientBundleID, ServerBundleID: dev.ServerBundleID, SettingsSchema: dev.SettingsSchema,
+			ClientBundleID: dev.ClientBundleID, ServerBundleID: dev.ServerBundleID, SettingsSchema: dev.SettingsSchema, Manifest: dev.Manifest,
 			Environment: dev.Environment, SourceDeploymentID: &dev.ID, ReleaseNotes: releaseNotes, Metadata: dev.Metadata,
 			CreatedBy: models.AuditFrom(ctx).ActorID, CreatedAt: now, Status: models.DeploymentActive,
 			RejectionReasons: models.JSONList[models.RejectionReason]{}, UpdatedAt: now}

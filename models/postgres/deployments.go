@@ -122,6 +122,14 @@ func (s *Deployments) newDevelopmentDeployment(ctx context.Context, appID uuid.U
 	if err := models.ValidateSettingsSchema(schema); err != nil {
 		return nil, err
 	}
+	var manifest models.Manifest
+	if in.Manifest != nil {
+		manifest = *in.Manifest
+	}
+	manifest = manifest.Normalize()
+	if err := manifest.Validate(); err != nil {
+		return nil, err
+	}
 	env := in.Environment
 	if env == nil {
 		env = models.JSONMap{}
@@ -135,7 +143,7 @@ func (s *Deployments) newDevelopmentDeployment(ctx context.Context, appID uuid.U
 	}
 	now := s.now().Truncate(time.Microsecond)
 	org := in.TargetOrganizationID
-	return &models.Deployment{ID: newID(), AppID: appID, Type: models.DeploymentDevelopment, SettingsSchema: schema, Environment: env,
+	return &models.Deployment{ID: newID(), AppID: appID, Type: models.DeploymentDevelopment, SettingsSchema: schema, Manifest: manifest, Environment: env,
 		TargetOrganizationID: &org, Metadata: meta, CreatedBy: models.AuditFrom(ctx).ActorID, CreatedAt: now,
 		Status: models.DeploymentActive, RejectionReasons: models.JSONList[models.RejectionReason]{}, UpdatedAt: now}, nil
 }

@@ -429,6 +429,7 @@ func TestDeploymentContentIsImmutable(t *testing.T) {
 		`UPDATE app_deployments SET client_bundle_id = NULL WHERE id = ?`,
 		`UPDATE app_deployments SET version = '9.9.9' WHERE id = ?`,
 		`UPDATE app_deployments SET release_notes = 'edited' WHERE id = ?`,
+		`UPDATE app_deployments SET manifest = '{"surfaces":[]}' WHERE id = ?`,
 	} {
 		err := db.Exec(stmt, prod.ID).Error
 		var pgErr *pgconn.PgError
@@ -442,5 +443,46 @@ func TestDeploymentContentIsImmutable(t *testing.T) {
 	got, err := f.s.GetDeployment(context.Background(), prod.ID)
 	if err != nil || got.Status != models.DeploymentPendingReview || got.SettingsSchema["type"] != "object" || *got.Version != *prod.Version {
 		t.Fatalf("after status update %+v, %v", got, err)
+	}
+}
+
+func TestDeploymentManifest(t *testing.T) {
+	t.Parallel()
+	f := newDeployFixture(t)
+	m := &models.Manifest{
+		Surfaces: []models.Surface{{Kind: models.SurfaceRecordWidget, ID: "hello", Title: "Hello", RecordTypes: []string{"contact"}}},
+		ServerFunctions: []string{"src/greet.server.ts#greet"},
+		Workflow: models.WorkflowManifest{Blocks: []models.WorkflowBlock{{ID: "greet", Title: "Greet", Function: "src/greet.server.ts#greet",
+			Input: models.JSONMap{"type": "object"}, Output: models.JSONMap{"type": "string"}}}},
+	}
+	dev, _ := f.deploy(t, func(in *models.DevelopmentDeploymentInput) { in.Manifest = m })
+	stored, err := f.s.GetDeployment(context.Background(), dev.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stored.Manifest.Surfaces) != 1 || stored.Manifest.Surfaces[0].ID != "hello" || stored.Manifest.Workflow.Blocks[0].Output["type"] != "string" {
+		t.Fatalf("stored manifest %+v", stored.Manifest)
+	}
+	prod := f.promote(t, dev)
+	got, err := f.s.GetDeployment(context.Background(), prod.ID)
+	if err != nil || len(got.Manifest.Surfaces) != 1 || got.Manifest.ServerFunctions[0] != "src/greet.server.ts#greet" {
+		t.Fatalf("promoted manifest %+v, %v", got.Manifest, err)
+	}
+
+	// A deployment without a manifest stores the empty one.
+	bare, _ := f.deploy(t)
+	if got, err := f.s.GetDeployment(context.Background(), bare.ID); err != nil || got.Manifest.Surfaces != nil && len(got.Manifest.Surfaces) != 0 {
+		t.Fatalf("bare manifest %+v, %v", got.Manifest, err)
+	}
+
+	// A bad manifest is refused and nothing is created.
+	before := len(eventsOf(t, f.s, models.EventDeploymentCreated))
+	bad := &models.Manifest{Surfaces: []models.Surface{{Kind: "sidebar", ID: "x", Title: "X"}}}
+	_, _, err = f.s.CreateDevelopmentDeployment(f.ctx, f.app.ID, models.DevelopmentDeploymentInput{TargetOrganizationID: f.org.ID, Manifest: bad})
+	if e, ok := models.AsError(err); !ok || e.Code != "invalid_manifest" {
+		t.Fatalf("bad manifest: %v", err)
+	}
+	if after := len(eventsOf(t, f.s, models.EventDeploymentCreated)); after != before {
+		t.Fatalf("%d deployments created by a refused manifest", after-before)
 	}
 }
