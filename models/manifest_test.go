@@ -48,11 +48,13 @@ func TestManifestValidate(t *testing.T) {
 		"undeclared function": {func(m *models.Manifest) { m.Workflow.Blocks[0].Function = "src/x.server.ts#y" }, "manifest.workflow.blocks[0].function"},
 		"missing schema":      {func(m *models.Manifest) { m.Workflow.Blocks[0].Input = nil }, "manifest.workflow.blocks[0].input"},
 		"bad schema":          {func(m *models.Manifest) { m.Workflow.Blocks[0].Output = models.JSONMap{"type": 7} }, "manifest.workflow.blocks[0].output"},
-		"remote schema ref":   {func(m *models.Manifest) { m.Workflow.Triggers[0].Output = models.JSONMap{"$ref": "https://example.com/s.json"} }, "manifest.workflow.triggers[0].output"},
-		"bad retry":           {func(m *models.Manifest) { m.Workflow.Blocks[0].Retry.MaxAttempts = 0 }, "manifest.workflow.blocks[0].retry"},
-		"unknown trigger":     {func(m *models.Manifest) { m.Webhooks[0].Trigger = "nope" }, "manifest.webhooks[0].trigger"},
-		"bad host":            {func(m *models.Manifest) { m.OutboundHosts[0] = "http://api.example.com" }, "manifest.outbound_hosts[0]"},
-		"NUL in title":        {func(m *models.Manifest) { m.Surfaces[2].Title = "a\x00b" }, "manifest.surfaces[2].title"},
+		"remote schema ref": {func(m *models.Manifest) {
+			m.Workflow.Triggers[0].Output = models.JSONMap{"$ref": "https://example.com/s.json"}
+		}, "manifest.workflow.triggers[0].output"},
+		"bad retry":       {func(m *models.Manifest) { m.Workflow.Blocks[0].Retry.MaxAttempts = 0 }, "manifest.workflow.blocks[0].retry"},
+		"unknown trigger": {func(m *models.Manifest) { m.Webhooks[0].Trigger = "nope" }, "manifest.webhooks[0].trigger"},
+		"bad host":        {func(m *models.Manifest) { m.OutboundHosts[0] = "http://api.example.com" }, "manifest.outbound_hosts[0]"},
+		"NUL in title":    {func(m *models.Manifest) { m.Surfaces[2].Title = "a\x00b" }, "manifest.surfaces[2].title"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -450,7 +450,7 @@ func TestDeploymentManifest(t *testing.T) {
 	t.Parallel()
 	f := newDeployFixture(t)
 	m := &models.Manifest{
-		Surfaces: []models.Surface{{Kind: models.SurfaceRecordWidget, ID: "hello", Title: "Hello", RecordTypes: []string{"contact"}}},
+		Surfaces:        []models.Surface{{Kind: models.SurfaceRecordWidget, ID: "hello", Title: "Hello", RecordTypes: []string{"contact"}}},
 		ServerFunctions: []string{"src/greet.server.ts#greet"},
 		Workflow: models.WorkflowManifest{Blocks: []models.WorkflowBlock{{ID: "greet", Title: "Greet", Function: "src/greet.server.ts#greet",
 			Input: models.JSONMap{"type": "object"}, Output: models.JSONMap{"type": "string"}}}},
