@@ -210,6 +210,6 @@ func storesOf(store *postgres.Store) api.Stores {
 		Users: store.Users, Events: store.Events, DeveloperAccounts: store.DeveloperAccounts, Organizations: store.Organizations,
 		Invitations: store.Invitations, Apps: store.Apps, OAuthClients: store.OAuthClients, Connections: store.Connections,
 		Bundles: store.Bundles, Deployments: store.Deployments, Reviews: store.Reviews, Installations: store.Installations,
-		InstallationConfig: store.Installations, Webhooks: store.Webhooks, Catalog: store.Catalog, DevMail: store.DevMail,
+		InstallationConfig: store.Installations, Webhooks: store.Webhooks, Catalog: store.Catalog, DevMail: store.DevMail, Runtime: store.Runtime,
 	}
 }

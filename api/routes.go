@@ -20,7 +20,7 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 		return nil, err
 	}
 	metrics := newHTTPMetrics(deps.Registry)
-	r.Use(requestContext(s.log), metrics.middleware(), recovery(), securityHeaders, refuseBadURLText)
+	r.Use(requestContext(s.log), metrics.middleware(), recovery(), s.securityHeaders(), refuseBadURLText)
 
 	r.GET("/healthz", healthz)
 	r.GET("/readyz", readyz(deps.Checks))
@@ -71,6 +71,9 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 	s.registerInstallationPermissionRoutes(me)
 	s.registerSSORoutes(me)
 
+	// Apps running in pages: their frames and what the host refused.
+	s.registerRuntimeRoutes(me)
+
 	// The web pages (package pages), each of which handles a visitor who is not signed in.
 	s.pages.Register(r.Group("", auth, csrf))
 
@@ -99,11 +102,18 @@ func noStore(c *gin.Context) {
 
 // securityHeaders applies to every response: no framing of the platform, no
 // MIME sniffing, no referrer leaks, scripts only from our own origin.
-func securityHeaders(c *gin.Context) {
-	h := c.Writer.Header()
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-	c.Next()
+// The only frames a page may hold are apps' runtime origins.
+func (s *Server) securityHeaders() gin.HandlerFunc {
+	csp := "default-src 'self'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+	if o := s.cfg.RuntimeOrigins; o.Domain != "" {
+		csp += "; frame-src " + o.Of("*")
+	}
+	return func(c *gin.Context) {
+		h := c.Writer.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Content-Security-Policy", csp)
+		c.Next()
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"appstore/api/pages"
+	"appstore/api/runtime"
 )
 
 // Config is what the API needs to know about its deployment.
@@ -40,6 +41,9 @@ type Config struct {
 	// the Temporal UI; empty means no links.
 	TemporalUIURL     string
 	TemporalNamespace string
+	// RuntimeOrigins are the apps' runtime origins (DESIGN §7); with no
+	// Domain, apps do not run and the runtime routes answer 503.
+	RuntimeOrigins runtime.Origins
 }
 
 // Deps are the collaborators of a Server.
@@ -99,6 +103,7 @@ type Server struct {
 	installationConfig InstallationConfigStore
 	webhooks           WebhookStore
 	catalog            MarketplaceStore
+	runtime            RuntimeStore
 
 	log      *slog.Logger
 	sessions *Sessions
@@ -117,6 +122,9 @@ type Server struct {
 	promotions        Promotions
 	oidc              OIDCProvider
 	installationRuns  Installations
+	// frameTokens sign the tokens that open app frames on runtime origins.
+	frameTokens *runtime.Tokens
+	refusals    refusalCounter
 	// routeTable lists every mounted route, for Routes.
 	routeTable []Route
 }
@@ -158,6 +166,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		installationConfig: deps.Stores.InstallationConfig,
 		webhooks:           deps.Stores.Webhooks,
 		catalog:            deps.Stores.Catalog,
+		runtime:            deps.Stores.Runtime,
+		frameTokens:        runtime.NewTokens(cfg.JWTKey, origin(cfg.BaseURL)),
 		log:                deps.Logger,
 		sessions:           NewSessions(cfg.JWTKey, origin(cfg.BaseURL), SessionTTL),
 		logins:             newLoginLimiter(cfg.LoginRatePerIP, cfg.LoginRatePerEmail),

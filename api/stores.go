@@ -28,6 +28,7 @@ type Stores struct {
 	InstallationConfig InstallationConfigStore
 	Webhooks           WebhookStore
 	Catalog            MarketplaceStore
+	Runtime            RuntimeStore
 	// DevMail is read by the development pages only.
 	DevMail pages.DevMailStore
 }

@@ -9,11 +9,15 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"golang.org/x/net/publicsuffix"
+
 	"appstore/api"
+	"appstore/api/runtime"
 )
 
 // devJWTKey signs sessions in development only; production refuses it.
@@ -26,10 +30,14 @@ const devEncryptionKey = "YXBwc3RvcmUtZGV2LWtleS1ub3QtZm9yLXByb2R1Y3Q="
 // Config is every setting, read from the environment once at start. A
 // secret NAME may instead be given as NAME_FILE, the path of a file holding it.
 type Config struct {
-	Env               string // development | production
-	DatabaseURL       string
-	HTTPAddr          string
-	WorkerHTTPAddr    string
+	Env            string // development | production
+	DatabaseURL    string
+	HTTPAddr       string
+	WorkerHTTPAddr string
+	// RuntimeAddr is where app runtime origins are served; RuntimeDomain
+	// is their parent domain: <app-slug>.<RuntimeDomain> (DESIGN §7).
+	RuntimeAddr       string
+	RuntimeDomain     string
 	BaseURL           *url.URL
 	JWTSecret         []byte
 	TemporalAddress   string
@@ -106,6 +114,8 @@ var settings = []setting{
 	{"DATABASE_URL", "postgres://postgres@127.0.0.1:5432/appstore?sslmode=disable", "PostgreSQL connection URL (also DATABASE_URL_FILE)"},
 	{"HTTP_ADDR", "(127.0.0.1:8080 in development, :8080 in production)", "listen address of `serve` (API, web pages, /metrics); development keeps to loopback, since /dev/mail shows sign-in links and the dev keys are public"},
 	{"WORKER_HTTP_ADDR", "(127.0.0.1:8081 in development, :8081 in production)", "listen address of `worker` for /healthz, /readyz, /metrics"},
+	{"RUNTIME_ADDR", "(127.0.0.1:8088 in development, :8088 in production)", "listen address of the app runtime origins (runtime page, SDK build, client bundles); `serve` runs it beside HTTP_ADDR"},
+	{"RUNTIME_DOMAIN", "(apps.localhost in development)", "parent domain of the per-app runtime origins: https://<app-slug>.RUNTIME_DOMAIN in production (behind TLS on 443), http://<app-slug>.apps.localhost:<RUNTIME_ADDR port> in development; must be another site than BASE_URL; required in production"},
 	{"BASE_URL", "http://localhost:8080", "public origin of the platform; CSRF checks compare Origin with it; https makes cookies Secure"},
 	{"JWT_SECRET", "(development key)", "HMAC key for session JWTs, at least 32 bytes (also JWT_SECRET_FILE); required in production"},
 	{"TEMPORAL_ADDRESS", "127.0.0.1:7233", "Temporal frontend host:port"},
@@ -241,6 +251,8 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 		DatabaseURL:       e.get("DATABASE_URL"),
 		HTTPAddr:          e.get("HTTP_ADDR"),
 		WorkerHTTPAddr:    e.get("WORKER_HTTP_ADDR"),
+		RuntimeAddr:       e.get("RUNTIME_ADDR"),
+		RuntimeDomain:     strings.ToLower(strings.TrimSpace(e.get("RUNTIME_DOMAIN"))),
 		TemporalAddress:   e.get("TEMPORAL_ADDRESS"),
 		TemporalNamespace: e.get("TEMPORAL_NAMESPACE"),
 		TaskQueue:         e.get("TEMPORAL_TASK_QUEUE"),
@@ -265,6 +277,17 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 	}
 	if c.WorkerHTTPAddr == "" {
 		c.WorkerHTTPAddr = net.JoinHostPort(listenHost, "8081")
+	}
+	if c.RuntimeAddr == "" {
+		c.RuntimeAddr = net.JoinHostPort(listenHost, "8088")
+	}
+	switch {
+	case c.RuntimeDomain == "" && c.Production():
+		e.fail("RUNTIME_DOMAIN", "is required in production: apps run on https://<app-slug>.RUNTIME_DOMAIN")
+	case c.RuntimeDomain == "":
+		c.RuntimeDomain = "apps.localhost"
+	case !runtimeDomainPattern.MatchString(c.RuntimeDomain):
+		e.fail("RUNTIME_DOMAIN", "%q must be a domain name such as apps.example-usercontent.com", c.RuntimeDomain)
 	}
 	if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		e.fail("DATABASE_URL", "must be a postgres:// URL")
@@ -310,7 +333,10 @@ func LoadConfig(lookup func(string) (string, bool)) (*Config, error) {
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
 	}
-	for name, v := range map[string]string{"HTTP_ADDR": c.HTTPAddr, "WORKER_HTTP_ADDR": c.WorkerHTTPAddr, "TEMPORAL_ADDRESS": c.TemporalAddress} {
+	if c.BaseURL != nil && c.RuntimeDomain != "" && sameSite(c.BaseURL.Hostname(), c.RuntimeDomain) {
+		e.fail("RUNTIME_DOMAIN", "%q must be another site than BASE_URL's host %s: apps on the platform's site could lift their frame's sandbox", c.RuntimeDomain, c.BaseURL.Hostname())
+	}
+	for name, v := range map[string]string{"HTTP_ADDR": c.HTTPAddr, "WORKER_HTTP_ADDR": c.WorkerHTTPAddr, "RUNTIME_ADDR": c.RuntimeAddr, "TEMPORAL_ADDRESS": c.TemporalAddress} {
 		if !strings.Contains(v, ":") {
 			e.fail(name, "%q must be host:port or :port", v)
 		}
@@ -392,4 +418,35 @@ func isLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+var runtimeDomainPattern = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// sameSite reports whether the platform host and an app runtime origin
+// under runtimeDomain share a site (scheme aside): the same registrable
+// domain by the public suffix list, as browsers decide.
+func sameSite(platformHost, runtimeDomain string) bool {
+	site := func(host string) string {
+		if ip := net.ParseIP(host); ip != nil {
+			return ip.String()
+		}
+		if s, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
+			return s
+		}
+		return host
+	}
+	return site(strings.ToLower(platformHost)) == site("app."+runtimeDomain)
+}
+
+// RuntimeOrigins are the app runtime origins: the platform's scheme, and
+// over plain http (development, or a production stack tried out on
+// loopback) the runtime listener's port.
+func (c *Config) RuntimeOrigins() runtime.Origins {
+	o := runtime.Origins{Scheme: c.BaseURL.Scheme, Domain: c.RuntimeDomain}
+	if o.Scheme == "http" {
+		if _, port, err := net.SplitHostPort(c.RuntimeAddr); err == nil {
+			o.Port = port
+		}
+	}
+	return o
 }

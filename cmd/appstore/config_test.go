@@ -95,7 +95,7 @@ func TestListenAddressDefaults(t *testing.T) {
 		}
 		return c
 	}
-	prod := map[string]string{"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com", "JWT_SECRET": goodSecret,
+	prod := map[string]string{"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com", "RUNTIME_DOMAIN": "apps.example-usercontent.com", "JWT_SECRET": goodSecret,
 		"SMTP_HOST": "smtp.example.com", "ENCRYPTION_KEY": goodEncryptionKey}
 	if c := load(prod); c.HTTPAddr != ":8080" || c.WorkerHTTPAddr != ":8081" {
 		t.Errorf("production: %q %q", c.HTTPAddr, c.WorkerHTTPAddr)
@@ -108,7 +108,7 @@ func TestListenAddressDefaults(t *testing.T) {
 func TestLoadConfig(t *testing.T) {
 	t.Parallel()
 	prod := func(extra map[string]string) map[string]string {
-		env := map[string]string{"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com", "JWT_SECRET": goodSecret, "SMTP_HOST": "smtp.example.com", "ENCRYPTION_KEY": goodEncryptionKey}
+		env := map[string]string{"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com", "RUNTIME_DOMAIN": "apps.example-usercontent.com", "JWT_SECRET": goodSecret, "SMTP_HOST": "smtp.example.com", "ENCRYPTION_KEY": goodEncryptionKey}
 		for k, v := range extra {
 			env[k] = v
 		}
@@ -134,7 +134,7 @@ func TestLoadConfig(t *testing.T) {
 		},
 		{
 			name:     "production without JWT_SECRET",
-			env:      map[string]string{"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com", "SMTP_HOST": "smtp.example.com", "ENCRYPTION_KEY": goodEncryptionKey},
+			env:      map[string]string{"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com", "RUNTIME_DOMAIN": "apps.example-usercontent.com", "SMTP_HOST": "smtp.example.com", "ENCRYPTION_KEY": goodEncryptionKey},
 			wantErrs: []string{"JWT_SECRET"},
 			wantText: []string{"required in production"},
 		},
@@ -305,7 +305,7 @@ func TestLoadConfigSecretFile(t *testing.T) {
 	t.Parallel()
 	for _, content := range []string{goodSecret + "\n", goodSecret + "\r\n", goodSecret} {
 		env := map[string]string{
-			"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com",
+			"APPSTORE_ENV": "production", "BASE_URL": "https://appstore.example.com", "RUNTIME_DOMAIN": "apps.example-usercontent.com",
 			"JWT_SECRET_FILE": writeSecret(t, content), "SMTP_HOST": "smtp.example.com", "ENCRYPTION_KEY": goodEncryptionKey,
 		}
 		c, err := LoadConfig(lookupFrom(env))

@@ -58,6 +58,7 @@ func (p *platform) serve(ctx context.Context) error {
 		MaxBundleBytes:            p.cfg.MaxBundleBytes,
 		TemporalUIURL:             p.cfg.TemporalUIURL,
 		TemporalNamespace:         p.cfg.TemporalNamespace,
+		RuntimeOrigins:            p.cfg.RuntimeOrigins(),
 	}, api.Deps{
 		Stores: apiStores(p.store), Logger: p.log, Registry: p.registry, Checks: p.checks(),
 		Invitations:  &wfclient.Invitations{Client: p.temporal, TaskQueue: p.cfg.TaskQueue},
@@ -117,6 +118,6 @@ func apiStores(store *postgres.Store) api.Stores {
 		Users: store.Users, Events: store.Events, DeveloperAccounts: store.DeveloperAccounts, Organizations: store.Organizations,
 		Invitations: store.Invitations, Apps: store.Apps, OAuthClients: store.OAuthClients, Connections: store.Connections,
 		Bundles: store.Bundles, Deployments: store.Deployments, Reviews: store.Reviews, Installations: store.Installations,
-		InstallationConfig: store.Installations, Webhooks: store.Webhooks, Catalog: store.Catalog, DevMail: store.DevMail,
+		InstallationConfig: store.Installations, Webhooks: store.Webhooks, Catalog: store.Catalog, DevMail: store.DevMail, Runtime: store.Runtime,
 	}
 }

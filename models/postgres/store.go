@@ -38,6 +38,7 @@ type Store struct {
 	*OIDC
 	*Catalog
 	*DevMail
+	*Runtime
 }
 
 // core is what every aggregate's store shares, by pointer, so that the
@@ -88,6 +89,7 @@ func storeOver(c *core) *Store {
 		OIDC:              c.oidc(),
 		Catalog:           c.catalog(),
 		DevMail:           c.devMail(),
+		Runtime:           &Runtime{c},
 	}
 }
 
