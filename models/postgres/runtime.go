@@ -17,8 +17,8 @@ type Runtime struct{ *core }
 
 // runtimeAppSelect picks an organization's runnable installations for one
 // viewer (the first argument). Production installations need the viewer's
-// access grant; a development installation is for its organization's
-// admins and owners, the people who may deploy to it.
+// access grant; a development installation runs for every member of its
+// target organization, the test organization the developer deploys to.
 const runtimeAppSelect = `SELECT i.id AS installation_id, i.type AS installation_type, i.app_id, a.slug AS app_slug,
 	a.title AS app_title, a.developer_account_id, i.organization_id, i.deployment_id,
 	b.sha256 AS client_bundle_sha256, d.manifest
@@ -30,7 +30,7 @@ const runtimeAppSelect = `SELECT i.id AS installation_id, i.type AS installation
 	LEFT JOIN organization_members m ON m.organization_id = i.organization_id AND m.user_id = @viewer
 	WHERE i.organization_id = @org AND i.status = 'active' AND i.uninstalled_at IS NULL
 	AND a.publication_status <> 'suspended'
-	AND (COALESCE(p.can_access, false) OR (i.type = 'development' AND m.role IN ('owner', 'admin')))`
+	AND (COALESCE(p.can_access, false) OR (i.type = 'development' AND m.user_id IS NOT NULL))`
 
 // RuntimeApps lists the installations of organization orgID whose client
 // bundles viewer's pages run, by app title. The caller checks viewer is a

@@ -86,7 +86,9 @@ export class AppFrame {
       if (d && typeof d === "object" && d.source === EXTENSION_SOURCE) this.refuseMessage(d.type, "a window message after the handshake");
       return;
     }
-    const problem = this.envelopeProblem(d) || (event.origin !== this.origin ? "a message from another origin (" + event.origin + ")" : "");
+    // The origin first: a frame whose window now holds another origin's
+    // document is not the app, whatever its message claims.
+    const problem = (event.origin !== this.origin ? "a message from another origin (" + event.origin + ")" : "") || this.envelopeProblem(d);
     if (problem) {
       this.refuseMessage(d && d.type, problem);
       return;
