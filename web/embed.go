@@ -62,9 +62,10 @@ func SDK() fs.FS {
 
 // Runtime returns the pinned runtime build (web/sdk/dist, made by `npm run
 // build` in web/sdk): content-hashed ES modules for react,
-// react/jsx-runtime, @appstore/sdk and the boot module, and runtime.json,
+// react/jsx-runtime, @appstore/sdk, @appstore/sdk/settings and the boot
+// module, and runtime.json,
 //
-//	{"imports": {"react": FILE, "react/jsx-runtime": FILE, "@appstore/sdk": FILE}, "boot": FILE}
+//	{"imports": {"react": FILE, "react/jsx-runtime": FILE, "@appstore/sdk": FILE, "@appstore/sdk/settings": FILE}, "boot": FILE}
 //
 // which names them for the runtime page's import map. FILE is a name in
 // this folder; the chunks the entries import sit beside them.

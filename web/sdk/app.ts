@@ -3,7 +3,7 @@
 // `appstore-cli build` evaluates it into the manifest with describeApp;
 // the frame runtime uses the same function for set-surfaces, so the two
 // can never disagree.
-import type { ComponentType, ReactNode } from "react";
+import type { ComponentType } from "react";
 import type { RecordType, Surface, SurfaceKind, TextField } from "./protocol";
 import { RECORD_TYPES, TEXT_FIELDS } from "./protocol";
 import type { SettingsDefinition, SettingsSpec } from "./settings";
@@ -335,6 +335,3 @@ export function describeApp(app: App): AppDescription {
   });
   return { surfaces, workflow: { blocks, triggers }, webhooks, outbound_hosts };
 }
-
-/** Only for type positions: what a widget component returns. */
-export type WidgetNode = ReactNode;

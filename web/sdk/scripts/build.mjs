@@ -1,6 +1,7 @@
 // npm run build: the pinned runtime build the runtime page serves under
 // /sdk/ (PROTOCOL.md, "Origins and the runtime page"). One esbuild run
-// with code splitting, so react, react/jsx-runtime, @appstore/sdk and the
+// with code splitting, so react, react/jsx-runtime, @appstore/sdk (and
+// @appstore/sdk/settings, which client code may import too) and the
 // boot module share one React and one SDK instance; content-hashed names
 // so they can be cached forever; runtime.json for the import map.
 // The same lockfile gives the same bytes: nothing here depends on the
@@ -45,6 +46,7 @@ const result = await esbuild.build({
     { in: "appstore-entry:react", out: "react" },
     { in: "appstore-entry:jsx-runtime", out: "jsx-runtime" },
     { in: "index.ts", out: "sdk" },
+    { in: "settings.ts", out: "settings" },
     { in: "runtime/boot.ts", out: "boot" },
   ],
   bundle: true,
@@ -73,6 +75,7 @@ const runtime = {
     react: files["appstore-entry:react"],
     "react/jsx-runtime": files["appstore-entry:jsx-runtime"],
     "@appstore/sdk": files["index.ts"],
+    "@appstore/sdk/settings": files["settings.ts"],
   },
   boot: files["runtime/boot.ts"],
 };

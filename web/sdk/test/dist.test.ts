@@ -11,7 +11,7 @@ const runtime = JSON.parse(readFileSync(new URL("runtime.json", dist), "utf8")) 
 };
 
 test("runtime.json names an entry for each import and the boot module", () => {
-  assert.deepEqual(Object.keys(runtime.imports).sort(), ["@appstore/sdk", "react", "react/jsx-runtime"]);
+  assert.deepEqual(Object.keys(runtime.imports).sort(), ["@appstore/sdk", "@appstore/sdk/settings", "react", "react/jsx-runtime"]);
   for (const f of [...Object.values(runtime.imports), runtime.boot]) assert.match(f, /^[a-z-]+-[A-Z0-9]{8}\.js$/);
 });
 
