@@ -311,6 +311,15 @@ func TestManifestCheck(t *testing.T) {
 	}
 }
 
+func TestPlatformCheckUsesThePlatformsRules(t *testing.T) {
+	m := emptyManifest([]string{"src/a.server.ts#f"})
+	m.OutboundHosts = []string{"Not A Host"}
+	err := m.platformCheck()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "manifest.outbound_hosts[0]: must be a lowercase DNS name")
+	assert.NoError(t, emptyManifest(nil).platformCheck())
+}
+
 func TestInitScaffoldsAProjectThatBuilds(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "Ticket Board")
 	c := newCLI(t)

@@ -11,6 +11,8 @@ import (
 
 	"github.com/dop251/goja"
 	"github.com/evanw/esbuild/pkg/api"
+
+	"appstore/models"
 )
 
 // appManifest is dist/app.manifest.json, the manifest field of a
@@ -156,7 +158,36 @@ func extractManifest(dir, entry string, exports map[string][]string, serverFunct
 	if err := m.check(); err != nil {
 		return nil, warnings, fmt.Errorf("%s: %w", entry, err)
 	}
+	if err := m.platformCheck(); err != nil {
+		return nil, warnings, fmt.Errorf("%s: %w", entry, err)
+	}
 	return &m, warnings, nil
+}
+
+// platformCheck runs the platform's own manifest rules (models.Manifest),
+// the ones POST deployments applies, so what passes here deploys.
+func (m *appManifest) platformCheck() error {
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	var pm models.Manifest
+	if err := json.Unmarshal(raw, &pm); err != nil {
+		return fmt.Errorf("the manifest does not fit the platform's shape: %w", err)
+	}
+	err = pm.Normalize().Validate()
+	if err == nil {
+		return nil
+	}
+	e, ok := models.AsError(err)
+	if !ok || len(e.Fields) == 0 {
+		return err
+	}
+	lines := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		lines[i] = "  " + f.Field + ": " + f.Message
+	}
+	return fmt.Errorf("the platform would refuse this manifest:\n%s", strings.Join(lines, "\n"))
 }
 
 // reactStubPlugin resolves react and react/* to reactStub.
@@ -185,10 +216,10 @@ var (
 	textFields  = []string{"transcript", "summary", "insight"}
 )
 
-// check applies the platform's manifest rules again in Go, so a build
-// never writes a manifest the platform would refuse: known kinds, record
-// types and fields, unique ids, titles, functions that exist, and
-// schemas that compile.
+// check refuses, with messages that name the App definition's parts,
+// what the platform would: unknown kinds, record types and fields,
+// duplicate ids, empty titles, functions that do not exist, schemas that
+// do not compile. platformCheck then applies the platform's own rules.
 func (m *appManifest) check() error {
 	idTitle := func(what, id, title string) error {
 		if !manifestID.MatchString(id) {
