@@ -64,6 +64,12 @@ export class Renderer {
     return this.roots.has(rootId);
   }
 
+  /** The root's children as the host should now show them (for tests and debugging). */
+  snapshot(rootId: string): WireNode[] {
+    const r = this.roots.get(rootId);
+    return r ? visibleChildren(r.container).map(serialize) : [];
+  }
+
   /**
    * Calls the handler id with args, as a discrete event (its updates
    * commit at once). It returns false for a dead handler, which is ignored.

@@ -226,3 +226,77 @@ test("texts are kept within 10,000 characters", async () => {
   const card = (sent[0] as { mount: WireElement[] }).mount[0];
   assert.equal((card.children[0] as { text: string }).text.length, 10_000);
 });
+
+// A small deterministic PRNG, so a failing sequence can be replayed.
+function prng(seed: number) {
+  return () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+}
+
+test("after any sequence of updates the host's tree equals the frame's", async () => {
+  const { r, sent } = setup();
+  const host = new HostModel();
+  const rand = prng(42);
+  type Item = { key: number; label: string; nested: boolean };
+  const tree = (items: Item[]) => (
+    <Stack>
+      {items.map((it) => (
+        <Card key={it.key}>
+          {it.label}
+          {it.nested && <Button onClick={() => {}}>{`b${it.key}`}</Button>}
+        </Card>
+      ))}
+    </Stack>
+  );
+  let items: Item[] = [];
+  let next = 0;
+  for (let step = 0; step < 200; step++) {
+    const roll = rand();
+    if (roll < 0.3 || items.length === 0) items = [...items, { key: next++, label: `n${next}`, nested: rand() < 0.5 }];
+    else if (roll < 0.5) items = items.filter((_, i) => i !== Math.floor(rand() * items.length));
+    else if (roll < 0.7) items = [...items].sort(() => rand() - 0.5);
+    else if (roll < 0.85) items = items.map((it) => (rand() < 0.3 ? { ...it, label: `${it.label}'` } : it));
+    else items = items.map((it) => (rand() < 0.3 ? { ...it, nested: !it.nested } : it));
+    r.render("w", tree(items));
+    if (rand() < 0.5) await settle(); // sometimes several commits share a tick
+  }
+  await settle();
+  for (const d of sent) host.apply(d);
+  assert.deepEqual(host.children, r.snapshot("w"));
+});
+
+test("Suspense hides and shows content with removes and inserts", async () => {
+  const { Suspense, use } = await import("react");
+  const { r, sent } = setup();
+  const host = new HostModel();
+  let resolve!: (v: string) => void;
+  const pending = new Promise<string>((res) => (resolve = res));
+  const ready = Promise.resolve("ready");
+  Object.assign(ready, { status: "fulfilled", value: "ready" });
+  function Show({ p }: { p: Promise<string> }) {
+    return <TextBlock text={use(p)} />;
+  }
+  const tree = (p: Promise<string>) => (
+    <Stack>
+      <Suspense fallback={<TextBlock text="loading" />}>
+        <Show p={p} />
+      </Suspense>
+    </Stack>
+  );
+  r.render("w", tree(ready));
+  await settle();
+  r.render("w", tree(pending));
+  await settle();
+  for (const d of sent.splice(0)) host.apply(d);
+  assert.deepEqual(host.children, r.snapshot("w"));
+  assert.ok(JSON.stringify(host.children).includes("loading"));
+  resolve("done");
+  // React reveals content no sooner than 300 ms after it showed a fallback.
+  await new Promise((res) => setTimeout(res, 400));
+  for (const d of sent.splice(0)) host.apply(d);
+  assert.deepEqual(host.children, r.snapshot("w"));
+  const texts = JSON.stringify(host.children);
+  assert.ok(!texts.includes("loading") && texts.includes("done"), texts);
+});
