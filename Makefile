@@ -1,7 +1,7 @@
 # Appstore developer commands. The Temporal CLI version is pinned in one
 # place, workflows/devserver/devserver.go; `install-tools` installs it.
 
-.PHONY: dev test test-short tools browser bench bench-bundles bench-catalog lint
+.PHONY: dev test test-short tools browser bench bench-bundles bench-catalog lint sdk-test sdk-check
 
 # Everything on this machine: Temporal dev server + UI, migrations, demo data, API, web, worker.
 dev:
@@ -39,3 +39,13 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	go vet ./...
 	go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+# The SDK's own tests (node's test runner, after esbuild compiles them).
+sdk-test:
+	cd web/sdk && npm ci --no-audit --no-fund && npm test
+
+# The committed runtime build (web/sdk/dist) is what the lockfile builds, byte for byte.
+sdk-check:
+	cd web/sdk && npm ci --no-audit --no-fund && npm run build
+	git diff --exit-code --stat -- web/sdk/dist
+	@test -z "$$(git status --porcelain -- web/sdk/dist)" || { git status --porcelain -- web/sdk/dist; echo "web/sdk/dist: files above are not committed"; exit 1; }

@@ -19,14 +19,15 @@ import (
 
 // Where build reads and writes, relative to the project.
 const (
-	srcDir       = "src"
-	distDir      = "dist"
-	clientFile   = "client.js"
-	serverFile   = "server.js"
-	settingsFile = "settings.schema.json"
-	manifestFile = "manifest.json"
-	settingsSrc  = "src/app.settings.ts"
-	serverSuffix = ".server.ts"
+	srcDir          = "src"
+	distDir         = "dist"
+	clientFile      = "client.js"
+	serverFile      = "server.js"
+	settingsFile    = "settings.schema.json"
+	appManifestFile = "app.manifest.json"
+	manifestFile    = "manifest.json"
+	settingsSrc     = "src/app.settings.ts"
+	serverSuffix    = ".server.ts"
 )
 
 // clientEntries are the client entry points build looks for, in order.
@@ -46,13 +47,15 @@ type buildManifest struct {
 	Client          *artifact `json:"client,omitempty"`
 	Server          *artifact `json:"server,omitempty"`
 	SettingsSchema  *artifact `json:"settings_schema,omitempty"`
+	AppManifest     *artifact `json:"app_manifest,omitempty"`
 	ServerFunctions []string  `json:"server_functions"`
 }
 
 // buildResult is a successful build.
 type buildResult struct {
 	Manifest buildManifest
-	Warnings []string // esbuild warnings and console output of app.settings.ts
+	App      *appManifest // what dist/app.manifest.json holds
+	Warnings []string     // esbuild warnings and console output of app.settings.ts
 }
 
 // buildError is a failed esbuild run: its messages carry file:line:column.
@@ -137,6 +140,21 @@ func buildProject(p *project) (*buildResult, error) {
 			}
 		}
 	}
+	manifest := emptyManifest(res.Manifest.ServerFunctions)
+	if clientEntry != "" {
+		m, warnings, err := extractManifest(p.Dir, clientEntry, exports, res.Manifest.ServerFunctions)
+		res.Warnings = append(res.Warnings, warnings...)
+		if err != nil {
+			return nil, err
+		}
+		manifest = m
+	}
+	raw, err := json.MarshalIndent(manifest, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	outputs[appManifestFile] = append(raw, '\n')
+	res.App = manifest
 	if fileExists(filepath.Join(p.Dir, settingsSrc)) {
 		schema, warnings, err := extractSettingsSchema(p.Dir, settingsSrc)
 		res.Warnings = append(res.Warnings, warnings...)
@@ -158,12 +176,12 @@ func writeDist(dir string, outputs map[string][]byte, m *buildManifest) error {
 	if err := os.MkdirAll(dist, 0o755); err != nil {
 		return fmt.Errorf("build: %w", err)
 	}
-	for _, name := range []string{clientFile, serverFile, settingsFile, manifestFile} {
+	for _, name := range []string{clientFile, serverFile, settingsFile, appManifestFile, manifestFile} {
 		if err := os.Remove(filepath.Join(dist, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("build: %w", err)
 		}
 	}
-	slots := map[string]**artifact{clientFile: &m.Client, serverFile: &m.Server, settingsFile: &m.SettingsSchema}
+	slots := map[string]**artifact{clientFile: &m.Client, serverFile: &m.Server, settingsFile: &m.SettingsSchema, appManifestFile: &m.AppManifest}
 	for name, content := range outputs {
 		if err := os.WriteFile(filepath.Join(dist, name), content, 0o644); err != nil {
 			return fmt.Errorf("build: %w", err)
@@ -260,11 +278,16 @@ func runBuild(what string, opts api.BuildOptions) ([]byte, []string, error) {
 	return nil, warnings, fmt.Errorf("%s: esbuild produced no JavaScript", what)
 }
 
+// clientExternals are the imports a client bundle leaves to the runtime
+// page's import map (web/sdk/dist/runtime.json): the app shares the
+// runtime's one React and one SDK instance instead of bringing its own.
+// The SDK's modules are left out by sdkExternalPlugin.
+var clientExternals = []string{"react", "react/*"}
+
 // bundleClient bundles the client entry for the iframe host: ESM, minified,
-// ES2020, JSX with React's automatic runtime. React is not bundled: the
-// host provides "react" and "react/jsx-runtime" (an import map in the
-// runtime page), so a project needs no node_modules. Imports of server
-// modules become proxies (serverProxyPlugin).
+// ES2020, JSX with React's automatic runtime. React and the SDK are not
+// bundled (clientExternals), so a project needs no node_modules. Imports
+// of server modules become proxies (serverProxyPlugin).
 func bundleClient(dir, entry string, exports map[string][]string) ([]byte, []string, error) {
 	opts := baseOptions(dir)
 	opts.EntryPoints = []string{entry}
@@ -273,9 +296,10 @@ func bundleClient(dir, entry string, exports map[string][]string) ([]byte, []str
 	opts.Platform = api.PlatformBrowser
 	opts.JSX = api.JSXAutomatic
 	opts.JSXImportSource = "react"
-	opts.External = []string{"react", "react/*", "react-dom", "react-dom/*"}
+	opts.External = clientExternals
 	opts.MinifyWhitespace, opts.MinifyIdentifiers, opts.MinifySyntax = true, true, true
-	opts.Plugins = append(opts.Plugins, serverProxyPlugin(dir, exports))
+	// Not the embedded SDK: the runtime page provides @appstore/sdk.
+	opts.Plugins = []api.Plugin{sdkExternalPlugin(), serverProxyPlugin(dir, exports)}
 	return runBuild("client bundle", opts)
 }
 

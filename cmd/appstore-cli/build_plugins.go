@@ -24,13 +24,10 @@ const (
 func sdkPlugin() api.Plugin {
 	sdk := web.SDK()
 	return api.Plugin{Name: "appstore-sdk", Setup: func(b api.PluginBuild) {
-		b.OnResolve(api.OnResolveOptions{Filter: `^@appstore/sdk(/.*)?$`}, func(args api.OnResolveArgs) (api.OnResolveResult, error) {
-			name := "index.ts"
-			if sub := strings.TrimPrefix(args.Path, "@appstore/sdk/"); sub != args.Path {
-				name = sub + ".ts"
-			}
-			if _, err := fs.Stat(sdk, name); err != nil || strings.Contains(name, "..") {
-				return api.OnResolveResult{}, fmt.Errorf("there is no SDK module %q (the SDK has @appstore/sdk and @appstore/sdk/settings)", args.Path)
+		b.OnResolve(api.OnResolveOptions{Filter: sdkImport}, func(args api.OnResolveArgs) (api.OnResolveResult, error) {
+			name, err := sdkModule(args.Path)
+			if err != nil {
+				return api.OnResolveResult{}, err
 			}
 			return api.OnResolveResult{Path: name, Namespace: sdkNamespace}, nil
 		})
@@ -49,6 +46,35 @@ func sdkPlugin() api.Plugin {
 			}
 			src := string(raw)
 			return api.OnLoadResult{Contents: &src, Loader: api.LoaderTS}, nil
+		})
+	}}
+}
+
+// sdkImport matches the imports the SDK answers.
+const sdkImport = `^@appstore/sdk(/.*)?$`
+
+// sdkModules are the SDK's public modules, by import path.
+var sdkModules = map[string]string{"@appstore/sdk": "index.ts", "@appstore/sdk/settings": "settings.ts"}
+
+// sdkModule is the SDK source file of the import path, or an error naming
+// the modules there are.
+func sdkModule(importPath string) (string, error) {
+	name, ok := sdkModules[importPath]
+	if !ok {
+		return "", fmt.Errorf("there is no SDK module %q (the SDK has @appstore/sdk and @appstore/sdk/settings)", importPath)
+	}
+	return name, nil
+}
+
+// sdkExternalPlugin leaves the SDK's public modules to the runtime page's
+// import map and refuses any other @appstore/sdk path at build time.
+func sdkExternalPlugin() api.Plugin {
+	return api.Plugin{Name: "appstore-sdk-external", Setup: func(b api.PluginBuild) {
+		b.OnResolve(api.OnResolveOptions{Filter: sdkImport}, func(args api.OnResolveArgs) (api.OnResolveResult, error) {
+			if _, err := sdkModule(args.Path); err != nil {
+				return api.OnResolveResult{}, err
+			}
+			return api.OnResolveResult{Path: args.Path, External: true}, nil
 		})
 	}}
 }
@@ -102,7 +128,9 @@ func proxyModule(rel string, names []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "// Proxy for the server module %s: each export runs on the platform.\n", rel)
 	b.WriteString("import { runServerFunction } from \"@appstore/sdk\";\n")
-	b.WriteString("function proxy(moduleHash) { return (...args) => runServerFunction(moduleHash, args); }\n")
+	// moduleHash on the function lets the App definition name it
+	// (a workflow block's run, a webhook's handler).
+	b.WriteString("function proxy(moduleHash) { const f = (...args) => runServerFunction(moduleHash, args); Object.defineProperty(f, \"moduleHash\", { value: moduleHash }); return f; }\n")
 	aliases := make([]string, len(names))
 	for i, name := range names {
 		fmt.Fprintf(&b, "const f%d = proxy(%s);\n", i, jsString(rel+"#"+name))

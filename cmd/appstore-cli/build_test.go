@@ -66,10 +66,14 @@ func TestBuildExample(t *testing.T) {
 	dist := filepath.Join(dir, "dist")
 
 	// The client calls the server module through the SDK and never holds
-	// the server function's code.
+	// the server function's code; React and the SDK come from the
+	// runtime page's import map.
 	client := readFile(t, filepath.Join(dist, "client.js"))
-	for _, want := range []string{`"src/greet.server.ts#greet"`, `"src/greet.server.ts#greetingCount"`, `"run-server-function"`, `"appstore-extension"`, `from"react/jsx-runtime"`} {
+	for _, want := range []string{`"src/greet.server.ts#greet"`, `"src/greet.server.ts#greetingCount"`, `from"react/jsx-runtime"`, `from"react"`, `from"@appstore/sdk"`} {
 		assert.Contains(t, client, want)
+	}
+	for _, bundled := range []string{`"run-server-function"`, `"appstore-extension"`, "describeApp"} {
+		assert.NotContains(t, client, bundled, "the client bundle holds the SDK")
 	}
 	for _, server := range []string{"greeted on the server", "greeting number"} {
 		assert.NotContains(t, client, server, "the client bundle holds the server function's body")
@@ -86,8 +90,9 @@ func TestBuildExample(t *testing.T) {
 	// The manifest describes the files on disk.
 	var m buildManifest
 	require.NoError(t, json.Unmarshal([]byte(readFile(t, filepath.Join(dist, "manifest.json"))), &m))
-	assert.Equal(t, []string{"src/greet.server.ts#greet", "src/greet.server.ts#greetingCount"}, m.ServerFunctions)
-	for _, a := range []*artifact{m.Client, m.Server, m.SettingsSchema} {
+	functions := []string{"src/greet.server.ts#greet", "src/greet.server.ts#greetBlock", "src/greet.server.ts#greetingCount"}
+	assert.Equal(t, functions, m.ServerFunctions)
+	for _, a := range []*artifact{m.Client, m.Server, m.SettingsSchema, m.AppManifest} {
 		require.NotNil(t, a)
 		raw, err := os.ReadFile(filepath.Join(dist, a.File))
 		require.NoError(t, err)
@@ -177,6 +182,144 @@ func TestExampleSettingsSchema(t *testing.T) {
 
 func org(v map[string]any) map[string]any { return v["organization"].(map[string]any) }
 
+// expectedExampleManifest is what examples/hello-widget/src/app.tsx declares.
+const expectedExampleManifest = `{
+  "surfaces": [
+    {"kind": "record-widget", "id": "hello", "title": "Hello widget", "record_types": ["contact"]},
+    {"kind": "record-action", "id": "show-record", "title": "Show record", "record_types": ["contact", "ticket"]},
+    {"kind": "bulk-action", "id": "list-selected", "title": "List selected", "record_types": ["contact", "ticket"]},
+    {"kind": "quick-action", "id": "say-hi", "title": "Say hi"},
+    {"kind": "text-action", "id": "show-text", "title": "Show selected text", "fields": ["transcript"]}
+  ],
+  "server_functions": ["src/greet.server.ts#greet", "src/greet.server.ts#greetBlock", "src/greet.server.ts#greetingCount"],
+  "workflow": {
+    "blocks": [{
+      "id": "greet", "title": "Greet", "description": "Greets a name on the server.",
+      "function": "src/greet.server.ts#greetBlock",
+      "input": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "minLength": 1}}},
+      "output": {"type": "object", "required": ["greeting"], "properties": {"greeting": {"type": "string"}}},
+      "retry": {"max_attempts": 3, "initial_interval_ms": 1000, "backoff_coefficient": 2}
+    }],
+    "triggers": [{
+      "id": "greeted", "title": "Someone was greeted",
+      "output": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
+    }]
+  },
+  "webhooks": [],
+  "outbound_hosts": []
+}`
+
+func TestExampleAppManifest(t *testing.T) {
+	dir := copyExample(t)
+	r := newCLI(t).ok("build", "--dir", dir)
+	assert.JSONEq(t, expectedExampleManifest, readFile(t, filepath.Join(dir, "dist", "app.manifest.json")))
+	assert.Contains(t, r.stdout, "surfaces: 5, workflow blocks: 1, triggers: 1")
+}
+
+func TestAppManifestDeclaresWebhooksAndHosts(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "appstore.json"), `{"name": "hooks"}`)
+	writeFile(t, filepath.Join(dir, "src", "hooks.server.ts"), "export async function onOrder(body: unknown) { return body; }\n")
+	writeFile(t, filepath.Join(dir, "src", "app.tsx"), `import { defineApp } from "@appstore/sdk";
+import { createContext, memo } from "react";
+import { onOrder } from "./hooks.server";
+// Top-level React calls run at build time against a stub.
+export const Theme = createContext("light");
+export const Nothing = memo(() => null);
+export default defineApp({
+  workflow: { triggers: [{ id: "order-paid", title: "Order paid", output: { type: "object" } }] },
+  webhooks: [{ id: "shop", title: "Shop orders", handler: onOrder, trigger: "order-paid" }],
+  outboundHosts: ["api.shop.example", "*.cdn.example"],
+});
+`)
+	newCLI(t).ok("build", "--dir", dir)
+	var m appManifest
+	require.NoError(t, json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "dist", "app.manifest.json"))), &m))
+	assert.Equal(t, []webhookHandler{{ID: "shop", Title: "Shop orders", Function: "src/hooks.server.ts#onOrder", Trigger: "order-paid"}}, m.Webhooks)
+	assert.Equal(t, []string{"api.shop.example", "*.cdn.example"}, m.OutboundHosts)
+	assert.Empty(t, m.Surfaces)
+}
+
+func TestAppManifestErrors(t *testing.T) {
+	tests := []struct {
+		name, find, replace string
+		want                []string
+	}{
+		{"a duplicate surface id", `id: "say-hi"`, `id: "hello"`, []string{"src/app.tsx", `duplicate surface id "hello"`}},
+		{"an unknown record type", `recordTypes: ["contact"]`, `recordTypes: ["invoice"]`, []string{`unknown record type "invoice"`}},
+		{"an empty title", `title: "Say hi"`, `title: " "`, []string{`quickActions[0] "say-hi": title must be`}},
+		{"an unknown text field", "transcript: {\n      textActions", "subtitles: {\n      textActions", []string{`callRecording.subtitles: unknown field`}},
+		{"a block without a server function", "run: greetBlock", `run: "src/nope.server.ts#nope"`, []string{`block "greet"`, "is not one of the server functions"}},
+		{"a block schema that is not a schema", `input: { type: "object"`, `input: { type: 12`, []string{`block "greet": input is not a valid JSON Schema`}},
+		{"a default export that is not an App", "export default defineApp({", "export const app = defineApp({", []string{"the default export is not an App", "defineApp"}},
+		{"a widget without a component", "component: HelloWidget", "component: undefined", []string{`record.widgets[0] "hello": component must be a function`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyExample(t)
+			path := filepath.Join(dir, "src", "app.tsx")
+			src := readFile(t, path)
+			require.Contains(t, src, tc.find)
+			writeFile(t, path, strings.Replace(src, tc.find, tc.replace, 1))
+			r := newCLI(t).run("build", "--dir", dir)
+			require.Error(t, r.err)
+			for _, want := range tc.want {
+				assert.Contains(t, r.err.Error(), want)
+			}
+			assert.NoFileExists(t, filepath.Join(dir, "dist", "manifest.json"), "a failed build wrote dist/")
+		})
+	}
+}
+
+func TestManifestCheck(t *testing.T) {
+	schema := json.RawMessage(`{"type": "object"}`)
+	good := func() *appManifest {
+		m := emptyManifest([]string{"src/a.server.ts#f"})
+		m.Surfaces = []surface{{Kind: "record-widget", ID: "w", Title: "W", RecordTypes: []string{"contact"}}}
+		m.Workflow.Blocks = []workflowBlock{{ID: "b", Title: "B", Function: "src/a.server.ts#f", Input: schema, Output: schema}}
+		return m
+	}
+	tests := []struct {
+		name string
+		edit func(m *appManifest)
+		want string
+	}{
+		{"good", func(*appManifest) {}, ""},
+		{"unknown kind", func(m *appManifest) { m.Surfaces[0].Kind = "sidebar" }, `unknown kind "sidebar"`},
+		{"duplicate id", func(m *appManifest) { m.Surfaces = append(m.Surfaces, m.Surfaces[0]) }, `two surfaces have the id "w"`},
+		{"no record types", func(m *appManifest) { m.Surfaces[0].RecordTypes = nil }, "name at least one of"},
+		{"empty title", func(m *appManifest) { m.Surfaces[0].Title = "" }, "title must be"},
+		{"bad id", func(m *appManifest) { m.Surfaces[0].ID = "Big Id" }, "lowercase"},
+		{"unknown function", func(m *appManifest) { m.Workflow.Blocks[0].Function = "src/a.server.ts#g" }, "not one of the server functions"},
+		{"bad retry", func(m *appManifest) { m.Workflow.Blocks[0].Retry = &retryPolicy{MaxAttempts: 0} }, "maxAttempts"},
+		{"unknown trigger", func(m *appManifest) {
+			m.Webhooks = []webhookHandler{{ID: "h", Title: "H", Function: "src/a.server.ts#f", Trigger: "nope"}}
+		}, `trigger "nope"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := good()
+			tc.edit(m)
+			err := m.check()
+			if tc.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestPlatformCheckUsesThePlatformsRules(t *testing.T) {
+	m := emptyManifest([]string{"src/a.server.ts#f"})
+	m.OutboundHosts = []string{"Not A Host"}
+	err := m.platformCheck()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "manifest.outbound_hosts[0]: must be a lowercase DNS name")
+	assert.NoError(t, emptyManifest(nil).platformCheck())
+}
+
 func TestInitScaffoldsAProjectThatBuilds(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "Ticket Board")
 	c := newCLI(t)
@@ -197,6 +340,17 @@ func TestInitScaffoldsAProjectThatBuilds(t *testing.T) {
 	assert.Contains(t, readFile(t, filepath.Join(dir, "dist", "server.js")), "Hello from the server")
 	schema := readFile(t, filepath.Join(dir, "dist", "settings.schema.json"))
 	assert.Contains(t, schema, `"dailyLimit"`)
+	var app appManifest
+	require.NoError(t, json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "dist", "app.manifest.json"))), &app))
+	var kinds []string
+	for _, s := range app.Surfaces {
+		kinds = append(kinds, s.Kind)
+	}
+	assert.Equal(t, []string{"record-widget", "record-action", "bulk-action", "quick-action", "text-action"}, kinds, "the scaffold shows every surface kind")
+	require.Len(t, app.Workflow.Blocks, 1)
+	assert.Equal(t, "src/hello.server.ts#helloBlock", app.Workflow.Blocks[0].Function)
+	assert.Len(t, app.Workflow.Triggers, 1)
+	assert.Contains(t, client, `"Hello from ticket-board."`, "the scaffold is filled in with the slug")
 
 	// A second init touches nothing.
 	before := readFile(t, filepath.Join(dir, "src", "app.tsx"))
@@ -223,12 +377,12 @@ func TestBuildErrorsPointAtTheSource(t *testing.T) {
 		want                      []string
 	}{
 		{"syntax error in the client", "src/app.tsx", `const [name, setName] = useState("");`, `const [name, setName] = useState("") oops;`,
-			[]string{"src/app.tsx:20:", `Expected ";" but found "oops"`, `useState("") oops;`}},
+			[]string{"src/app.tsx:12:", `Expected ";" but found "oops"`, `useState("") oops;`}},
 		{"syntax error in a server module", "src/greet.server.ts", "greetings += 1;", "greetings += ;",
 			[]string{"src/greet.server.ts:12:", "Unexpected"}},
-		{"import of a missing server function", "src/app.tsx", "import { greet, greetingCount }", "import { greet, farewell as greetingCount }",
+		{"import of a missing server function", "src/app.tsx", "import { greet, greetBlock, greetingCount }", "import { greet, greetBlock, farewell as greetingCount }",
 			[]string{"src/app.tsx:", `No matching export`, `"farewell"`}},
-		{"an SDK module that does not exist", "src/app.tsx", `from "@appstore/sdk";`, `from "@appstore/sdk/widgets";`,
+		{"an SDK module that does not exist", "src/app.tsx", `Stack, TextBlock } from "@appstore/sdk";`, `Stack, TextBlock } from "@appstore/sdk/widgets";`,
 			[]string{"src/app.tsx:", "@appstore/sdk/widgets"}},
 		{"a builder refusing its arguments", "src/app.settings.ts", ".max(1000)", ".max(0)",
 			[]string{"src/app.settings.ts:20:", "max 0 is below min 1"}},

@@ -99,6 +99,8 @@ func TestDeployUploadsOnlyMissingBundles(t *testing.T) {
 	assert.Equal(t, cliVersion(), meta["cli_version"])
 	schema, _ := json.Marshal(d["settings_schema"])
 	assert.JSONEq(t, expectedExampleSchema, string(schema))
+	manifest, _ := json.Marshal(d["manifest"])
+	assert.JSONEq(t, expectedExampleManifest, string(manifest), "the deployment carries the app manifest")
 
 	// Nothing changed: nothing is sent, and --json says so.
 	r = c.ok("deploy", "--dir", dir, "--org", "org-1", "--json")

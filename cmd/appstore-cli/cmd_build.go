@@ -22,9 +22,15 @@ func buildCommand(e *env) *cobra.Command {
   src/**/*.server.ts         -> dist/server.js   one ES module whose default export maps
                                                  "<path>#<export>" to each server function
   src/app.settings.ts        -> dist/settings.schema.json  evaluated at build time
+  default export of src/app.tsx -> dist/app.manifest.json  the App definition
+                                                 (defineApp) evaluated at build time:
+                                                 surfaces, server functions, workflow
+                                                 blocks and triggers, webhooks, outbound hosts
   dist/manifest.json         sha256 and size of each file
 
-@appstore/sdk and @appstore/sdk/settings come from the SDK built into this CLI.`,
+In the client bundle, react, react/* and @appstore/sdk(/settings) stay
+imports the runtime page provides; at build time @appstore/sdk comes from
+the SDK built into this CLI.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			p, err := loadProject(dir)
@@ -47,9 +53,15 @@ func buildCommand(e *env) *cobra.Command {
 // printBuild says what build wrote.
 func printBuild(w io.Writer, res *buildResult) {
 	m := res.Manifest
-	for _, a := range []*artifact{m.Client, m.Server, m.SettingsSchema} {
+	for _, a := range []*artifact{m.Client, m.Server, m.SettingsSchema, m.AppManifest} {
 		if a != nil {
 			fmt.Fprintf(w, "  dist/%-22s %10s  sha256 %s\n", a.File, humanBytes(a.SizeBytes), a.SHA256[:12])
+		}
+	}
+	if app := res.App; app != nil && len(app.Surfaces)+len(app.Workflow.Blocks)+len(app.Workflow.Triggers) > 0 {
+		fmt.Fprintf(w, "  surfaces: %d, workflow blocks: %d, triggers: %d\n", len(app.Surfaces), len(app.Workflow.Blocks), len(app.Workflow.Triggers))
+		for _, s := range app.Surfaces {
+			fmt.Fprintf(w, "    %-14s %s\n", s.Kind, s.ID)
 		}
 	}
 	if len(m.ServerFunctions) > 0 {

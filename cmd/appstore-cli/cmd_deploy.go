@@ -30,7 +30,9 @@ already has (by sha256), uploads only the others, then creates a development
 deployment for the organization --org (you must be an admin there). That
 organization's development installation switches to it at once.
 
-The deployment carries the settings schema, the "environment" of
+The deployment carries the app manifest (surfaces, server functions,
+workflow blocks and triggers, webhooks, outbound hosts), the settings
+schema, the "environment" of
 appstore.json and metadata: the CLI version, the git commit (when the
 project is in a repository) and --message.`,
 		Args: cobra.NoArgs,
@@ -66,6 +68,7 @@ type deploymentRequest struct {
 	ClientBundleSHA256   string             `json:"client_bundle_sha256,omitempty"`
 	ServerBundleSHA256   string             `json:"server_bundle_sha256,omitempty"`
 	SettingsSchema       json.RawMessage    `json:"settings_schema,omitempty"`
+	Manifest             json.RawMessage    `json:"manifest,omitempty"`
 	Environment          map[string]string  `json:"environment,omitempty"`
 	Metadata             deploymentMetadata `json:"metadata"`
 }
@@ -156,6 +159,13 @@ func deploy(ctx context.Context, e *env, o deployOptions) error {
 			return fmt.Errorf("settings schema: %w", err)
 		}
 		req.SettingsSchema = raw
+	}
+	if m.AppManifest != nil {
+		raw, err := os.ReadFile(filepath.Join(p.Dir, distDir, m.AppManifest.File))
+		if err != nil {
+			return fmt.Errorf("app manifest: %w", err)
+		}
+		req.Manifest = raw
 	}
 	var created struct {
 		Deployment   json.RawMessage `json:"deployment"`

@@ -35,7 +35,8 @@ func initCommand(e *env) *cobra.Command {
 		Use:   "init <dir>",
 		Short: "Scaffold an app project",
 		Long: `Creates an app project in <dir> (created if missing): appstore.json,
-src/app.tsx (a widget), src/hello.server.ts (a server function),
+src/app.tsx (the App definition: one surface of each kind, a workflow
+block and a trigger), src/hello.server.ts (server functions),
 src/app.settings.ts (settings), tsconfig.json and .gitignore.
 Existing files are never overwritten.`,
 		Args: cobra.ExactArgs(1),

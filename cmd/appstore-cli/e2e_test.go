@@ -41,6 +41,12 @@ func TestCLIEndToEnd(t *testing.T) {
 	require.NoError(t, json.Unmarshal(first.Deployment, &dev1))
 	assert.Equal(t, "development", dev1.Type)
 	assert.Equal(t, "active", dev1.Status)
+	// The platform stored the manifest the build extracted.
+	var stored struct {
+		Manifest json.RawMessage `json:"manifest"`
+	}
+	require.NoError(t, json.Unmarshal(first.Deployment, &stored))
+	assert.JSONEq(t, expectedExampleManifest, string(stored.Manifest))
 
 	// Second deploy of the same build: nothing is sent.
 	r = c.ok("deploy", "--dir", dir, "--org", org, "--json")

@@ -57,29 +57,15 @@ func extractSettingsSchema(dir, entry string) ([]byte, []string, error) {
 // evaluateSettings runs the settings bundle and serialises its schema.
 // console output comes back as warnings, prefixed with the file name.
 func evaluateSettings(entry string, code []byte) ([]byte, []string, error) {
-	vm := goja.New()
-	var logs []string
-	console := vm.NewObject()
-	for _, level := range []string{"log", "info", "warn", "error", "debug"} {
-		_ = console.Set(level, func(call goja.FunctionCall) goja.Value {
-			parts := make([]string, len(call.Arguments))
-			for i, a := range call.Arguments {
-				parts[i] = a.String()
-			}
-			logs = append(logs, entry+": console."+level+": "+strings.Join(parts, " "))
-			return goja.Undefined()
-		})
-	}
-	_ = vm.Set("console", console)
-	timer := time.AfterFunc(settingsTimeout, func() { vm.Interrupt("timed out") })
-	defer timer.Stop()
+	vm, logs, stop := buildVM(entry)
+	defer stop()
 
 	if _, err := vm.RunScript(entry, string(code)); err != nil {
-		return nil, logs, fmt.Errorf("evaluating %s: %s", entry, jsError(err))
+		return nil, *logs, fmt.Errorf("evaluating %s: %s", entry, jsError(err))
 	}
 	exports := vm.Get(settingsGlobal)
 	if exports == nil || goja.IsUndefined(exports) || goja.IsNull(exports) {
-		return nil, logs, fmt.Errorf("%s: the module has no exports: end it with export default defineSettings({...})", entry)
+		return nil, *logs, fmt.Errorf("%s: the module has no exports: end it with export default defineSettings({...})", entry)
 	}
 	obj := exports.ToObject(vm)
 	def := obj.Get("default")
@@ -87,25 +73,48 @@ func evaluateSettings(entry string, code []byte) ([]byte, []string, error) {
 		def = obj.Get("settings")
 	}
 	if def == nil || goja.IsUndefined(def) || goja.IsNull(def) {
-		return nil, logs, fmt.Errorf("%s: no default export: end it with export default defineSettings({...})", entry)
+		return nil, *logs, fmt.Errorf("%s: no default export: end it with export default defineSettings({...})", entry)
 	}
 	toSchema, ok := goja.AssertFunction(def.ToObject(vm).Get("toJSONSchema"))
 	if !ok {
-		return nil, logs, fmt.Errorf("%s: the default export is not a settings definition: export default defineSettings({...}) from @appstore/sdk/settings", entry)
+		return nil, *logs, fmt.Errorf("%s: the default export is not a settings definition: export default defineSettings({...}) from @appstore/sdk/settings", entry)
 	}
 	schema, err := toSchema(def)
 	if err != nil {
-		return nil, logs, fmt.Errorf("%s: %s", entry, jsError(err))
+		return nil, *logs, fmt.Errorf("%s: %s", entry, jsError(err))
 	}
 	stringify, _ := goja.AssertFunction(vm.Get("JSON").ToObject(vm).Get("stringify"))
 	s, err := stringify(goja.Undefined(), schema)
 	if err != nil {
-		return nil, logs, fmt.Errorf("%s: serialising the schema: %s", entry, jsError(err))
+		return nil, *logs, fmt.Errorf("%s: serialising the schema: %s", entry, jsError(err))
 	}
 	if goja.IsUndefined(s) {
-		return nil, logs, fmt.Errorf("%s: toJSONSchema() returned nothing", entry)
+		return nil, *logs, fmt.Errorf("%s: toJSONSchema() returned nothing", entry)
 	}
-	return []byte(s.String()), logs, nil
+	return []byte(s.String()), *logs, nil
+}
+
+// buildVM is a fresh goja runtime for evaluating entry at build time:
+// console output is collected as warnings prefixed with the file name,
+// and the evaluation is interrupted after settingsTimeout. stop ends the
+// timer.
+func buildVM(entry string) (vm *goja.Runtime, logs *[]string, stop func()) {
+	vm = goja.New()
+	logs = &[]string{}
+	console := vm.NewObject()
+	for _, level := range []string{"log", "info", "warn", "error", "debug"} {
+		_ = console.Set(level, func(call goja.FunctionCall) goja.Value {
+			parts := make([]string, len(call.Arguments))
+			for i, a := range call.Arguments {
+				parts[i] = a.String()
+			}
+			*logs = append(*logs, entry+": console."+level+": "+strings.Join(parts, " "))
+			return goja.Undefined()
+		})
+	}
+	_ = vm.Set("console", console)
+	timer := time.AfterFunc(settingsTimeout, func() { vm.Interrupt("timed out") })
+	return vm, logs, func() { timer.Stop() }
 }
 
 // jsError is a JavaScript exception's message and the first frame of its
@@ -163,26 +172,26 @@ func checkSettingsSchema(raw []byte) error {
 			return fmt.Errorf("the settings schema needs an object schema for %q", scope)
 		}
 	}
-	_, err := compileSchema(raw)
+	_, err := compileSchema("the settings schema", raw)
 	return err
 }
 
-// compileSchema compiles raw as a JSON Schema (draft 2020-12 unless it says
-// otherwise), the way the platform does.
-func compileSchema(raw []byte) (*jsonschema.Schema, error) {
+// compileSchema compiles raw, named what in errors, as a JSON Schema
+// (draft 2020-12 unless it says otherwise), the way the platform does.
+func compileSchema(what string, raw []byte) (*jsonschema.Schema, error) {
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
 	if err != nil {
-		return nil, fmt.Errorf("the settings schema is not JSON: %w", err)
+		return nil, fmt.Errorf("%s is not JSON: %w", what, err)
 	}
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
-	const url = "settings.schema.json"
+	const url = "urn:appstore:schema"
 	if err := c.AddResource(url, doc); err != nil {
-		return nil, fmt.Errorf("the settings schema: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	s, err := c.Compile(url)
 	if err != nil {
-		return nil, fmt.Errorf("the settings schema is not a valid JSON Schema: %w", err)
+		return nil, fmt.Errorf("%s is not a valid JSON Schema: %w", what, err)
 	}
 	return s, nil
 }

@@ -19,3 +19,8 @@ export async function greet(name: string, options: GreetOptions = {}): Promise<s
 export async function greetingCount(): Promise<number> {
   return greetings;
 }
+
+/** The "Greet" workflow block: its input and output match the block's schemas. */
+export async function greetBlock(input: { name: string }): Promise<{ greeting: string }> {
+  return { greeting: await greet(input.name) };
+}

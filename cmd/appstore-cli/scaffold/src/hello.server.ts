@@ -6,3 +6,8 @@
 export async function hello(name: string): Promise<string> {
   return `Hello from the server, ${name}!`;
 }
+
+/** The "Say hello" workflow block: input and output match its schemas. */
+export async function helloBlock(input: { name: string }): Promise<{ greeting: string }> {
+  return { greeting: await hello(input.name) };
+}
