@@ -10,8 +10,10 @@ import (
 
 	"appstore/api"
 	"appstore/api/oidcop"
+	"appstore/api/runtime"
 	"appstore/models"
 	"appstore/models/postgres"
+	"appstore/web"
 	wfclient "appstore/workflows/client"
 )
 
@@ -91,7 +93,26 @@ func (p *platform) serve(ctx context.Context) error {
 		})
 	})
 	g.Go(func() error { return listen(gctx, p.log, "http", p.cfg.HTTPAddr, srv) })
+	rt, err := p.runtimeServer()
+	if err != nil {
+		return err
+	}
+	g.Go(func() error { return listen(gctx, p.log, "runtime", p.cfg.RuntimeAddr, rt) })
 	return g.Wait()
+}
+
+// runtimeServer serves the apps' runtime origins: the runtime page, the
+// pinned SDK build and client bundles, on a listener of its own.
+func (p *platform) runtimeServer() (*runtime.Server, error) {
+	base := p.cfg.BaseURL.String()
+	return runtime.New(runtime.Config{
+		PlatformOrigin: base,
+		Origins:        p.cfg.RuntimeOrigins(),
+		Tokens:         runtime.NewTokens(p.cfg.JWTSecret, base),
+		Store:          p.store.Runtime,
+		SDK:            web.Runtime(),
+		Logger:         p.log,
+	})
 }
 
 // refuseDemoPasswords stops a production server whose database still has a
