@@ -231,6 +231,15 @@ func upsertDevelopmentInstallation(tx *gorm.DB, d *models.Deployment, inst *mode
 	if err != nil {
 		return nil, err
 	}
+	// The test organization's members may use what is deployed to it, as
+	// an install gives an organization's members access; grants an admin
+	// revoked stay revoked.
+	err = tx.Exec(`INSERT INTO app_permissions (installation_id, user_id, can_access, is_admin, granted_by, granted_at)
+		SELECT ?, user_id, true, role IN ('owner', 'admin'), ?, ? FROM organization_members WHERE organization_id = ?
+		ON CONFLICT (installation_id, user_id) DO NOTHING`, inst.ID, d.CreatedBy, d.CreatedAt, *d.TargetOrganizationID).Error
+	if err != nil {
+		return nil, err
+	}
 	if len(before) == 0 {
 		return nil, nil
 	}

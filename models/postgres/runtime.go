@@ -16,9 +16,8 @@ import (
 type Runtime struct{ *core }
 
 // runtimeAppSelect picks an organization's runnable installations for one
-// viewer (the first argument). Production installations need the viewer's
-// access grant; a development installation runs for every member of its
-// target organization, the test organization the developer deploys to.
+// viewer: those the viewer has been granted access to (an install grants
+// every member, and so does a deployment to a test organization).
 const runtimeAppSelect = `SELECT i.id AS installation_id, i.type AS installation_type, i.app_id, a.slug AS app_slug,
 	a.title AS app_title, a.developer_account_id, i.organization_id, i.deployment_id,
 	b.sha256 AS client_bundle_sha256, d.manifest
@@ -27,10 +26,9 @@ const runtimeAppSelect = `SELECT i.id AS installation_id, i.type AS installation
 	JOIN app_deployments d ON d.id = i.deployment_id
 	JOIN app_bundles b ON b.id = d.client_bundle_id
 	LEFT JOIN app_permissions p ON p.installation_id = i.id AND p.user_id = @viewer
-	LEFT JOIN organization_members m ON m.organization_id = i.organization_id AND m.user_id = @viewer
 	WHERE i.organization_id = @org AND i.status = 'active' AND i.uninstalled_at IS NULL
 	AND a.publication_status <> 'suspended'
-	AND (COALESCE(p.can_access, false) OR (i.type = 'development' AND m.user_id IS NOT NULL))`
+	AND COALESCE(p.can_access, false)`
 
 // RuntimeApps lists the installations of organization orgID whose client
 // bundles viewer's pages run, by app title. The caller checks viewer is a

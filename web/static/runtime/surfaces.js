@@ -34,6 +34,7 @@ export class AppSurfaces {
     this.roots = new Map(); // root_id -> {root, mounted, container, dialog?}
     this.statusEls = []; // where a failure is shown
     this.buttons = [];
+    this.bars = [];
     this.widgets = new Map(); // surface id -> card element
     this.failure = "";
     this.onSurfaces = () => {}; // called after set-surfaces changed what the app provides
@@ -49,16 +50,24 @@ export class AppSurfaces {
     const { record } = this.page;
     if (!record) return;
     for (const s of this.manifest("record-widget")) {
-      if (!(s.record_types || []).includes(record.type)) continue;
-      const card = el("article", { class: "app-widget", "data-testid": "app-widget", "data-app": this.app.app_slug, "data-surface": s.id });
-      card.append(el("h3", { class: "app-widget-title" }, s.title), el("p", { class: "app-widget-by muted" }, this.app.app_title));
-      const status = el("p", { class: "surface-status muted", "data-testid": "surface-status" }, "Loading…");
-      const container = el("div", { class: "app-root" });
-      card.append(status, container);
-      record.el.append(card);
-      this.widgets.set(s.id, { card, container, status });
-      this.statusEls.push(status);
+      if ((s.record_types || []).includes(record.type)) this.card(s);
     }
+  }
+
+  // card returns the widget card of surface s, making it if need be.
+  card(s) {
+    let w = this.widgets.get(s.id);
+    if (w) return w;
+    const card = el("article", { class: "app-widget", "data-testid": "app-widget", "data-app": this.app.app_slug, "data-surface": s.id });
+    card.append(el("h3", { class: "app-widget-title" }, s.title), el("p", { class: "app-widget-by muted" }, this.app.app_title));
+    const status = el("p", { class: "surface-status muted", "data-testid": "surface-status" }, this.failure || "Loading…");
+    const container = el("div", { class: "app-root" });
+    card.append(status, container);
+    this.page.record.el.append(card);
+    w = { card, container, status, triggered: false };
+    this.widgets.set(s.id, w);
+    this.statusEls.push(status);
+    return w;
   }
 
   connected(frame) {
@@ -120,16 +129,23 @@ export class AppSurfaces {
 
   showWidgets() {
     const { record } = this.page;
+    if (!record) return;
+    const wanted = this.provides("record-widget").filter((s) => (s.record_types || []).includes(record.type));
     for (const [id, w] of this.widgets) {
-      const s = this.provided.find((p) => p.kind === "record-widget" && p.id === id);
-      if (!s) {
-        w.card.remove();
-        this.widgets.delete(id);
-        continue;
-      }
+      if (wanted.some((s) => s.id === id)) continue;
       const rootId = `widget:${id}:${record.id}`;
+      const r = this.roots.get(rootId);
+      if (r) this.dropRoot(rootId, r);
+      w.card.remove();
+      this.widgets.delete(id);
+    }
+    for (const s of wanted) {
+      const w = this.card(s);
+      if (w.triggered) continue;
+      w.triggered = true;
+      const rootId = `widget:${s.id}:${record.id}`;
       this.addRoot(rootId, w.container);
-      this.trigger(s, { organization_id: this.page.organizationId, record_type: record.type, record_id: record.id, record: record.data }, rootId, w.status)
+      this.trigger(s, { organization_id: this.page.organizationId, record_type: record.type, record_id: record.id, record: record.data }, rootId)
         .then(() => w.status.remove())
         .catch((e) => this.showStatus(w.status, e.message));
     }
@@ -137,6 +153,9 @@ export class AppSurfaces {
 
   showActions() {
     const { record, bulk } = this.page;
+    for (const b of this.bars) b.remove();
+    this.bars = [];
+    this.buttons = [];
     if (record) {
       const actions = this.provides("record-action").filter((s) => (s.record_types || []).includes(record.type));
       if (actions.length) {
@@ -169,6 +188,7 @@ export class AppSurfaces {
     const status = el("span", { class: "surface-status muted", "data-testid": "surface-status" });
     bar.append(status);
     parent.append(bar);
+    this.bars.push(bar);
     this.statusEls.push(status);
     bar.status = status;
     return bar;
