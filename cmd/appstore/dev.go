@@ -192,9 +192,10 @@ Appstore is running.
   Web and API   %s   (API under /api/v1)
   Temporal UI   http://127.0.0.1:%s
   Health        %s/healthz · %s/readyz · %s/metrics
+  App runtime   %s   (one origin per app)
 
 Demo logins (password %q):
-`, cfg.BaseURL, devUIPort, cfg.BaseURL, cfg.BaseURL, cfg.BaseURL, postgres.DemoPassword)
+`, cfg.BaseURL, devUIPort, cfg.BaseURL, cfg.BaseURL, cfg.BaseURL, cfg.RuntimeOrigins().Of("<app-slug>"), postgres.DemoPassword)
 	for _, d := range postgres.DemoUsers {
 		fmt.Fprintf(out, "  %-24s %s\n", d.Email, d.Role)
 	}
