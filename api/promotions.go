@@ -18,6 +18,7 @@ import (
 type ReviewStore interface {
 	ProductionDeploymentOf(ctx context.Context, devID uuid.UUID) (*models.Deployment, error)
 	ListReviewQueue(ctx context.Context, cursor string, limit int) (*models.ReviewQueuePage, error)
+	OpenReviewSandbox(ctx context.Context, deploymentID, reviewer uuid.UUID) (*models.ReviewSandbox, error)
 }
 
 // deploymentAndApp loads the deployment :id and its app.
@@ -226,6 +227,26 @@ func (s *Server) reviewQueue(c *gin.Context) error {
 	return nil
 }
 
+// openReviewSandbox answers POST /review/deployments/:id/sandbox
+// (reviewers): the deployment runs in the review sandbox organization,
+// whose records pages the reviewer is sent to.
+func (s *Server) openReviewSandbox(c *gin.Context) error {
+	p := principal(c)
+	if !p.Role.CanReview() {
+		return models.Errorf(models.KindForbidden, "reviewer_required", "Only platform reviewers can try deployments under review.")
+	}
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	sb, err := s.reviews.OpenReviewSandbox(c.Request.Context(), id, p.UserID)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, sb)
+	return nil
+}
+
 // rejectionReasons serves the catalogue reviewers choose reasons from.
 func (s *Server) rejectionReasons(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"reasons": models.RejectionReasonCodes})
@@ -243,5 +264,6 @@ func (s *Server) registerPromotionRoutes(me *gin.RouterGroup) {
 	me.POST("/review/deployments/:id/claim", handler(s.reviewerMove(models.ReviewClaim)))
 	me.POST("/review/deployments/:id/approve", handler(s.reviewerMove(models.ReviewApprove)))
 	me.POST("/review/deployments/:id/reject", handler(s.reviewerMove(models.ReviewReject)))
+	me.POST("/review/deployments/:id/sandbox", handler(s.openReviewSandbox))
 	me.GET("/rejection-reasons", s.rejectionReasons)
 }

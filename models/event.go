@@ -68,7 +68,7 @@ const (
 
 // EventTypes lists every event type, for filters in the API and the UI.
 var EventTypes = []EventType{
-	EventAppRenderRefused, EventAppMessageRefused,
+	EventAppRenderRefused, EventAppMessageRefused, EventReviewSandboxOpened,
 	EventUserCreated, EventLogin, EventLogout, EventTokenCreated, EventTokenRevoked,
 	EventOrganizationCreated, EventOrganizationMemberAdded,
 	EventDeveloperAccountCreated, EventDeveloperAccountMemberAdd, EventRetentionPurged,
