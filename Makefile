@@ -7,8 +7,8 @@
 dev:
 	go run ./cmd/appstore dev
 
-# The full suite: unit, PostgreSQL, Temporal dev server and browser tests.
-test: tools browser
+# The full suite: the SDK's tests, then unit, PostgreSQL, Temporal dev server and browser tests.
+test: tools browser sdk-test
 	go test -count=1 -timeout 30m ./...
 
 # Fast feedback: skips the dev-server and browser tests.
