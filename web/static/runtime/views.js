@@ -57,10 +57,10 @@ function textLead(el) {
 function Stack(props, fire) {
   const el = h("div", "ui-stack");
   return make(props, fire, el, el, (p) => {
-    el.dataset.direction = p.direction ?? "column";
-    el.dataset.gap = p.gap ?? "md";
-    el.dataset.align = p.align ?? "stretch";
-    el.dataset.justify = p.justify ?? "start";
+    el.setAttribute("data-direction", p.direction ?? "column");
+    el.setAttribute("data-gap", p.gap ?? "md");
+    el.setAttribute("data-align", p.align ?? "stretch");
+    el.setAttribute("data-justify", p.justify ?? "start");
     attr(el, "data-wrap", p.wrap === true);
   });
 }
@@ -81,7 +81,7 @@ function Typography(props, fire) {
       el.replaceWith(next);
       el = view.el = view.slot = next;
     }
-    el.dataset.variant = variant;
+    el.setAttribute("data-variant", variant);
   });
   return view;
 }
@@ -89,7 +89,7 @@ function Typography(props, fire) {
 function TextBlock(props, fire) {
   const el = h("p", "ui-textblock");
   const text = textLead(el);
-  return make(props, fire, el, el, (p) => { text(p.text); el.dataset.tone = p.tone ?? "default"; });
+  return make(props, fire, el, el, (p) => { text(p.text); el.setAttribute("data-tone", p.tone ?? "default"); });
 }
 
 // Label's `for` names a control of the same root (apps cannot set DOM ids).
@@ -204,8 +204,8 @@ function Button(props, fire) {
   el.append(spinner);
   const view = make(props, fire, el, el, (p) => {
     el.type = p.type ?? "button"; // never the HTML default, submit
-    el.dataset.variant = p.variant ?? "default";
-    el.dataset.size = p.size ?? "md";
+    el.setAttribute("data-variant", p.variant ?? "default");
+    el.setAttribute("data-size", p.size ?? "md");
     el.disabled = p.disabled === true || p.loading === true;
     attr(el, "aria-busy", p.loading === true ? "true" : null);
     spinner.hidden = p.loading !== true;
@@ -234,23 +234,29 @@ function Form(props, fire) {
 function Badge(props, fire) {
   const el = h("span", "ui-badge");
   const text = textLead(el);
-  return make(props, fire, el, el, (p) => { text(p.text); el.dataset.variant = p.variant ?? "default"; });
+  return make(props, fire, el, el, (p) => { text(p.text); el.setAttribute("data-variant", p.variant ?? "default"); });
 }
 
 // Avatar shows the image when it loads, else the fallback letters. The
 // image is fetched without a referrer: the app learns nothing of the page.
+// The <img> is made only for a src (an image element costs several times
+// a plain one, and most avatars in a list are letters).
 function Avatar(props, fire) {
   const el = h("span", "ui-avatar");
-  const img = h("img");
-  img.referrerPolicy = "no-referrer";
-  img.decoding = "async";
   const fallback = h("span", "ui-avatar-fallback");
-  el.append(img, fallback);
-  img.addEventListener("error", () => { img.hidden = true; fallback.hidden = false; });
-  img.addEventListener("load", () => { fallback.hidden = true; });
+  el.append(fallback);
+  let img = null;
   return make(props, fire, el, null, (p, prev) => {
-    el.dataset.size = p.size ?? "md";
+    el.setAttribute("data-size", p.size ?? "md");
     fallback.textContent = p.fallback ?? "";
+    if (p.src && !img) {
+      img = h("img");
+      img.referrerPolicy = "no-referrer";
+      img.addEventListener("error", () => { img.hidden = true; fallback.hidden = false; });
+      img.addEventListener("load", () => { fallback.hidden = true; });
+      el.prepend(img);
+    }
+    if (!img) return;
     img.alt = p.alt ?? "";
     if (p.src !== prev.src) {
       img.hidden = !p.src;
@@ -283,7 +289,7 @@ function Alert(props, fire) {
   const {el, slot, texts} = boxed("div", "ui-alert", "strong");
   return make(props, fire, el, slot, (p) => {
     texts(p);
-    el.dataset.variant = p.variant ?? "default";
+    el.setAttribute("data-variant", p.variant ?? "default");
     el.setAttribute("role", p.variant === "destructive" ? "alert" : "status");
   });
 }
@@ -298,7 +304,7 @@ function Banner(props, fire) {
   el.append(dismiss);
   const view = make(props, fire, el, slot, (p) => {
     texts(p);
-    el.dataset.variant = p.variant ?? "info";
+    el.setAttribute("data-variant", p.variant ?? "info");
     dismiss.hidden = p.dismissible !== true;
   });
   // Without onDismiss the platform hides the banner itself.
@@ -318,7 +324,7 @@ function Separator(props, fire) {
   const el = h("hr", "ui-separator");
   return make(props, fire, el, null, (p) => {
     const orientation = p.orientation ?? "horizontal";
-    el.dataset.orientation = orientation;
+    el.setAttribute("data-orientation", orientation);
     el.setAttribute("aria-orientation", orientation);
   });
 }
