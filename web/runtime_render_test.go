@@ -137,7 +137,8 @@ func TestRenderHandlers(t *testing.T) {
 	    {id: 2, type: "Input", props: {name: "email", onChange: {$handler: "change"}, onBlur: {$handler: "blur"}}, children: []},
 	    {id: 3, type: "Checkbox", props: {name: "agree", label: "Agree", onChange: {$handler: "check"}}, children: []},
 	    {id: 4, type: "Select", props: {name: "stage", options: [{value: "new", label: "New"}, {value: "won", label: "Won"}], onChange: {$handler: "select"}}, children: []},
-	    {id: 5, type: "Button", props: {type: "submit", onClick: {$handler: "click"}}, children: [{id: 6, text: "Send"}]}]},
+	    {id: 5, type: "Button", props: {type: "submit", onClick: {$handler: "click"}}, children: [{id: 6, text: "Send"}]},
+	    {id: 8, type: "Label", props: {text: "Your email", for: "email"}, children: []}]},
 	  {id: 7, type: "Banner", props: {title: "New", dismissible: true, onDismiss: {$handler: "dismiss"}}, children: []}])`)
 
 	steps := []struct {
@@ -169,6 +170,24 @@ func TestRenderHandlers(t *testing.T) {
 		if err != nil || asJSON(t, got) != asJSON(t, fromJSON(t, step.calls)) {
 			t.Fatalf("%s: calls %s (%v), want %s", step.name, asJSON(t, got), err, step.calls)
 		}
+	}
+	// A Label's for names a control of the root.
+	if err := chromedp.Do(ctx, chromedp.Click(`label.ui-label`)); err != nil {
+		t.Fatal(err)
+	}
+	if name := eval[string](t, ctx, `document.activeElement.name`); name != "email" {
+		t.Errorf("clicking the Label focused %q, want the email input", name)
+	}
+	// A new handler id in a props update is the one called.
+	eval[bool](t, ctx, `document.activeElement.blur(); harness.calls = []; harness.apply([{op: "props", id: 5, props: {onClick: {$handler: "click2"}}}])`)
+	if err := chromedp.Do(ctx, chromedp.Click(`button.ui-button`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`harness.calls.length >= 1`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Fatal(err)
+	}
+	if got := asJSON(t, eval[any](t, ctx, `harness.calls`)); got != `[{"args":[],"handlerId":"click2"}]` {
+		t.Errorf("after the props update, the click called %s", got)
 	}
 	if !eval[bool](t, ctx, `window.stillHere === true && location.pathname.endsWith("/render.html") && location.search === ""`) {
 		t.Error("submitting the Form navigated the page")

@@ -82,7 +82,7 @@ export function validateProps(type, props) {
     // Object.hasOwn: a prop named "constructor" or "__proto__" is unknown,
     // not something found on Object.prototype.
     const rule = Object.hasOwn(spec.props, prop) ? spec.props[prop] : undefined;
-    if (!rule) return {component: type, prop, reason: unlisted(prop)};
+    if (!rule) return {component: type, prop: prop.slice(0, 64), reason: unlisted(prop)};
     const reason = check(rule, props[prop]);
     if (reason) return {component: type, prop, reason};
   }

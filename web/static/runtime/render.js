@@ -112,7 +112,7 @@ export function createRoot(container, {onHandler = () => {}, onRefused = () => {
       parent = parentOf(m.parent_id); // it may have gone with the old node
     }
     if (!Number.isInteger(m.index) || m.index < 0 || m.index > parent.children.length) {
-      refuse("root", `insert index ${m.index} is out of range`);
+      refuse("root", `insert index ${shown(m.index)} is out of range`);
     }
     const rec = build(node, parent);
     const next = parent.children[m.index];
@@ -123,15 +123,15 @@ export function createRoot(container, {onHandler = () => {}, onRefused = () => {
   function parentOf(id) {
     if (id === 0) return top;
     const rec = nodes.get(id);
-    if (!rec) refuse("root", `parent ${id} is not in this root`);
+    if (!rec) refuse("root", `parent ${shown(id)} is not in this root`);
     if (!rec.view?.slot) refuse(rec.type ?? "#text", "does not take children");
     return rec;
   }
 
   function remove(m) {
     const rec = nodes.get(m.id);
-    if (!rec) refuse("root", `node ${m.id} is not in this root`);
-    if (rec.parent.id !== m.parent_id) refuse("root", `node ${m.id} is not a child of ${m.parent_id}`);
+    if (!rec) refuse("root", `node ${shown(m.id)} is not in this root`);
+    if (rec.parent.id !== m.parent_id) refuse("root", `node ${shown(m.id)} is not a child of ${shown(m.parent_id)}`);
     detach(rec);
   }
 
@@ -146,7 +146,7 @@ export function createRoot(container, {onHandler = () => {}, onRefused = () => {
 
   function setProps(m) {
     const rec = nodes.get(m.id);
-    if (!rec) refuse("root", `node ${m.id} is not in this root`);
+    if (!rec) refuse("root", `node ${shown(m.id)} is not in this root`);
     if (!rec.view) refuse("#text", "a text node has no props");
     const problem = validateProps(rec.type, m.props);
     if (problem) throw new Refusal(problem);
@@ -155,7 +155,7 @@ export function createRoot(container, {onHandler = () => {}, onRefused = () => {
 
   function setText(m) {
     const rec = nodes.get(m.id);
-    if (!rec) refuse("root", `node ${m.id} is not in this root`);
+    if (!rec) refuse("root", `node ${shown(m.id)} is not in this root`);
     if (!rec.text) refuse(rec.type, "only a text node has text");
     if (typeof m.text !== "string") refuse("#text", "text must be a string");
     if (tooLong(m.text, limits.text)) refuse("#text", `a text may be at most ${limits.text} characters`);
@@ -185,7 +185,7 @@ export function createRoot(container, {onHandler = () => {}, onRefused = () => {
         if (!Array.isArray(mutations)) refuse("root", "mutations must be a list");
         for (const m of mutations) {
           const op = m && typeof m === "object" && Object.hasOwn(ops, m.op) ? ops[m.op] : null;
-          if (!op) refuse("root", `unknown mutation ${JSON.stringify(String(m?.op ?? null).slice(0, 40))}`);
+          if (!op) refuse("root", `unknown mutation ${shown(m?.op ?? null)}`);
           op(m);
         }
       });
@@ -201,6 +201,12 @@ export function createRoot(container, {onHandler = () => {}, onRefused = () => {
       return nodes.size;
     },
   };
+}
+
+// shown quotes a value from the app for a reason, kept short: reasons are
+// shown and logged.
+function shown(value) {
+  return String(JSON.stringify(value)).slice(0, 40);
 }
 
 function dom(rec) {

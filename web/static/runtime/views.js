@@ -100,7 +100,7 @@ function Label(props, fire) {
   el.addEventListener("click", (event) => {
     const name = view.props.for;
     const root = el.closest("[data-app-root]");
-    if (!name || !root || event.target !== el) return;
+    if (!name || !root || event.target.closest("input, textarea, select, button")) return;
     for (const control of root.querySelectorAll("input, textarea, select")) {
       if (control.name === name) { control.focus(); if (control.type === "checkbox") control.click(); return; }
     }
