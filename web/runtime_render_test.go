@@ -229,3 +229,28 @@ func TestRenderControlledInput(t *testing.T) {
 	}
 	noPageErrors(t, ctx)
 }
+
+// Checkbox, Switch and Select follow their controlled props; an
+// uncontrolled Select keeps the user's choice when its options change.
+func TestRenderControlledChoices(t *testing.T) {
+	ctx := openHarness(t)
+	eval[bool](t, ctx, `harness.reset(); harness.mount([
+	  {id: 1, type: "Checkbox", props: {name: "a", checked: false}, children: []},
+	  {id: 2, type: "Switch", props: {name: "b", checked: true}, children: []},
+	  {id: 3, type: "Select", props: {name: "c", value: "x", options: [{value: "x", label: "X"}, {value: "y", label: "Y"}]}, children: []},
+	  {id: 4, type: "Select", props: {name: "d", placeholder: "Pick one", options: [{value: "x", label: "X"}, {value: "y", label: "Y"}]}, children: []}])`)
+	state := `[...document.querySelectorAll("#surface input, #surface select")].map((c) => c.type === "checkbox" ? String(c.checked) : c.value).join(" ")`
+	steps := []struct{ name, js, want string }{
+		{"first render", `true`, "false true x "},
+		{"checked props", `harness.apply([{op: "props", id: 1, props: {name: "a", checked: true}}, {op: "props", id: 2, props: {name: "b", checked: false}}])`, "true false x "},
+		{"select value prop", `harness.apply([{op: "props", id: 3, props: {name: "c", value: "y", options: [{value: "x", label: "X"}, {value: "y", label: "Y"}]}}])`, "true false y "},
+		{"the user picks in the uncontrolled select", `(document.querySelector("select[name=d]").value = "y", true)`, "true false y y"},
+		{"new options keep that choice", `harness.apply([{op: "props", id: 4, props: {name: "d", placeholder: "Pick one", options: [{value: "y", label: "Y"}, {value: "z", label: "Z"}]}}])`, "true false y y"},
+	}
+	for _, step := range steps {
+		if got := eval[string](t, ctx, `(`+step.js+`, `+state+`)`); got != step.want {
+			t.Fatalf("%s: %q, want %q", step.name, got, step.want)
+		}
+	}
+	noPageErrors(t, ctx)
+}
