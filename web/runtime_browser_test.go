@@ -14,6 +14,9 @@ import (
 
 const chromiumPath = "/usr/bin/chromium"
 
+// platformCSP is what api sends with every platform page.
+const platformCSP = "default-src 'self'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
 // newBrowser starts headless Chromium for one test or benchmark, with the
 // flags of api's browser tests: background networking is off, as this
 // machine has no internet and Chromium would keep trying.
@@ -52,9 +55,11 @@ func openHarness(tb testing.TB) context.Context {
 	mux := http.NewServeMux()
 	mux.Handle("/static/", http.StripPrefix("/static/", http.FileServerFS(Static())))
 	mux.Handle("/test/", http.StripPrefix("/test/", http.FileServerFS(os.DirFS("testdata"))))
-	// Cross-origin isolation gives performance.now() 5 µs steps instead of
-	// 100 µs, which the benchmarks need.
+	// The platform pages' CSP (api.securityHeaders), so the renderer is
+	// tested under it. Cross-origin isolation gives performance.now() 5 µs
+	// steps instead of 100 µs, which the benchmarks need.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", platformCSP)
 		w.Header().Set("Cross-Origin-Opener-Policy", "same-origin")
 		w.Header().Set("Cross-Origin-Embedder-Policy", "require-corp")
 		mux.ServeHTTP(w, r)
