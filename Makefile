@@ -1,7 +1,7 @@
 # Appstore developer commands. The Temporal CLI version is pinned in one
 # place, workflows/devserver/devserver.go; `install-tools` installs it.
 
-.PHONY: dev test test-short tools browser bench bench-bundles bench-catalog lint sdk-test sdk-check
+.PHONY: dev test test-short tools browser bench bench-bundles bench-catalog bench-render lint sdk-test sdk-check
 
 # Everything on this machine: Temporal dev server + UI, migrations, demo data, API, web, worker.
 dev:
@@ -34,6 +34,10 @@ bench-bundles:
 # Marketplace search over 10,000 published apps: p50/p99 of one first-page search (needs PostgreSQL).
 bench-catalog:
 	go test -run '^$$' -bench 'CatalogSearch' -benchtime 2000x -count 3 -v ./models/postgres
+
+# The host renderer in Chromium: p50/p99 of a 1,000-node first render and of a one-node props update.
+bench-render: browser
+	go test -run '^$$' -bench 'Render' -benchtime 500x -count 3 ./web
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
