@@ -38,6 +38,7 @@ type Store struct {
 	*OIDC
 	*Catalog
 	*DevMail
+	*Records
 }
 
 // core is what every aggregate's store shares, by pointer, so that the
@@ -88,6 +89,7 @@ func storeOver(c *core) *Store {
 		OIDC:              c.oidc(),
 		Catalog:           c.catalog(),
 		DevMail:           c.devMail(),
+		Records:           c.records(),
 	}
 }
 
@@ -109,6 +111,7 @@ func (c *core) events() *Events                       { return &Events{c} }
 func (c *core) oidc() *OIDC                           { return &OIDC{c} }
 func (c *core) catalog() *Catalog                     { return &Catalog{c} }
 func (c *core) devMail() *DevMail                     { return &DevMail{c} }
+func (c *core) records() *Records                     { return &Records{c} }
 
 // Gorm exposes the handle for tests and tools that need raw queries.
 func (s *Store) Gorm() *gorm.DB { return s.db }
