@@ -71,6 +71,9 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 	s.registerInstallationPermissionRoutes(me)
 	s.registerSSORoutes(me)
 
+	// The records area: contacts, tickets and call recordings, where app surfaces appear.
+	s.registerRecordRoutes(me)
+
 	// The web pages (package pages), each of which handles a visitor who is not signed in.
 	s.pages.Register(r.Group("", auth, csrf))
 

@@ -99,6 +99,7 @@ type Server struct {
 	installationConfig InstallationConfigStore
 	webhooks           WebhookStore
 	catalog            MarketplaceStore
+	records            RecordStore
 
 	log      *slog.Logger
 	sessions *Sessions
@@ -158,6 +159,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		installationConfig: deps.Stores.InstallationConfig,
 		webhooks:           deps.Stores.Webhooks,
 		catalog:            deps.Stores.Catalog,
+		records:            deps.Stores.Records,
 		log:                deps.Logger,
 		sessions:           NewSessions(cfg.JWTKey, origin(cfg.BaseURL), SessionTTL),
 		logins:             newLoginLimiter(cfg.LoginRatePerIP, cfg.LoginRatePerEmail),

@@ -28,6 +28,7 @@ type Stores struct {
 	InstallationConfig InstallationConfigStore
 	Webhooks           WebhookStore
 	Catalog            MarketplaceStore
+	Records            RecordStore
 	// DevMail is read by the development pages only.
 	DevMail pages.DevMailStore
 }
@@ -50,6 +51,7 @@ func (st Stores) pages() pages.Stores {
 		Catalog:            st.Catalog,
 		Installations:      st.Installations,
 		InstallationConfig: st.InstallationConfig,
+		Records:            st.Records,
 	}
 }
 
