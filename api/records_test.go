@@ -253,3 +253,50 @@ func TestRecordsListPagesAndSearch(t *testing.T) {
 		t.Fatalf("no match found %v", got)
 	}
 }
+
+// The pages: members see lists and details with the regions the app
+// runtime fills; outsiders get the not-found page.
+func TestRecordsPages(t *testing.T) {
+	f := newRecordsFixture(t)
+	org := "/organizations/" + f.acme.String()
+	cases := []struct {
+		path string
+		want []string
+	}{
+		{org + "/contacts", []string{`data-testid="record-list" data-record-type="contact"`, `data-record-id="` + f.contact.String() + `"`,
+			`<section data-app-bulk-actions data-record-type="contact">`, `data-testid="record-search"`}},
+		{org + "/contacts?q=lovelace", []string{`data-record-id="` + f.contact.String() + `"`, `value="lovelace"`}},
+		{org + "/contacts/" + f.contact.String(), []string{`data-app-surfaces data-record-type="contact" data-record-id="` + f.contact.String() + `"`,
+			`<h2>Apps</h2>`, `data-testid="create-ticket"`}},
+		{org + "/tickets", []string{`data-record-type="ticket"`, `data-record-id="` + f.ticket.String() + `"`, `data-app-bulk-actions data-record-type="ticket"`}},
+		{org + "/tickets/" + f.ticket.String(), []string{`data-app-surfaces data-record-type="ticket" data-record-id="` + f.ticket.String() + `"`, "Ada Lovelace"}},
+		{org + "/call-recordings", []string{`data-record-type="call_recording"`, `data-app-bulk-actions data-record-type="call_recording"`}},
+		{org + "/call-recordings/" + f.call.String(), []string{`data-app-surfaces data-record-type="call_recording"`,
+			`data-call-field="transcript">Hello.</div>`, `data-call-field="summary">`, `data-call-field="insight">`}},
+		{org, []string{`href="` + org + `/contacts"`, `href="` + org + `/call-recordings"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.path, func(t *testing.T) {
+			rec := f.h.do(req{method: "GET", path: tc.path, cookie: f.member})
+			wantStatus(t, rec, http.StatusOK)
+			for _, w := range tc.want {
+				if !strings.Contains(rec.Body.String(), w) {
+					t.Errorf("page lacks %s", w)
+				}
+			}
+			if strings.HasSuffix(tc.path, f.acme.String()) {
+				return
+			}
+			wantStatus(t, f.h.do(req{method: "GET", path: tc.path, cookie: f.outsider}), http.StatusNotFound)
+		})
+	}
+	wantStatus(t, f.h.do(req{method: "GET", path: org + "/tickets/" + uuid.NewString(), cookie: f.member}), http.StatusNotFound)
+	wantStatus(t, f.h.do(req{method: "GET", path: org + "/contacts?cursor=nope", cookie: f.member}), http.StatusUnprocessableEntity)
+
+	// The next link carries the search and the cursor.
+	rec := f.h.do(req{method: "GET", path: org + "/contacts?limit=2", cookie: f.member})
+	wantStatus(t, rec, http.StatusOK)
+	if !strings.Contains(rec.Body.String(), `data-testid="next-page"`) || !strings.Contains(rec.Body.String(), "cursor=") {
+		t.Fatalf("no next page link on a full page")
+	}
+}
