@@ -50,12 +50,16 @@ type RecordPage[T any] struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 }
 
-// Normalize trims the query and checks the filter: query length (an
-// invalid error "query_too_long") and limit ("invalid_limit"); a zero limit
+// Normalize trims the query and checks the filter: query text (an invalid
+// error coded by TextProblem), length ("query_too_long") and limit
+// ("invalid_limit"); a zero limit
 // means DefaultRecordLimit, a larger one than MaxRecordLimit is cut down.
 func (f RecordFilter) Normalize() (RecordFilter, error) {
 	f.Query = strings.TrimSpace(f.Query)
-	if TextProblem(f.Query) != "" || utf8.RuneCountInString(f.Query) > MaxRecordQueryLen {
+	if p := TextProblem(f.Query); p != "" {
+		return f, Invalid(p, "The search cannot be read.", FieldError{Field: "q", Message: textProblemMessage(p)})
+	}
+	if utf8.RuneCountInString(f.Query) > MaxRecordQueryLen {
 		return f, Invalid("query_too_long", "The search is too long.",
 			FieldError{Field: "q", Message: "at most " + strconv.Itoa(MaxRecordQueryLen) + " characters"})
 	}

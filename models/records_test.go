@@ -82,8 +82,11 @@ func TestRecordFilterNormalize(t *testing.T) {
 	if f, _ := (models.RecordFilter{}).Normalize(); f.Limit != models.DefaultRecordLimit {
 		t.Fatalf("default limit %d", f.Limit)
 	}
-	if _, err := (models.RecordFilter{Query: strings.Repeat("a", models.MaxRecordQueryLen+1)}).Normalize(); err == nil {
-		t.Fatal("long query accepted")
+	for q, code := range map[string]string{strings.Repeat("a", models.MaxRecordQueryLen+1): "query_too_long", "a\x00": models.TextNUL} {
+		_, err := (models.RecordFilter{Query: q}).Normalize()
+		if e, ok := models.AsError(err); !ok || e.Code != code {
+			t.Errorf("query %.10q: %v, want %s", q, err, code)
+		}
 	}
 }
 func ptr[T any](v T) *T { return &v }
