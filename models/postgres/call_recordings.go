@@ -39,8 +39,9 @@ func (s *Records) GetCallRecording(ctx context.Context, orgID, id uuid.UUID) (*m
 	return &c, nil
 }
 
-// UpdateCallRecording changes the fields in sets. Errors: not found
-// ("call_recording_not_found"), invalid as CreateCallRecording's.
+// UpdateCallRecording changes the fields set in in (those not nil) and records
+// record.updated naming them; a change to nothing records nothing.
+// Errors: not found ("call_recording_not_found"), invalid as CreateCallRecording's.
 func (s *Records) UpdateCallRecording(ctx context.Context, orgID, id uuid.UUID, in models.CallRecordingInput) (*models.CallRecording, error) {
 	var c models.CallRecording
 	err := updateRecord(ctx, s.db, callRecordingsTable, orgID, id, &c, func() ([]string, error) {

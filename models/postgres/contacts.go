@@ -38,8 +38,9 @@ func (s *Records) GetContact(ctx context.Context, orgID, id uuid.UUID) (*models.
 	return &c, nil
 }
 
-// UpdateContact changes the fields in sets. Errors: not found
-// ("contact_not_found"), invalid as CreateContact's.
+// UpdateContact changes the fields set in in (those not nil) and records
+// record.updated naming them; a change to nothing records nothing.
+// Errors: not found ("contact_not_found"), invalid as CreateContact's.
 func (s *Records) UpdateContact(ctx context.Context, orgID, id uuid.UUID, in models.ContactInput) (*models.Contact, error) {
 	var c models.Contact
 	err := updateRecord(ctx, s.db, contactsTable, orgID, id, &c, func() ([]string, error) {

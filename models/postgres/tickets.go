@@ -40,8 +40,9 @@ func (s *Records) GetTicket(ctx context.Context, orgID, id uuid.UUID) (*models.T
 	return &c, nil
 }
 
-// UpdateTicket changes the fields in sets. Errors: not found
-// ("ticket_not_found"), invalid as CreateTicket's.
+// UpdateTicket changes the fields set in in (those not nil) and records
+// record.updated naming them; a change to nothing records nothing.
+// Errors: not found ("ticket_not_found"), invalid as CreateTicket's.
 func (s *Records) UpdateTicket(ctx context.Context, orgID, id uuid.UUID, in models.TicketInput) (*models.Ticket, error) {
 	var c models.Ticket
 	err := updateRecord(ctx, s.db, ticketsTable, orgID, id, &c, func() ([]string, error) {
