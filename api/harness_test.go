@@ -211,5 +211,6 @@ func storesOf(store *postgres.Store) api.Stores {
 		Invitations: store.Invitations, Apps: store.Apps, OAuthClients: store.OAuthClients, Connections: store.Connections,
 		Bundles: store.Bundles, Deployments: store.Deployments, Reviews: store.Reviews, Installations: store.Installations,
 		InstallationConfig: store.Installations, Webhooks: store.Webhooks, Catalog: store.Catalog, DevMail: store.DevMail, Runtime: store.Runtime,
+		Records: store.Records,
 	}
 }

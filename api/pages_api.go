@@ -64,6 +64,8 @@ func (a pageAPI) InvitationAcceptable(inv *models.Invitation, me *Principal, now
 
 func (a pageAPI) CatalogFilter(c *gin.Context) (models.CatalogFilter, error) { return catalogFilter(c) }
 
+func (a pageAPI) RecordFilter(c *gin.Context) (models.RecordFilter, error) { return recordFilter(c) }
+
 func (a pageAPI) RunClosed(err error) bool { return runClosed(err) }
 
 func (a pageAPI) OAuthClientView(client *models.OAuthClient) any {

@@ -73,6 +73,8 @@ func (s *Server) routes(deps Deps) (*gin.Engine, error) {
 
 	// Apps running in pages: their frames and what the host refused.
 	s.registerRuntimeRoutes(me)
+	// The records area: contacts, tickets and call recordings, where app surfaces appear.
+	s.registerRecordRoutes(me)
 
 	// The web pages (package pages), each of which handles a visitor who is not signed in.
 	s.pages.Register(r.Group("", auth, csrf))

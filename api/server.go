@@ -104,6 +104,7 @@ type Server struct {
 	webhooks           WebhookStore
 	catalog            MarketplaceStore
 	runtime            RuntimeStore
+	records            RecordStore
 
 	log      *slog.Logger
 	sessions *Sessions
@@ -168,6 +169,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		catalog:            deps.Stores.Catalog,
 		runtime:            deps.Stores.Runtime,
 		frameTokens:        runtime.NewTokens(cfg.JWTKey, origin(cfg.BaseURL)),
+		records:            deps.Stores.Records,
 		log:                deps.Logger,
 		sessions:           NewSessions(cfg.JWTKey, origin(cfg.BaseURL), SessionTTL),
 		logins:             newLoginLimiter(cfg.LoginRatePerIP, cfg.LoginRatePerEmail),

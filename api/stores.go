@@ -29,6 +29,7 @@ type Stores struct {
 	Webhooks           WebhookStore
 	Catalog            MarketplaceStore
 	Runtime            RuntimeStore
+	Records            RecordStore
 	// DevMail is read by the development pages only.
 	DevMail pages.DevMailStore
 }
@@ -51,6 +52,7 @@ func (st Stores) pages() pages.Stores {
 		Catalog:            st.Catalog,
 		Installations:      st.Installations,
 		InstallationConfig: st.InstallationConfig,
+		Records:            st.Records,
 	}
 }
 

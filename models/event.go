@@ -64,6 +64,12 @@ const (
 	EventConnectionCreated EventType = "connection.created"
 	EventConnectionUpdated EventType = "connection.updated"
 	EventConnectionDeleted EventType = "connection.deleted"
+
+	// A contact, ticket or call recording changed; Data names the
+	// record_type and record_id (and, on update, the fields).
+	EventRecordCreated EventType = "record.created"
+	EventRecordUpdated EventType = "record.updated"
+	EventRecordDeleted EventType = "record.deleted"
 )
 
 // EventTypes lists every event type, for filters in the API and the UI.
@@ -92,6 +98,7 @@ var EventTypes = []EventType{
 	EventWebhookEndpointAdded, EventWebhookEndpointGone, EventWebhookEndpointOff,
 	EventWebhookEndpointUpdated, EventWebhookEndpointEnabled, EventWebhookSecretRotated,
 	EventWebhookTestSent, EventWebhookRedelivered,
+	EventRecordCreated, EventRecordUpdated, EventRecordDeleted,
 }
 
 // Event is one row of the append-only event log.

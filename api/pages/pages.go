@@ -47,6 +47,16 @@ var pageFuncs = template.FuncMap{
 		}
 		return ""
 	},
+	// duration writes a call's length in seconds as "1h 02m", "4m 05s" or "42s".
+	"duration": func(sec int) string {
+		switch {
+		case sec >= 3600:
+			return fmt.Sprintf("%dh %02dm", sec/3600, sec%3600/60)
+		case sec >= 60:
+			return fmt.Sprintf("%dm %02ds", sec/60, sec%60)
+		}
+		return fmt.Sprintf("%ds", sec)
+	},
 	// linkify escapes text and makes its http(s) URLs clickable, for the
 	// development mail outbox.
 	"linkify": func(text string) template.HTML {

@@ -31,6 +31,9 @@ func (s *Server) Register(g *gin.RouterGroup) {
 	s.registerInstallationPageRoutes(g)
 	s.registerInstallationConfigPageRoutes(g)
 
+	// The records area: contacts, tickets and call recordings.
+	s.registerRecordPageRoutes(g)
+
 	if s.cfg.DevMode {
 		g.GET("/dev/mail", s.devMailPage)
 		g.GET("/dev/mail/:id", s.devMailMessagePage)

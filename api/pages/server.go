@@ -47,6 +47,7 @@ type Stores struct {
 	Catalog            MarketplaceStore
 	Installations      InstallationStore
 	InstallationConfig InstallationConfigStore
+	Records            RecordStore
 }
 
 // OrganizationStore is what the organization pages read.
@@ -176,8 +177,10 @@ type API interface {
 	// says why me cannot accept inv, if they cannot.
 	InvitationNotFound(err error) error
 	InvitationAcceptable(inv *models.Invitation, me *httpx.Principal, now time.Time) error
-	// CatalogFilter reads the marketplace query as the JSON API does.
+	// CatalogFilter reads the marketplace query as the JSON API does;
+	// RecordFilter a records list's (?q=&cursor=&limit=).
 	CatalogFilter(c *gin.Context) (models.CatalogFilter, error)
+	RecordFilter(c *gin.Context) (models.RecordFilter, error)
 	// RunClosed reports whether err says a workflow run is missing or over.
 	RunClosed(err error) bool
 	// OAuthClientView and WebhookEndpointView are the JSON API's views,
@@ -214,6 +217,7 @@ type Server struct {
 	catalog            MarketplaceStore
 	installations      InstallationStore
 	installationConfig InstallationConfigStore
+	records            RecordStore
 
 	portal     Portal
 	api        API
@@ -245,6 +249,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		catalog:            deps.Stores.Catalog,
 		installations:      deps.Stores.Installations,
 		installationConfig: deps.Stores.InstallationConfig,
+		records:            deps.Stores.Records,
 	}, nil
 }
 

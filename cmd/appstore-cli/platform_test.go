@@ -100,6 +100,7 @@ func (p *platform) serve(t *testing.T, wire func(baseURL string, deps *api.Deps)
 		Invitations: p.store.Invitations, Apps: p.store.Apps, OAuthClients: p.store.OAuthClients, Connections: p.store.Connections,
 		Bundles: p.store.Bundles, Deployments: p.store.Deployments, Reviews: p.store.Reviews, Installations: p.store.Installations,
 		InstallationConfig: p.store.Installations, Webhooks: p.store.Webhooks, Catalog: p.store.Catalog, DevMail: p.store.DevMail,
+		Records: p.store.Records,
 	}, Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	if wire != nil {
 		wire(ts.URL, &deps)

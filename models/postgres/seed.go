@@ -35,8 +35,8 @@ type SeedResult struct {
 	Created []string
 }
 
-// SeedDemo creates the demo users, organizations and developer account if
-// they are missing. It is idempotent: existing rows are found by their
+// SeedDemo creates the demo users, organizations, developer account and
+// the organizations' demo records if they are missing. It is idempotent: existing rows are found by their
 // natural keys (email, owner + name, slug) and left untouched.
 func (s *Store) SeedDemo(ctx context.Context) (*SeedResult, error) {
 	res := &SeedResult{}
@@ -92,6 +92,20 @@ func (s *Store) SeedDemo(ctx context.Context) (*SeedResult, error) {
 			return nil, fmt.Errorf("seed: %w", err)
 		}
 		res.Created = append(res.Created, "developer account acme-labs")
+	}
+
+	// The records area of both organizations, where app surfaces show.
+	for _, org := range []struct {
+		id   uuid.UUID
+		name string
+	}{{acme, "Acme"}, {sandbox, "Acme Sandbox"}} {
+		created, err := s.seedRecords(ctx, org.id)
+		if err != nil {
+			return nil, err
+		}
+		if created {
+			res.Created = append(res.Created, "records of "+org.name)
+		}
 	}
 	return res, nil
 }

@@ -43,6 +43,7 @@ func TestSeedDemo(t *testing.T) {
 		"user owner@acme.test", "user dev@acme.test", "user member@acme.test",
 		"user reviewer@appstore.test", "user staff@appstore.test",
 		"organization Acme", "organization Acme Sandbox", "developer account acme-labs",
+		"records of Acme", "records of Acme Sandbox",
 	}
 	if !slices.Equal(res.Created, wantCreated) {
 		t.Fatalf("first seed created %q, want %q", res.Created, wantCreated)
@@ -95,6 +96,11 @@ func TestSeedDemo(t *testing.T) {
 	}
 	if n := countRows(t, s, "developer_accounts"); n != 1 {
 		t.Errorf("%d developer accounts, want 1", n)
+	}
+	for table, want := range map[string]int64{"contacts": 16, "tickets": 12, "call_recordings": 6} {
+		if n := countRows(t, s, table); n != want {
+			t.Errorf("%d %s, want %d (both organizations)", n, table, want)
+		}
 	}
 
 	before := rowCounts(t, s)

@@ -39,6 +39,7 @@ type Store struct {
 	*Catalog
 	*DevMail
 	*Runtime
+	*Records
 }
 
 // core is what every aggregate's store shares, by pointer, so that the
@@ -90,6 +91,7 @@ func storeOver(c *core) *Store {
 		Catalog:           c.catalog(),
 		DevMail:           c.devMail(),
 		Runtime:           &Runtime{c},
+		Records:           c.records(),
 	}
 }
 
@@ -111,6 +113,7 @@ func (c *core) events() *Events                       { return &Events{c} }
 func (c *core) oidc() *OIDC                           { return &OIDC{c} }
 func (c *core) catalog() *Catalog                     { return &Catalog{c} }
 func (c *core) devMail() *DevMail                     { return &DevMail{c} }
+func (c *core) records() *Records                     { return &Records{c} }
 
 // Gorm exposes the handle for tests and tools that need raw queries.
 func (s *Store) Gorm() *gorm.DB { return s.db }

@@ -1,5 +1,7 @@
 // Portal behaviour without a framework: forms marked data-api-method /
-// data-api-url submit JSON to the API (same origin, session cookie), and
+// data-api-url submit JSON to the API (same origin, session cookie; fields
+// marked data-number go as numbers, data-nullable ones as null when
+// empty), and
 // slug inputs check availability as the user types.
 (function () {
   "use strict";
@@ -10,6 +12,11 @@
       if (!el.name || el.disabled) return;
       if (el.hasAttribute("data-list")) {
         body[el.name] = el.value.split(/[\s,;]+/).filter(Boolean);
+      } else if (el.hasAttribute("data-number")) {
+        // A JSON number, or null (unchanged) when left empty.
+        body[el.name] = el.value === "" ? null : Number(el.value);
+      } else if (el.hasAttribute("data-nullable") && el.value === "") {
+        body[el.name] = null;
       } else {
         body[el.name] = el.value;
       }

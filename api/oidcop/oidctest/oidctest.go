@@ -84,6 +84,7 @@ func Start(t testing.TB, opts Options) *Env {
 		Invitations: store.Invitations, Apps: store.Apps, OAuthClients: store.OAuthClients, Connections: store.Connections,
 		Bundles: store.Bundles, Deployments: store.Deployments, Reviews: store.Reviews, Installations: store.Installations,
 		InstallationConfig: store.Installations, Webhooks: store.Webhooks, Catalog: store.Catalog, DevMail: store.DevMail,
+		Records: store.Records,
 	}, Logger: slog.New(slog.NewTextHandler(t.Output(), nil)), OIDC: e.Provider})
 	if err != nil {
 		t.Fatal(err)
