@@ -25,12 +25,13 @@ var errRuntimeUnavailable = models.Errorf(models.KindUnavailable, "runtime_unava
 
 // runtimeFrame is one app frame a page may create: the origin the host
 // must see messages come from, the URL (with its frame token) to load, and
-// the surfaces the deployment's manifest allows.
+// the surfaces and server functions the deployment's manifest allows.
 type runtimeFrame struct {
 	models.RuntimeApp
-	Origin   string           `json:"origin"`
-	FrameURL string           `json:"frame_url"`
-	Surfaces []models.Surface `json:"surfaces"`
+	Origin          string           `json:"origin"`
+	FrameURL        string           `json:"frame_url"`
+	Surfaces        []models.Surface `json:"surfaces"`
+	ServerFunctions []string         `json:"server_functions"`
 }
 
 // listRuntimeApps answers GET /organizations/:org/runtime/apps (members):
@@ -55,8 +56,9 @@ func (s *Server) listRuntimeApps(c *gin.Context) error {
 			return err
 		}
 		origin := s.cfg.RuntimeOrigins.Of(a.AppSlug)
+		m := a.Manifest.Normalize()
 		frames = append(frames, runtimeFrame{RuntimeApp: a, Origin: origin, FrameURL: origin + "/runtime?t=" + tok,
-			Surfaces: a.Manifest.Normalize().Surfaces})
+			Surfaces: m.Surfaces, ServerFunctions: m.ServerFunctions})
 	}
 	c.JSON(http.StatusOK, gin.H{"items": frames})
 	return nil

@@ -113,6 +113,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cross-Origin-Resource-Policy", "same-origin")
+	// Every app's origin is its own agent cluster, which Chromium gives a
+	// process of its own: app origins under one RUNTIME_DOMAIN are one
+	// site, and without this one app's busy loop would stall the others.
+	h.Set("Origin-Agent-Cluster", "?1")
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		h.Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)

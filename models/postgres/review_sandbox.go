@@ -21,6 +21,7 @@ import (
 // Errors: not found ("deployment_not_found"), conflict ("not_under_review").
 func (s *Reviews) OpenReviewSandbox(ctx context.Context, deploymentID, reviewer uuid.UUID) (*models.ReviewSandbox, error) {
 	var out models.ReviewSandbox
+	created := false
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var d models.Deployment
 		if err := tx.First(&d, "id = ?", deploymentID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
@@ -40,7 +41,8 @@ func (s *Reviews) OpenReviewSandbox(ctx context.Context, deploymentID, reviewer 
 		if err != nil {
 			return err
 		}
-		org, err := reviewSandboxOrg(tx, s.now())
+		org, made, err := reviewSandboxOrg(tx, s.now())
+		created = made
 		if err != nil {
 			return err
 		}
@@ -71,26 +73,32 @@ func (s *Reviews) OpenReviewSandbox(ctx context.Context, deploymentID, reviewer 
 	if err != nil {
 		return nil, storeError("open review sandbox", err)
 	}
+	// A new sandbox gets the demo records, so there is something to open.
+	if created {
+		if _, err := storeOver(s.core).seedRecords(ctx, out.OrganizationID); err != nil {
+			return nil, err
+		}
+	}
 	return &out, nil
 }
 
 // reviewSandboxOrg returns the review sandbox organization, making it
-// (once, whoever races) when there is none.
-func reviewSandboxOrg(tx *gorm.DB, now time.Time) (uuid.UUID, error) {
+// (once, whoever races) when there is none; made says this call made it.
+func reviewSandboxOrg(tx *gorm.DB, now time.Time) (id uuid.UUID, made bool, err error) {
 	var ids []uuid.UUID
 	if err := tx.Raw(`SELECT id FROM organizations WHERE review_sandbox`).Scan(&ids).Error; err != nil {
-		return uuid.Nil, err
+		return uuid.Nil, false, err
 	}
 	if len(ids) > 0 {
-		return ids[0], nil
+		return ids[0], false, nil
 	}
-	id := newID()
-	if err := tx.Exec(`INSERT INTO organizations (id, name, review_sandbox, created_at, updated_at) VALUES (?, ?, true, ?, ?)
-		ON CONFLICT DO NOTHING`, id, models.ReviewSandboxName, now, now).Error; err != nil {
-		return uuid.Nil, err
+	res := tx.Exec(`INSERT INTO organizations (id, name, review_sandbox, created_at, updated_at) VALUES (?, ?, true, ?, ?)
+		ON CONFLICT DO NOTHING`, newID(), models.ReviewSandboxName, now, now)
+	if res.Error != nil {
+		return uuid.Nil, false, res.Error
 	}
 	if err := tx.Raw(`SELECT id FROM organizations WHERE review_sandbox`).Scan(&ids).Error; err != nil || len(ids) == 0 {
-		return uuid.Nil, errors.Join(err, errors.New("review sandbox organization missing after insert"))
+		return uuid.Nil, false, errors.Join(err, errors.New("review sandbox organization missing after insert"))
 	}
-	return ids[0], nil
+	return ids[0], res.RowsAffected == 1, nil
 }

@@ -32,6 +32,11 @@ func TestOpenReviewSandbox(t *testing.T) {
 	if err != nil || org.Name != models.ReviewSandboxName {
 		t.Fatalf("sandbox organization %+v, %v", org, err)
 	}
+	var contacts int64
+	f.s.Gorm().Table("contacts").Where("organization_id = ?", org.ID).Count(&contacts)
+	if contacts == 0 {
+		t.Fatal("the new review sandbox has no demo records to open")
+	}
 	if role, err := f.s.OrganizationRole(ctx, org.ID, reviewer.ID); err != nil || role != models.OrgRoleAdmin {
 		t.Fatalf("reviewer's role %q, %v", role, err)
 	}
@@ -54,9 +59,4 @@ func TestOpenReviewSandbox(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("%d review sandboxes", n)
 	}
-}
-
-func isCode(err error, code string) bool {
-	e, ok := models.AsError(err)
-	return ok && e.Code == code
 }

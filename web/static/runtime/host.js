@@ -56,7 +56,15 @@ function relevant(app, page) {
   });
 }
 
+// At most this many refusals are reported per app and page: a hostile app
+// must not turn the host into a source of requests.
+const MAX_REPORTS = 20;
+const reported = new Map();
+
 async function reportRefusal(page, app, report) {
+  const n = (reported.get(app.installation_id) || 0) + 1;
+  reported.set(app.installation_id, n);
+  if (n > MAX_REPORTS) return;
   try {
     await fetch(`/api/v1/organizations/${encodeURIComponent(page.organizationId)}/installations/${encodeURIComponent(app.installation_id)}/runtime-refusals`, {
       method: "POST",

@@ -118,6 +118,8 @@ export class AppSurfaces {
       if (!accepted.some((a) => a.id === s.id)) accepted.push(this.app.surfaces.find((m) => sameSurface(m, s)));
     }
     this.provided = accepted;
+    // Tests and tools can tell a running app from a starting one.
+    if (this.frame.iframe) this.frame.iframe.dataset.surfaces = String(accepted.length);
     this.showWidgets();
     this.showActions();
     this.onSurfaces();
@@ -344,11 +346,20 @@ export class AppSurfaces {
         }
       };
       input.addEventListener("input", draw);
+      // Enter runs the first match when the key comes up: closing the
+      // palette on keydown would hand the rest of the keystroke to the
+      // element focus returns to (an action button, say).
+      let entered = false;
       input.addEventListener("keydown", (e) => {
-        if (e.key === "Enter") {
-          const first = ul.querySelector("button");
-          if (first) first.click();
-        }
+        if (e.key !== "Enter") return;
+        e.preventDefault();
+        entered = true;
+      });
+      input.addEventListener("keyup", (e) => {
+        if (e.key !== "Enter" || !entered) return;
+        entered = false;
+        const first = ul.querySelector("button");
+        if (first) first.click();
       });
       palette.addEventListener("cancel", (e) => {
         e.preventDefault();
@@ -375,7 +386,9 @@ export class AppSurfaces {
     });
     const launcher = el("button", { type: "button", class: "quick-launcher button secondary", "data-testid": "quick-action-launcher", hidden: "" }, "Quick actions (Ctrl K)");
     launcher.addEventListener("click", open);
-    document.body.append(launcher);
+    // In the page's flow, where its apps are, so it never covers content.
+    const place = (page.record && page.record.el) || (page.bulk && page.bulk.el) || document.querySelector("main") || document.body;
+    place.append(launcher);
     // The launcher shows once an app has provided a quick action.
     const reveal = () => {
       launcher.hidden = entries().length === 0;
