@@ -471,7 +471,7 @@ func TestDeploymentManifest(t *testing.T) {
 
 	// A deployment without a manifest stores the empty one.
 	bare, _ := f.deploy(t)
-	if got, err := f.s.GetDeployment(context.Background(), bare.ID); err != nil || got.Manifest.Surfaces != nil && len(got.Manifest.Surfaces) != 0 {
+	if got, err := f.s.GetDeployment(context.Background(), bare.ID); err != nil || len(got.Manifest.Surfaces) != 0 {
 		t.Fatalf("bare manifest %+v, %v", got.Manifest, err)
 	}
 
