@@ -18,39 +18,12 @@ import (
 
 	"appstore/api"
 	"appstore/models/postgres"
+	"appstore/web/browsertest"
 )
 
-// chromiumPath is Debian's Chromium, installed by .ci/run.
-const chromiumPath = "/usr/bin/chromium"
-
-// newBrowser starts headless Chromium for one test. Background networking
-// is off: this machine has no internet, and Chromium would keep trying.
-func newBrowser(t *testing.T) context.Context {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("browser test: skipped with -short")
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("Chromium not found at %s: install it with `apt-get install -y chromium` (.ci/run does)", chromiumPath)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	// The first Run starts the browser; give the whole test a deadline after.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
+// newBrowser starts headless Chromium for one test (browsertest.New,
+// shared with web's runtime tests).
+func newBrowser(t *testing.T) context.Context { return browsertest.New(t) }
 
 // serveOnLoopback serves a harness on a real port whose origin is its BaseURL.
 func serveOnLoopback(t *testing.T) (*harness, string) {

@@ -10,48 +10,19 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-const chromiumPath = "/usr/bin/chromium"
+	"appstore/web/browsertest"
+)
 
 // platformCSP is what api sends with every platform page.
 const platformCSP = "default-src 'self'; img-src 'self' https: data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-
-// newBrowser starts headless Chromium for one test or benchmark, with the
-// flags of api's browser tests: background networking is off, as this
-// machine has no internet and Chromium would keep trying.
-func newBrowser(tb testing.TB) context.Context {
-	tb.Helper()
-	if testing.Short() {
-		tb.Skip("browser test: skipped with -short")
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		tb.Fatalf("Chromium not found at %s: install it with `apt-get install -y chromium` (make browser does)", chromiumPath)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(tb.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(alloc)
-	tb.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		tb.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
 
 // openHarness serves the static assets (as the platform does, under
 // /static/) and the test pages of testdata/ on 127.0.0.1, and opens the
 // render harness. The returned context ends with the test.
 func openHarness(tb testing.TB) context.Context {
 	tb.Helper()
-	ctx := newBrowser(tb)
+	ctx := browsertest.New(tb)
 	mux := http.NewServeMux()
 	mux.Handle("/static/", http.StripPrefix("/static/", http.FileServerFS(Static())))
 	mux.Handle("/test/", http.StripPrefix("/test/", http.FileServerFS(os.DirFS("testdata"))))

@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"github.com/evanw/esbuild/pkg/api"
+
+	"appstore/models"
 )
 
 // Where build reads and writes, relative to the project.
@@ -54,8 +56,8 @@ type buildManifest struct {
 // buildResult is a successful build.
 type buildResult struct {
 	Manifest buildManifest
-	App      *appManifest // what dist/app.manifest.json holds
-	Warnings []string     // esbuild warnings and console output of app.settings.ts
+	App      *models.Manifest // what dist/app.manifest.json holds
+	Warnings []string         // esbuild warnings and console output of app.settings.ts
 }
 
 // buildError is a failed esbuild run: its messages carry file:line:column.
@@ -140,7 +142,9 @@ func buildProject(p *project) (*buildResult, error) {
 			}
 		}
 	}
-	manifest := emptyManifest(res.Manifest.ServerFunctions)
+	// Without a client entry the app declares nothing but its server
+	// functions; Manifest's MarshalJSON writes the empty lists.
+	manifest := &models.Manifest{ServerFunctions: res.Manifest.ServerFunctions}
 	if clientEntry != "" {
 		m, warnings, err := extractManifest(p.Dir, clientEntry, exports, res.Manifest.ServerFunctions)
 		res.Warnings = append(res.Warnings, warnings...)

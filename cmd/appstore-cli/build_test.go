@@ -15,6 +15,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"appstore/models"
 )
 
 // expectedExampleSchema is what examples/hello-widget/src/app.settings.ts
@@ -233,9 +235,9 @@ export default defineApp({
 });
 `)
 	newCLI(t).ok("build", "--dir", dir)
-	var m appManifest
+	var m models.Manifest
 	require.NoError(t, json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "dist", "app.manifest.json"))), &m))
-	assert.Equal(t, []webhookHandler{{ID: "shop", Title: "Shop orders", Function: "src/hooks.server.ts#onOrder", Trigger: "order-paid"}}, m.Webhooks)
+	assert.Equal(t, []models.WebhookHandler{{ID: "shop", Title: "Shop orders", Function: "src/hooks.server.ts#onOrder", Trigger: "order-paid"}}, m.Webhooks)
 	assert.Equal(t, []string{"api.shop.example", "*.cdn.example"}, m.OutboundHosts)
 	assert.Empty(t, m.Surfaces)
 }
@@ -249,8 +251,10 @@ func TestAppManifestErrors(t *testing.T) {
 		{"an unknown record type", `recordTypes: ["contact"]`, `recordTypes: ["invoice"]`, []string{`unknown record type "invoice"`}},
 		{"an empty title", `title: "Say hi"`, `title: " "`, []string{`quickActions[0] "say-hi": title must be`}},
 		{"an unknown text field", "transcript: {\n      textActions", "subtitles: {\n      textActions", []string{`callRecording.subtitles: unknown field`}},
-		{"a block without a server function", "run: greetBlock", `run: "src/nope.server.ts#nope"`, []string{`block "greet"`, "is not one of the server functions"}},
-		{"a block schema that is not a schema", `input: { type: "object"`, `input: { type: 12`, []string{`block "greet": input is not a valid JSON Schema`}},
+		{"a block without a server function", "run: greetBlock", `run: "src/nope.server.ts#nope"`,
+			[]string{"src/app.tsx: the App definition", `manifest.workflow.blocks[0].function: "src/nope.server.ts#nope" is not one of the server functions (block "greet")`}},
+		{"a block schema that is not a schema", `input: { type: "object"`, `input: { type: 12`,
+			[]string{"src/app.tsx: the App definition", `manifest.workflow.blocks[0].input: is not a valid JSON Schema`}},
 		{"a default export that is not an App", "export default defineApp({", "export const app = defineApp({", []string{"the default export is not an App", "defineApp"}},
 		{"a widget without a component", "component: HelloWidget", "component: undefined", []string{`record.widgets[0] "hello": component must be a function`}},
 	}
@@ -271,53 +275,55 @@ func TestAppManifestErrors(t *testing.T) {
 	}
 }
 
+// TestManifestCheck shows the platform's manifest rules as build reports
+// them: one line per problem, with the field path and the definition.
 func TestManifestCheck(t *testing.T) {
-	schema := json.RawMessage(`{"type": "object"}`)
-	good := func() *appManifest {
-		m := emptyManifest([]string{"src/a.server.ts#f"})
-		m.Surfaces = []surface{{Kind: "record-widget", ID: "w", Title: "W", RecordTypes: []string{"contact"}}}
-		m.Workflow.Blocks = []workflowBlock{{ID: "b", Title: "B", Function: "src/a.server.ts#f", Input: schema, Output: schema}}
-		return m
+	schema := models.JSONMap{"type": "object"}
+	good := func() *models.Manifest {
+		return &models.Manifest{
+			ServerFunctions: []string{"src/a.server.ts#f"},
+			Surfaces:        []models.Surface{{Kind: models.SurfaceRecordWidget, ID: "w", Title: "W", RecordTypes: []string{"contact"}}},
+			Workflow: models.WorkflowManifest{
+				Blocks: []models.WorkflowBlock{{ID: "b", Title: "B", Function: "src/a.server.ts#f", Input: schema, Output: schema}},
+			},
+		}
 	}
 	tests := []struct {
 		name string
-		edit func(m *appManifest)
+		edit func(m *models.Manifest)
 		want string
 	}{
-		{"good", func(*appManifest) {}, ""},
-		{"unknown kind", func(m *appManifest) { m.Surfaces[0].Kind = "sidebar" }, `unknown kind "sidebar"`},
-		{"duplicate id", func(m *appManifest) { m.Surfaces = append(m.Surfaces, m.Surfaces[0]) }, `two surfaces have the id "w"`},
-		{"no record types", func(m *appManifest) { m.Surfaces[0].RecordTypes = nil }, "name at least one of"},
-		{"empty title", func(m *appManifest) { m.Surfaces[0].Title = "" }, "title must be"},
-		{"bad id", func(m *appManifest) { m.Surfaces[0].ID = "Big Id" }, "lowercase"},
-		{"unknown function", func(m *appManifest) { m.Workflow.Blocks[0].Function = "src/a.server.ts#g" }, "not one of the server functions"},
-		{"bad retry", func(m *appManifest) { m.Workflow.Blocks[0].Retry = &retryPolicy{MaxAttempts: 0} }, "maxAttempts"},
-		{"unknown trigger", func(m *appManifest) {
-			m.Webhooks = []webhookHandler{{ID: "h", Title: "H", Function: "src/a.server.ts#f", Trigger: "nope"}}
-		}, `trigger "nope"`},
+		{"good", func(*models.Manifest) {}, ""},
+		{"nothing declared", func(m *models.Manifest) { *m = models.Manifest{} }, ""},
+		{"unknown kind", func(m *models.Manifest) { m.Surfaces[0].Kind = "sidebar" }, `manifest.surfaces[0].kind: must be one of record-widget,`},
+		{"duplicate id", func(m *models.Manifest) { m.Surfaces = append(m.Surfaces, m.Surfaces[0]) },
+			`manifest.surfaces[1].id: "w" is used by another surface (surface "w")`},
+		{"no record types", func(m *models.Manifest) { m.Surfaces[0].RecordTypes = nil }, "manifest.surfaces[0].record_types: name at least one of"},
+		{"empty title", func(m *models.Manifest) { m.Surfaces[0].Title = "" }, "manifest.surfaces[0].title: must be 1–200 characters"},
+		{"bad id", func(m *models.Manifest) { m.Surfaces[0].ID = "Big Id" }, `manifest.surfaces[0].id: must be 1–64 lowercase letters, digits, - or _ (surface "Big Id")`},
+		{"unknown function", func(m *models.Manifest) { m.Workflow.Blocks[0].Function = "src/a.server.ts#g" },
+			`manifest.workflow.blocks[0].function: "src/a.server.ts#g" is not one of the server functions (block "b")`},
+		{"not a schema", func(m *models.Manifest) { m.Workflow.Blocks[0].Output = models.JSONMap{"type": 12} }, "manifest.workflow.blocks[0].output: is not a valid JSON Schema"},
+		{"bad retry", func(m *models.Manifest) { m.Workflow.Blocks[0].Retry = &models.RetryPolicy{MaxAttempts: 0} }, "manifest.workflow.blocks[0].retry: max_attempts 1–20"},
+		{"unknown trigger", func(m *models.Manifest) {
+			m.Webhooks = []models.WebhookHandler{{ID: "h", Title: "H", Function: "src/a.server.ts#f", Trigger: "nope"}}
+		}, `manifest.webhooks[0].trigger: "nope" is not one of the triggers (webhook "h")`},
+		{"bad host", func(m *models.Manifest) { m.OutboundHosts = []string{"Not A Host"} }, "manifest.outbound_hosts[0]: must be a lowercase DNS name"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			m := good()
 			tc.edit(m)
-			err := m.check()
+			err := checkManifest(*m)
 			if tc.want == "" {
 				assert.NoError(t, err)
 				return
 			}
 			require.Error(t, err)
-			assert.Contains(t, err.Error(), tc.want)
+			assert.Contains(t, err.Error(), "the App definition breaks the platform's manifest rules")
+			assert.Contains(t, err.Error(), "\n  "+tc.want)
 		})
 	}
-}
-
-func TestPlatformCheckUsesThePlatformsRules(t *testing.T) {
-	m := emptyManifest([]string{"src/a.server.ts#f"})
-	m.OutboundHosts = []string{"Not A Host"}
-	err := m.platformCheck()
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "manifest.outbound_hosts[0]: must be a lowercase DNS name")
-	assert.NoError(t, emptyManifest(nil).platformCheck())
 }
 
 func TestInitScaffoldsAProjectThatBuilds(t *testing.T) {
@@ -340,11 +346,11 @@ func TestInitScaffoldsAProjectThatBuilds(t *testing.T) {
 	assert.Contains(t, readFile(t, filepath.Join(dir, "dist", "server.js")), "Hello from the server")
 	schema := readFile(t, filepath.Join(dir, "dist", "settings.schema.json"))
 	assert.Contains(t, schema, `"dailyLimit"`)
-	var app appManifest
+	var app models.Manifest
 	require.NoError(t, json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "dist", "app.manifest.json"))), &app))
 	var kinds []string
 	for _, s := range app.Surfaces {
-		kinds = append(kinds, s.Kind)
+		kinds = append(kinds, string(s.Kind))
 	}
 	assert.Equal(t, []string{"record-widget", "record-action", "bulk-action", "quick-action", "text-action"}, kinds, "the scaffold shows every surface kind")
 	require.Len(t, app.Workflow.Blocks, 1)

@@ -8,62 +8,9 @@ import (
 
 	"github.com/dop251/goja"
 	"github.com/evanw/esbuild/pkg/api"
+
+	"appstore/models"
 )
-
-// appManifest is dist/app.manifest.json, the manifest field of a
-// deployment (DESIGN §7): what the App definition declares, with the
-// server functions the build found.
-type appManifest struct {
-	Surfaces        []surface        `json:"surfaces"`
-	ServerFunctions []string         `json:"server_functions"`
-	Workflow        workflowManifest `json:"workflow"`
-	Webhooks        []webhookHandler `json:"webhooks"`
-	OutboundHosts   []string         `json:"outbound_hosts"`
-}
-
-// surface is PROTOCOL.md's Surface.
-type surface struct {
-	Kind        string   `json:"kind"`
-	ID          string   `json:"id"`
-	Title       string   `json:"title"`
-	RecordTypes []string `json:"record_types,omitempty"`
-	Fields      []string `json:"fields,omitempty"`
-}
-
-type workflowManifest struct {
-	Blocks   []workflowBlock   `json:"blocks"`
-	Triggers []workflowTrigger `json:"triggers"`
-}
-
-type workflowBlock struct {
-	ID          string          `json:"id"`
-	Title       string          `json:"title"`
-	Description string          `json:"description,omitempty"`
-	Function    string          `json:"function"`
-	Input       json.RawMessage `json:"input"`
-	Output      json.RawMessage `json:"output"`
-	Retry       *retryPolicy    `json:"retry,omitempty"`
-}
-
-type retryPolicy struct {
-	MaxAttempts        int     `json:"max_attempts"`
-	InitialIntervalMS  int     `json:"initial_interval_ms,omitempty"`
-	BackoffCoefficient float64 `json:"backoff_coefficient,omitempty"`
-}
-
-type workflowTrigger struct {
-	ID          string          `json:"id"`
-	Title       string          `json:"title"`
-	Description string          `json:"description,omitempty"`
-	Output      json.RawMessage `json:"output"`
-}
-
-type webhookHandler struct {
-	ID       string `json:"id"`
-	Title    string `json:"title"`
-	Function string `json:"function"`
-	Trigger  string `json:"trigger,omitempty"`
-}
 
 // The module the manifest build evaluates: the app's definition and the
 // SDK's describeApp, which the frame runtime also uses for set-surfaces.
@@ -101,10 +48,11 @@ export default { createElement, cloneElement, Fragment, Children, createContext,
 `
 
 // extractManifest evaluates the default export of entry (src/app.tsx) in
-// goja and returns the manifest it declares, checked, with
-// serverFunctions. Imports of server modules are proxies, so a block's
-// `run: greet` names "src/greet.server.ts#greet".
-func extractManifest(dir, entry string, exports map[string][]string, serverFunctions []string) (*appManifest, []string, error) {
+// goja and returns the manifest it declares (dist/app.manifest.json, the
+// manifest field of a deployment, DESIGN §7) with serverFunctions,
+// checked by the platform's own rules. Imports of server modules are
+// proxies, so a block's `run: greet` names "src/greet.server.ts#greet".
+func extractManifest(dir, entry string, exports map[string][]string, serverFunctions []string) (*models.Manifest, []string, error) {
 	src := fmt.Sprintf("import * as entry from %s;\nimport { describeApp } from \"@appstore/sdk\";\n"+
 		"const app = entry.default;\n"+
 		"export const hasApp = app !== null && typeof app === \"object\";\n"+
@@ -143,17 +91,18 @@ func extractManifest(dir, entry string, exports map[string][]string, serverFunct
 	if err != nil {
 		return nil, warnings, fmt.Errorf("%s: %s", entry, jsError(err))
 	}
-	var m appManifest
+	// describeApp already writes the manifest's snake_case (retry
+	// maxAttempts becomes max_attempts), so it decodes straight into the
+	// platform's type; an unknown field means the SDK and the CLI disagree.
+	var m models.Manifest
 	dec := json.NewDecoder(strings.NewReader(out.String()))
 	dec.DisallowUnknownFields()
+	dec.UseNumber() // schema numbers such as a large maximum stay as written
 	if err := dec.Decode(&m); err != nil {
 		return nil, warnings, fmt.Errorf("%s: reading the App definition: %w", entry, err)
 	}
 	m.ServerFunctions = serverFunctions
-	if err := m.check(); err != nil {
-		return nil, warnings, fmt.Errorf("%s: %w", entry, err)
-	}
-	if err := m.platformCheck(); err != nil {
+	if err := checkManifest(m); err != nil {
 		return nil, warnings, fmt.Errorf("%s: %w", entry, err)
 	}
 	return &m, warnings, nil
@@ -170,11 +119,4 @@ func reactStubPlugin() api.Plugin {
 			return api.OnLoadResult{Contents: &code, Loader: api.LoaderJS}, nil
 		})
 	}}
-}
-
-// emptyManifest is the manifest of a project without a client entry.
-func emptyManifest(serverFunctions []string) *appManifest {
-	return &appManifest{Surfaces: []surface{}, ServerFunctions: serverFunctions,
-		Workflow: workflowManifest{Blocks: []workflowBlock{}, Triggers: []workflowTrigger{}},
-		Webhooks: []webhookHandler{}, OutboundHosts: []string{}}
 }
