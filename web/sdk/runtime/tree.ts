@@ -26,6 +26,10 @@ export class Handlers {
   get(id: string): ((...args: unknown[]) => unknown) | undefined {
     return this.live.get(id);
   }
+  /** Points a live id at a new function (a re-render's new closure). */
+  replace(id: string, fn: (...args: unknown[]) => unknown): void {
+    if (this.live.has(id)) this.live.set(id, fn);
+  }
   delete(id: string): void {
     this.live.delete(id);
   }
@@ -62,9 +66,11 @@ export class HostElement {
 
   /**
    * Sets the props sent for this node from React's props. A function
-   * keeps its handler id while it is the same function; a new function
-   * gets a new id and the old one dies. It returns whether the wire
-   * props changed.
+   * prop keeps its handler id for as long as the prop is a function: a
+   * re-render's new closure takes the id over, so nothing is sent for it
+   * and a user's event in flight still finds a live handler. The id dies
+   * with the node, or when the prop goes or stops being a function. It
+   * returns whether the wire props changed.
    */
   setProps(props: { [k: string]: unknown }, handlers: Handlers): boolean {
     const wire: WireProps = {};
@@ -73,8 +79,15 @@ export class HostElement {
       const v = props[key];
       if (key === "children" || key === "key" || key === "ref" || v === undefined) continue;
       if (typeof v === "function") {
+        const fn = v as HandlerSlot["fn"];
         const prev = this.slots.get(key);
-        const slot = prev && prev.fn === v ? prev : { fn: v as HandlerSlot["fn"], id: handlers.add(v as HandlerSlot["fn"]) };
+        let slot: HandlerSlot;
+        if (prev) {
+          if (prev.fn !== fn) handlers.replace(prev.id, fn);
+          slot = { fn, id: prev.id };
+        } else {
+          slot = { fn, id: handlers.add(fn) };
+        }
         slots.set(key, slot);
         wire[key] = { $handler: slot.id };
         continue;
@@ -86,7 +99,7 @@ export class HostElement {
       }
       wire[key] = json;
     }
-    for (const [key, slot] of this.slots) if (slots.get(key) !== slot) handlers.delete(slot.id);
+    for (const [key, slot] of this.slots) if (slots.get(key)?.id !== slot.id) handlers.delete(slot.id);
     this.slots = slots;
     const changed = JSON.stringify(wire) !== JSON.stringify(this.wire);
     this.wire = wire;
